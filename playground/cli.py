@@ -1,0 +1,139 @@
+"""`python -m playground train`: run one configuration and print what the tutorial prints,
+or one JSON object (--json) that another tool can check number for number."""
+import argparse
+import json
+import math
+import sys
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .config import INITS, PRESETS, REGULARIZATIONS, from_preset, problems
+from .datasets import DATASETS
+from .features import FEATURES
+from .losses import LOSSES
+from .optimizers import OPTIMIZERS
+from .session import TrainingSession
+
+SCHEMA_VERSION = 1
+LOG_EVERY = 100
+
+
+class OneLineParser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"error: {message}\n")
+
+
+def _names(table):
+    return ", ".join(table)
+
+
+def _int_list(text):
+    try:
+        return tuple(int(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas, got {text!r}")
+
+
+def _name_list(text):
+    return tuple(x.strip() for x in text.split(",") if x.strip())
+
+
+def build_parser():
+    p = OneLineParser(prog="python -m playground", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    t = sub.add_parser("train", help="train one network and report its numbers")
+    a = t.add_argument
+    a("--preset", default="default", help=f"starting settings: {_names(PRESETS)} "
+      "(the other flags override it)")
+    a("--dataset", help=f"one of: {_names(DATASETS)}")
+    a("--samples", type=int, help="number of points, train and test together (default 500)")
+    a("--noise", type=float, help="standard deviation of the jitter on each point (default 0.1)")
+    a("--test-fraction", type=float, help="share of points held out for testing, 0 to 0.9")
+    a("--hidden", type=_int_list, help="units per hidden layer, e.g. 8,8 (1-6 layers of 1-32)")
+    a("--activation", help=f"hidden activation: {_names(ACTIVATIONS)}")
+    a("--loss", help=f"one of: {_names(LOSSES)}")
+    a("--optimizer", help=f"one of: {_names(OPTIMIZERS)}")
+    a("--batch-size", type=int, help="points per update; 0 (default) means full batch")
+    a("--epochs", type=int, help="epochs to train")
+    a("--lr", type=float, help="learning rate")
+    a("--seed", type=int, help="seed for data, initial weights and shuffling")
+    a("--regularization", help=f"one of: {_names(REGULARIZATIONS)}")
+    a("--reg-rate", type=float, help="regularization rate")
+    a("--init", help=f"weight initialization: {_names(INITS)}")
+    a("--features", type=_name_list, help=f"comma list from: {_names(FEATURES)} (default x1,x2)")
+    a("--json", action="store_true", help="print one JSON object on the last line")
+    return p
+
+
+def config_from_args(args):
+    """The preset's settings with every given flag on top; raises ValueError when invalid."""
+    fields = ("dataset", "samples", "noise", "test_fraction", "hidden", "activation", "loss",
+              "optimizer", "batch_size", "epochs", "lr", "seed", "regularization", "reg_rate",
+              "init", "features")
+    overrides = {f: getattr(args, f) for f in fields if getattr(args, f) is not None}
+    config = from_preset(args.preset, **overrides)
+    found = problems(config)
+    if found:
+        raise ValueError("; ".join(found))
+    return config
+
+
+def weights_json(params):
+    """[{"W": fan_in x fan_out rows, "b": flat list}, ...] from input to output."""
+    return [{"W": W.astype(float).tolist(), "b": b.astype(float).ravel().tolist()}
+            for W, b in zip(params[0::2], params[1::2])]
+
+
+def _number(x):
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+
+
+def train(config, log=None):
+    """Train, collecting the training loss before the update of every 100th epoch."""
+    session = TrainingSession(config)
+    losses = []
+    while not session.done:
+        loss = session.evaluate().train_loss
+        losses.append(loss)
+        if log:
+            log(f"Epoch {session.epoch}, Loss: {loss}")
+        session.advance(LOG_EVERY)
+    return session, losses
+
+
+def report(session, losses):
+    m = session.evaluate()
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "config": session.config.to_dict(),
+        "epochs_run": session.epoch,
+        "losses": losses,
+        "predictions": session.predict(session.data.X_train).astype(float).tolist(),
+        "train_loss": _number(m.train_loss),
+        "train_accuracy": m.train_accuracy,
+        "test_loss": _number(m.test_loss),
+        "test_accuracy": _number(m.test_accuracy),
+        "diverged": session.diverged or None,
+        "X_train": session.data.X_train.astype(float).tolist(),
+        "y_train": session.data.y_train.astype(int).tolist(),
+        "initial_weights": weights_json(session.initial_params),
+        "weights": weights_json(session.params),
+    }
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        config = config_from_args(args)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    session, losses = train(config, log=None if args.json else print)
+    if args.json:
+        print(json.dumps(report(session, losses), separators=(",", ":")))
+        return 0
+    if session.diverged:
+        print(session.diverged)
+    print(f"Predictions: \n{session.predict(session.data.X_train).reshape(-1, 1)}")
+    return 0
