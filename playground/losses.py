@@ -5,7 +5,7 @@ The output unit is always a sigmoid, a = sigmoid(z), with y, a, z of shape (n, 1
 """
 import numpy as np
 
-from .activations import sigmoid_derivative
+from .activations import const, sigmoid_derivative
 
 
 def mse_value(y, a, z):
@@ -17,7 +17,7 @@ def mse_value(y, a, z):
 def mse_delta(y, a, z, out, tmp):
     """d mean((y - a)^2) / dz = 2 (a - y) / n * a (1 - a)."""
     np.subtract(a, y, out=out)
-    out *= 2.0 / len(y)
+    out *= const(2.0 / len(y), out.dtype)
     out *= sigmoid_derivative(a, out=tmp)
     return out
 
@@ -39,7 +39,7 @@ def bce_value(y, a, z):
 def bce_delta(y, a, z, out, tmp):
     """d BCE / dz = (a - y) / n: the sigmoid's derivative cancels the log's."""
     np.subtract(a, y, out=out)
-    out *= 1.0 / len(y)
+    out *= const(1.0 / len(y), out.dtype)
     return out
 
 

@@ -1,10 +1,13 @@
 """Update rules, looked up by name: each changes the parameters in place.
 
-`params` and `grads` are matching lists of arrays; `state` is the optimizer's own
-memory (a dict), created by `new_state`, kept by the training session.
+`params` and `grads` are matching lists of arrays (the session passes one flat vector
+each); `state` is the optimizer's own memory (a dict), created by `new_state`, kept by
+the training session.
 Momentum and Adam follow PyTorch's torch.optim.SGD(momentum=0.9) and Adam defaults.
 """
 import numpy as np
+
+from .activations import const
 
 MOMENTUM = 0.9
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
@@ -17,17 +20,19 @@ def new_state(params):
 
 
 def sgd(params, grads, state, lr):
-    """p -= lr * g: the tutorial's update_parameters (it adds lr * its delta, which is -g)."""
-    for p, g, tmp in zip(params, grads, state["tmp"]):
-        p -= np.multiply(g, lr, out=tmp)
+    """p -= lr * g: the tutorial's update_parameters (it adds lr * its delta, which is -g).
+    The gradients are scratch space, so they are scaled in place."""
+    for p, g in zip(params, grads):
+        g *= const(lr, g.dtype)
+        p -= g
 
 
 def momentum(params, grads, state, lr):
     """v = 0.9 v + g; p -= lr * v (PyTorch's form, no dampening)."""
     for p, g, v, tmp in zip(params, grads, state["v"], state["tmp"]):
-        v *= MOMENTUM
+        v *= const(MOMENTUM, v.dtype)
         v += g
-        p -= np.multiply(v, lr, out=tmp)
+        p -= np.multiply(v, const(lr, v.dtype), out=tmp)
 
 
 def adam(params, grads, state, lr):

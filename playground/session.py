@@ -64,8 +64,9 @@ class TrainingSession:
         if initial_params is None:
             initial_params = network.initialize(sizes, c.init, c.seed, self.dtype)
         self.initial_params = [np.array(p, dtype=self.dtype) for p in initial_params]
-        self.params = [p.copy() for p in self.initial_params]
-        self.opt_state = new_state(self.params)
+        self.theta, self.params = network.flat(self.initial_params)  # params: views of theta
+        self._theta_list = [self.theta]                     # the optimizers take lists
+        self.opt_state = new_state([self.theta])
         self.rng = np.random.default_rng([c.seed, 2])       # mini-batch shuffling
         self.epoch = 0                                      # epochs completed
         self.history = History()
@@ -75,7 +76,9 @@ class TrainingSession:
         self._workspaces, self._grids = {}, {}
 
     def _inputs(self, X, y):
-        return expand(X, self.config.features, self.dtype), y.reshape(-1, 1).astype(self.dtype)
+        """Raw points -> network inputs with the ones column, and labels as (n, 1)."""
+        Xe = network.with_ones(expand(X, self.config.features), self.dtype)
+        return Xe, y.reshape(-1, 1).astype(self.dtype)
 
     def _workspace(self, n, purpose="eval"):
         """Arrays for n points; training and evaluation keep separate ones, since an
@@ -109,24 +112,21 @@ class TrainingSession:
 
     def predict(self, X):
         """Probability of class 1 for raw points X (n, 2)."""
-        with np.errstate(all="ignore"):
-            return network.predict(self.params, expand(np.asarray(X, float), self.config.features),
-                                   self.config.activation)
+        return network.predict(self.params, self._inputs(np.asarray(X, float), np.empty(0))[0],
+                               self.config.activation)
 
     def _grid(self, n):
         if n not in self._grids:
-            self._grids[n] = expand(grid_points(self.bounds, n), self.config.features, self.dtype)
+            self._grids[n] = self._inputs(grid_points(self.bounds, n), np.empty(0))[0]
         return self._grids[n]
 
     def surface(self, n=100):
         """(n, n) probability of class 1 over the input plane (rows: x2, columns: x1)."""
-        with np.errstate(all="ignore"):
-            return network.predict(self.params, self._grid(n), self.config.activation).reshape(n, n)
+        return network.predict(self.params, self._grid(n), self.config.activation).reshape(n, n)
 
     def unit_surfaces(self, n=32):
         """Every unit's output over the plane: one (units, n, n) array per layer."""
-        with np.errstate(all="ignore"):
-            outs = network.layer_outputs(self.params, self._grid(n), self.config.activation)
+        outs = network.layer_outputs(self.params, self._grid(n), self.config.activation)
         return [a.T.reshape(-1, n, n) for a in outs]
 
     # -- training ------------------------------------------------------------------
@@ -136,17 +136,47 @@ class TrainingSession:
                              *self._measure(self.X_test, self.y_test))
 
     def _step(self):
-        """One epoch (full batch, or mini-batches in a fresh seeded order); returns the
-        training loss before its update, or None for mini-batch epochs."""
+        """One epoch: full batch, or mini-batches in a fresh seeded order."""
         c, X, y = self.config, self.X, self.y
         if c.batch_size == 0 or c.batch_size >= len(y):
             ws = self._workspace(len(y), "train")
             a = network.forward(self.params, X, c.activation, ws)
-            loss = LOSSES[c.loss][0](y, a, ws.z[-1])
-            self._record(a, ws.z[-1])
+            if self.history.wants(self.epoch):
+                self._record(a, ws.z[-1])
             self._update(X, y, ws)
-            return loss
-        self._record()
+            self.epoch += 1
+            return
+        if self.history.wants(self.epoch):
+            self._record()
+        order = self.rng.permutation(len(y))
+        Xs, ys = X[order], y[order]
+        ws = self._workspace(c.batch_size, "train")
+        for i in range(0, len(y), c.batch_size):
+            Xb, yb = Xs[i:i + c.batch_size], ys[i:i + c.batch_size]
+            if len(yb) != ws.n:
+                ws = self._workspace(len(yb), "train")
+            network.forward(self.params, Xb, c.activation, ws)
+            self._update(Xb, yb, ws)
+        self.epoch += 1
+
+    def _record(self, a=None, z=None):
+        if self.history.wants(self.epoch):
+            self.history.add(self.epoch, *self._measure(self.X, self.y, a, z),
+                             *self._measure(self.X_test, self.y_test))
+
+    def _step(self):
+        """One epoch: full batch, or mini-batches in a fresh seeded order."""
+        c, X, y = self.config, self.X, self.y
+        if c.batch_size == 0 or c.batch_size >= len(y):
+            ws = self._workspace(len(y), "train")
+            a = network.forward(self.params, X, c.activation, ws)
+            if self.history.wants(self.epoch):
+                self._record(a, ws.z[-1])
+            self._update(X, y, ws)
+            self.epoch += 1
+            return
+        if self.history.wants(self.epoch):
+            self._record()
         order = self.rng.permutation(len(y))
         Xs, ys = X[order], y[order]
         for i in range(0, len(y), c.batch_size):
@@ -154,35 +184,37 @@ class TrainingSession:
             ws = self._workspace(len(yb), "train")
             network.forward(self.params, Xb, c.activation, ws)
             self._update(Xb, yb, ws)
-        return None
+        self.epoch += 1
+
+    def _record(self, a=None, z=None):
+        self.history.add(self.epoch, *self._measure(self.X, self.y, a, z),
+                         *self._measure(self.X_test, self.y_test))
 
     def _update(self, X, y, ws):
         c = self.config
         grads = network.backward(self.params, X, y, c.activation, c.loss, ws, c.delta_rule)
-        network.add_regularization(self.params, grads, c.regularization, c.reg_rate)
-        OPTIMIZERS[c.optimizer](self.params, grads, self.opt_state, c.lr)
-        self.epoch += 1
+        if c.regularization != "none":
+            network.add_regularization(self.params, grads, c.regularization, c.reg_rate)
+        OPTIMIZERS[c.optimizer](self._theta_list, ws.grad_list, self.opt_state, c.lr)
 
     def _healthy(self):
-        return (all(np.isfinite(p).all() for p in self.params)
-                and math.isfinite(self.evaluate().train_loss))
+        return bool(np.isfinite(self.theta).all()) and math.isfinite(self.evaluate().train_loss)
 
     def advance(self, k, deadline=None):
-        """Run up to k epochs (fewer at the end of the run, on divergence, or when
+        """Run up to k epochs (fewer at the end of the run, on divergence, or once
         time.perf_counter() passes `deadline`); returns the number run.
 
-        A diverging stretch (non-finite loss or weights) is rolled back and replayed one
-        checked epoch at a time, so the run stops at the last finite state with a reason.
+        Finiteness is checked once at the end, not every epoch (that would cost more than
+        a small network's step). A diverged stretch is rolled back and replayed one checked
+        epoch at a time, so the run stops at its last finite state, with a reason.
         """
-        k = max(0, min(int(k), self.config.epochs - self.epoch)) if not self.diverged else 0
+        k = 0 if self.diverged else max(0, min(int(k), self.config.epochs - self.epoch))
         if k == 0:
             return 0
         start, saved = self.epoch, self._snapshot()
         with np.errstate(all="ignore"):
             for _ in range(k):
-                loss = self._step()
-                if loss is not None and not math.isfinite(loss):
-                    break
+                self._step()
                 if deadline is not None and time.perf_counter() > deadline:
                     break
             if self._healthy():
@@ -203,13 +235,12 @@ class TrainingSession:
         return self.advance(max_epochs, deadline=time.perf_counter() + seconds)
 
     def _snapshot(self):
-        return ([p.copy() for p in self.params], copy.deepcopy(self.opt_state),
+        return (self.theta.copy(), copy.deepcopy(self.opt_state),
                 copy.deepcopy(self.rng.bit_generator.state), self.epoch)
 
     def _restore(self, saved):
-        params, opt_state, rng_state, epoch = saved
-        for p, q in zip(self.params, params):
-            p[...] = q
+        theta, opt_state, rng_state, epoch = saved
+        self.theta[...] = theta
         self.opt_state = copy.deepcopy(opt_state)
         self.rng.bit_generator.state = rng_state
         self.epoch = epoch
@@ -239,7 +270,7 @@ class TrainingSession:
         if not changed:
             return
         if "optimizer" in changed:
-            self.opt_state = new_state(self.params)
+            self.opt_state = new_state([self.theta])
         self.config = new
         self.changes.append((self.epoch, changed))
         if self.diverged and ("lr" in changed or "optimizer" in changed):
