@@ -12,6 +12,7 @@ from .config import INITS, PRESETS, REGULARIZATIONS, from_preset, problems
 from .datasets import DATASETS
 from .features import FEATURES
 from .losses import LOSSES
+from .network import W_and_b
 from .optimizers import OPTIMIZERS
 from .session import TrainingSession
 
@@ -62,6 +63,9 @@ def build_parser():
     a("--reg-rate", type=float, help="regularization rate")
     a("--init", help=f"weight initialization: {_names(INITS)}")
     a("--features", type=_name_list, help=f"comma list from: {_names(FEATURES)} (default x1,x2)")
+    a("--precision", help="float32 (fast, the default) or float64 (exact, the tutorial's)")
+    a("--delta-rule", action=argparse.BooleanOptionalAction, default=None,
+      help="the tutorial's update: errors summed over the batch, no 2/N (mse only)")
     a("--json", action="store_true", help="print one JSON object on the last line")
     return p
 
@@ -70,7 +74,7 @@ def config_from_args(args):
     """The preset's settings with every given flag on top; raises ValueError when invalid."""
     fields = ("dataset", "samples", "noise", "test_fraction", "hidden", "activation", "loss",
               "optimizer", "batch_size", "epochs", "lr", "seed", "regularization", "reg_rate",
-              "init", "features")
+              "init", "features", "precision", "delta_rule")
     overrides = {f: getattr(args, f) for f in fields if getattr(args, f) is not None}
     config = from_preset(args.preset, **overrides)
     found = problems(config)
@@ -82,7 +86,7 @@ def config_from_args(args):
 def weights_json(params):
     """[{"W": fan_in x fan_out rows, "b": flat list}, ...] from input to output."""
     return [{"W": W.astype(float).tolist(), "b": b.astype(float).ravel().tolist()}
-            for W, b in zip(params[0::2], params[1::2])]
+            for W, b in W_and_b(params)]
 
 
 def _number(x):

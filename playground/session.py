@@ -130,11 +130,6 @@ class TrainingSession:
         return [a.T.reshape(-1, n, n) for a in outs]
 
     # -- training ------------------------------------------------------------------
-    def _record(self, a=None, z=None):
-        if self.history.wants(self.epoch):
-            self.history.add(self.epoch, *self._measure(self.X, self.y, a, z),
-                             *self._measure(self.X_test, self.y_test))
-
     def _step(self):
         """One epoch: full batch, or mini-batches in a fresh seeded order."""
         c, X, y = self.config, self.X, self.y
@@ -155,33 +150,6 @@ class TrainingSession:
             Xb, yb = Xs[i:i + c.batch_size], ys[i:i + c.batch_size]
             if len(yb) != ws.n:
                 ws = self._workspace(len(yb), "train")
-            network.forward(self.params, Xb, c.activation, ws)
-            self._update(Xb, yb, ws)
-        self.epoch += 1
-
-    def _record(self, a=None, z=None):
-        if self.history.wants(self.epoch):
-            self.history.add(self.epoch, *self._measure(self.X, self.y, a, z),
-                             *self._measure(self.X_test, self.y_test))
-
-    def _step(self):
-        """One epoch: full batch, or mini-batches in a fresh seeded order."""
-        c, X, y = self.config, self.X, self.y
-        if c.batch_size == 0 or c.batch_size >= len(y):
-            ws = self._workspace(len(y), "train")
-            a = network.forward(self.params, X, c.activation, ws)
-            if self.history.wants(self.epoch):
-                self._record(a, ws.z[-1])
-            self._update(X, y, ws)
-            self.epoch += 1
-            return
-        if self.history.wants(self.epoch):
-            self._record()
-        order = self.rng.permutation(len(y))
-        Xs, ys = X[order], y[order]
-        for i in range(0, len(y), c.batch_size):
-            Xb, yb = Xs[i:i + c.batch_size], ys[i:i + c.batch_size]
-            ws = self._workspace(len(yb), "train")
             network.forward(self.params, Xb, c.activation, ws)
             self._update(Xb, yb, ws)
         self.epoch += 1
@@ -248,7 +216,7 @@ class TrainingSession:
 
     def _diverge(self):
         c = self.config
-        advice = [f"lower the learning rate (now {c.lr:g})"]
+        advice = [f"press Reset and lower the learning rate (now {c.lr:g})"]
         if c.activation in ("relu", "leaky-relu", "linear"):
             advice.append("use tanh or sigmoid, whose outputs stay bounded")
         if c.optimizer != "sgd":

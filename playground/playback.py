@@ -1,0 +1,166 @@
+"""A training session as the app plays it: running or paused, trained in ticks that each
+yield a batch of frames for the browser to animate.
+
+No Streamlit here: the app keeps one `Playback` per browser session and hands
+`payload()` to its live view. A tick trains for a bounded time (so one session on a
+huge network cannot starve the others), cut into frames of `epochs_per_redraw`
+epochs, each also capped in time; every frame carries the surface as uint8.
+"""
+import base64
+import itertools
+import json
+import math
+import time
+
+import numpy as np
+
+from . import figures
+from .features import LABELS as FEATURE_LABELS
+from .activations import LABELS as ACTIVATION_LABELS
+from .network import W_and_b
+from .session import TrainingSession
+
+TICK_SECONDS = 0.25       # how often the app's live fragment runs while playing
+FRAMES_PER_TICK = 10      # redraws per tick: 40 a second
+TICK_BUDGET = 0.12        # training time per tick, all frames together
+FRAME_CAP = 0.04          # training time per redraw, at most
+GRID = 100                # the surface's resolution
+UNIT_GRID = 24            # each unit's picture in the network diagram
+DIAGRAM_EVERY = 1.0       # seconds between diagram updates while playing
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)   # epochs per redraw
+DEFAULT_SPEED = 100
+
+_mounts = itertools.count(1)
+
+
+def _num(x, digits=6):
+    """A float for JSON: rounded to `digits` significant figures, None for NaN/inf."""
+    return float(f"{x:.{digits}g}") if x is not None and math.isfinite(x) else None
+
+
+def spec(figure, version):
+    """A figure as plain JSON (NumPy arrays become Plotly's compact typed arrays)."""
+    return {"version": version, "figure": json.loads(figure.to_json())}
+
+
+def unit_images(session, n=UNIT_GRID):
+    """Each hidden and output unit's output over the plane as uint8 (units, n, n) per
+    layer: hidden values are shown on [-1, 1] (0 is white), the output on [0, 1]."""
+    layers = session.unit_surfaces(n)
+    images = [figures.quantize((np.clip(a, -1, 1) + 1) / 2) for a in layers[:-1]]
+    return images + [figures.quantize(layers[-1])]
+
+
+def diagram_figure(session, height=None):
+    c = session.config
+    return figures.network_figure(
+        W_and_b(session.params), [FEATURE_LABELS[f] for f in c.features], unit_images(session),
+        activation=ACTIVATION_LABELS[c.activation], height=height)
+
+
+class Playback:
+    def __init__(self, config, data=None, initial_params=None):
+        self.session = TrainingSession(config, data, initial_params)
+        self.running = False
+        self.mount = next(_mounts)      # identifies this network to the live view
+        self.seq = 0                    # counts the batches of frames
+        self.sent = {}                  # figure name -> version the view already has
+        self.view = {"show_test": True, "discretize": False, "log_scale": False}
+        self.rate = 0.0                 # epochs per second achieved while playing
+        self._last = None               # (time, epoch) of the previous tick
+        self._diagram_at = 0.0
+        self.frames = [self.frame()]
+
+    # -- training ------------------------------------------------------------------
+    def play(self):
+        self.running = not self.session.done
+        self._last = None
+
+    def pause(self):
+        self.running = False
+        self._last = None
+
+    def tick(self, epochs_per_redraw=DEFAULT_SPEED, budget=TICK_BUDGET, frames=FRAMES_PER_TICK):
+        """Train one tick's frames; returns the number of epochs trained."""
+        start, first = time.perf_counter(), self.session.epoch
+        batch = []
+        while len(batch) < frames and not self.session.done:
+            now = time.perf_counter()
+            if batch and now - start >= budget:
+                break
+            self.session.advance(epochs_per_redraw, deadline=min(now + FRAME_CAP, start + budget))
+            batch.append(self.frame())
+        if batch:
+            self.frames, self.seq = batch, self.seq + 1
+        self._measure_rate(time.perf_counter())
+        if self.session.done:
+            self.running = False
+        return self.session.epoch - first
+
+    def step(self):
+        """One epoch, then paused (the Step button)."""
+        self.pause()
+        self.session.advance(1)
+        self.frames, self.seq = [self.frame()], self.seq + 1
+
+    def _measure_rate(self, now):
+        epoch = self.session.epoch
+        if self._last is not None and now > self._last[0]:
+            rate = (epoch - self._last[1]) / (now - self._last[0])
+            self.rate = rate if self.rate == 0 else 0.7 * self.rate + 0.3 * rate
+        self._last = (now, epoch)
+
+    # -- what the live view is sent ------------------------------------------------
+    def frame(self):
+        s = self.session
+        m = s.evaluate()
+        z = figures.quantize(s.surface(GRID))
+        return {"epoch": s.epoch, "train_loss": _num(m.train_loss), "train_acc": _num(m.train_accuracy),
+                "test_loss": _num(m.test_loss), "test_acc": _num(m.test_accuracy),
+                "z": base64.b64encode(z.tobytes()).decode("ascii")}
+
+    def history(self):
+        h = self.session.history
+        epochs = h.column("epoch").astype(int).tolist()
+        return {"epoch": epochs, "train": [_num(x) for x in h.column("train_loss")],
+                "test": [_num(x) for x in h.column("test_loss")]}
+
+    def figures(self):
+        """name -> (version, builder) of the live view's figures."""
+        s, v = self.session, self.view
+        m = self.mount
+        return {
+            "surface": (f"{m}-{v['discretize']}", lambda: figures.surface_figure(
+                s.surface(GRID), s.bounds, None, discretize=v["discretize"])),
+            "points": (f"{m}-{v['show_test']}", lambda: figures.points_figure(
+                s.data, s.bounds, v["show_test"])),
+            "loss": (f"{m}-{v['log_scale']}", lambda: figures.loss_figure(
+                [], [], [] if s.data.has_test else None, log_scale=v["log_scale"])),
+            "diagram": (f"{m}-{s.epoch}", lambda: diagram_figure(s)),
+        }
+
+    def payload(self, plotly_url):
+        """The live view's data: this tick's frames, and any figure it does not have yet."""
+        now = time.perf_counter()
+        specs = {}
+        for name, (version, build) in self.figures().items():
+            if self.sent.get(name) == version:
+                continue
+            if name == "diagram" and self.running and now - self._diagram_at < DIAGRAM_EVERY:
+                continue
+            specs[name] = spec(build(), version)
+            self.sent[name] = version
+            if name == "diagram":
+                self._diagram_at = now
+        data = {"mount": self.mount, "seq": self.seq, "running": self.running,
+                "tick_ms": int(TICK_SECONDS * 1000), "n": GRID, "frames": self.frames,
+                "specs": specs, "plotly_url": plotly_url,
+                "rate": f"{self.rate:,.0f} epochs/s" if self.running and self.rate else "",
+                "message": self.session.diverged}
+        if not self.running or "loss" in specs:
+            data["history"] = self.history()
+        return data
+
+    def resync(self):
+        """The view lost its figures (it was remounted): send them all again."""
+        self.sent = {}

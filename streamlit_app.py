@@ -1,0 +1,110 @@
+"""NN Playground: watch a neural network written from scratch in NumPy learn, live.
+
+Run with `streamlit run streamlit_app.py`. This file is the UI only: it reads the
+widgets into a Config, keeps one Playback per browser session, and draws.
+"""
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # tiny matrices: threads only cost
+
+import streamlit as st  # noqa: E402
+
+from playground.config import Config, problems  # noqa: E402
+from playground.playback import Playback  # noqa: E402
+from playground.session import TUNABLE, needs_reset  # noqa: E402
+from ui.controls import init_state, sidebar_ui  # noqa: E402
+from ui.live import live_ui, publish_plotly  # noqa: E402
+
+
+def _run():
+    return st.session_state["run"]
+
+
+def play():
+    _run().play()
+
+
+def pause():
+    _run().pause()
+
+
+def step():
+    _run().step()
+
+
+def reset():
+    run = _run()
+    st.session_state["run"] = Playback(run.session.config, run.session.data)
+    st.session_state["notice"] = "Reset: the same starting weights, epoch 0."
+
+
+def sync_run(config: Config):
+    """Keep the session's run in step with the widgets: a new network when the data or
+    architecture changed (and say so), the same weights when only training settings did."""
+    run = st.session_state.get("run")
+    if run is None:
+        st.session_state["run"] = Playback(config)
+        return
+    old = run.session.config
+    if needs_reset(old, config):
+        changed = [f for f in Config.__dataclass_fields__
+                   if f not in TUNABLE + ("preset",) and getattr(old, f) != getattr(config, f)]
+        st.session_state["run"] = Playback(config)
+        st.session_state["run"].running = run.running
+        st.session_state["notice"] = (f"New network: {', '.join(changed).replace('_', ' ')} "
+                                      "changed, so training starts again from epoch 0.")
+    else:
+        changes = {f: getattr(config, f) for f in TUNABLE if getattr(old, f) != getattr(config, f)}
+        if changes:
+            run.session.retune(**changes)
+            if run.session.epoch:
+                st.session_state["notice"] = (
+                    f"{', '.join(changes).replace('_', ' ')} changed: training continues from "
+                    f"the current weights at epoch {run.session.epoch:,}.")
+
+
+def controls_ui():
+    run = _run()
+    c = st.columns([1.1, 1.1, 1, 1, 3.2], vertical_alignment="bottom")
+    c[0].button("Play", key="play", icon=":material/play_arrow:", type="primary",
+                on_click=play, disabled=run.running or run.session.done, use_container_width=True,
+                help="Train continuously and watch the surface and the loss change.")
+    c[1].button("Pause", key="pause", icon=":material/pause:", on_click=pause,
+                disabled=not run.running, use_container_width=True,
+                help="Stop training; the weights stay where they are.")
+    c[2].button("Step", key="step", icon=":material/skip_next:", on_click=step,
+                disabled=run.session.done, use_container_width=True,
+                help="Advance exactly one epoch, then stop.")
+    c[3].button("Reset", key="reset", icon=":material/replay:", on_click=reset,
+                use_container_width=True,
+                help="Back to epoch 0 with the same starting weights and data.")
+    c[4].select_slider("Speed: epochs per redraw", [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000,
+                                                    2000, 5000], key="speed",
+                       help="How many epochs are trained between two pictures. Each picture's "
+                            "training is also capped at about 40 ms, so big networks stay "
+                            "responsive.")
+
+
+def main():
+    st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
+    publish_plotly()
+    init_state(Config())
+    config = sidebar_ui()
+    found = problems(config)
+    if found:
+        st.error("These settings can't run: " + "; ".join(found) + ".")
+        st.stop()
+    sync_run(config)
+    run = _run()
+    run.view = {k: st.session_state[k] for k in ("show_test", "discretize", "log_scale")}
+    st.markdown("#### NN Playground · a neural network from scratch in NumPy")
+    controls_ui()
+    notice = st.session_state.pop("notice", None)
+    if notice:
+        st.caption(notice)
+    if run.session.diverged:
+        st.warning(run.session.diverged)
+    live_ui(st.session_state["speed"])
+
+
+main()

@@ -1,0 +1,197 @@
+"""The training session: epoch counting, bounded history, seeded mini-batches,
+divergence, retuning mid-run, and the plotted surfaces."""
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from playground import Config, TrainingSession
+from playground.config import from_preset
+from playground.history import History
+from playground.session import grid_points
+
+SMALL = Config(dataset="moons", samples=100, hidden=(8, 8), epochs=1000, precision="float64")
+EXPLODES = Config(dataset="moons", samples=200, hidden=(8, 8), activation="linear", loss="bce",
+                  lr=100, epochs=2000)
+
+
+@pytest.fixture
+def no_warnings():
+    """Any warning, NumPy's RuntimeWarnings included, fails the test."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+
+
+# -- epochs and history ---------------------------------------------------------------
+def test_advance_counts_epochs_and_stops_at_the_configured_number():
+    session = TrainingSession(from_preset("tutorial", epochs=250))
+    assert session.advance(100) == 100 and session.epoch == 100 and not session.done
+    assert session.advance(1000) == 150 and session.epoch == 250 and session.done
+    assert session.advance(10) == 0 and session.epoch == 250
+
+
+def test_advance_for_runs_some_epochs_within_its_time():
+    session = TrainingSession(SMALL.replace(epochs=10**6))
+    run = session.advance_for(0.05)
+    assert 0 < run == session.epoch < 10**6
+
+
+def assert_evenly_spaced_from_zero(history, budget):
+    epochs = history.column("epoch")
+    assert 1 < len(epochs) <= budget
+    assert epochs[0] == 0
+    assert np.all(np.diff(epochs) == history.stride)
+
+
+@pytest.mark.parametrize("budget", [64, 33])
+def test_history_keeps_at_most_its_budget_evenly_spaced(budget):
+    history = History(budget)
+    for epoch in range(1_000_000):
+        history.add(epoch, 1.0 / (epoch + 1), 0.5)
+    assert_evenly_spaced_from_zero(history, budget)
+    assert history.column("epoch")[-1] > 1_000_000 - 2 * history.stride
+    assert history.column("train_loss")[3] == 1.0 / (3 * history.stride + 1)   # rows kept whole
+
+
+def test_session_history_stays_bounded_over_a_long_run():
+    session = TrainingSession(from_preset("tutorial", epochs=20_000))
+    session.history = History(budget=32)
+    session.advance(20_000)
+    assert_evenly_spaced_from_zero(session.history, 32)
+    first_loss = session.history.column("train_loss")[0]
+    assert first_loss == TrainingSession(from_preset("tutorial")).evaluate().train_loss
+    assert np.isnan(session.history.column("test_loss")).all()          # xor: no test set
+
+
+def test_history_records_every_epoch_while_it_has_room():
+    session = TrainingSession(SMALL)
+    session.advance(50)
+    assert session.history.column("epoch").tolist() == list(range(50))
+    assert np.isfinite(session.history.column("test_accuracy")).all()
+
+
+# -- mini-batches ------------------------------------------------------------------------
+def test_mini_batch_training_is_seeded():
+    config = SMALL.replace(batch_size=16, epochs=20)
+    a, b = TrainingSession(config), TrainingSession(config)
+    a.advance(20)
+    b.advance(7)
+    b.advance(13)                                  # chunking does not change the run
+    assert np.array_equal(a.theta, b.theta)
+    c = TrainingSession(config.replace(seed=43))
+    c.advance(20)
+    assert not np.allclose(a.theta, c.theta)
+
+
+def test_mini_batches_differ_from_full_batch():
+    full, mini = TrainingSession(SMALL.replace(epochs=5)), TrainingSession(SMALL.replace(epochs=5, batch_size=16))
+    full.advance(5)
+    mini.advance(5)
+    assert not np.allclose(full.theta, mini.theta)
+
+
+# -- divergence --------------------------------------------------------------------------
+def test_divergence_stops_with_a_reason_and_finite_state(no_warnings):
+    session = TrainingSession(EXPLODES)
+    run = session.advance(2000)
+    assert session.diverged and session.done
+    assert run == session.epoch < 2000
+    assert f"epoch {session.epoch + 1:,}" in session.diverged
+    assert "learning rate (now 100)" in session.diverged
+    assert np.isfinite(session.theta).all()
+    assert all(math.isfinite(x) for x in vars(session.evaluate()).values())
+    assert np.isfinite(session.surface(20)).all()
+    assert all(np.isfinite(u).all() for u in session.unit_surfaces(8))
+    assert session.advance(100) == 0
+    assert session.history.column("epoch")[-1] <= session.epoch
+
+
+def test_divergence_inside_a_chunk_is_rolled_back_to_the_same_place(no_warnings):
+    """One big advance (rolled back and replayed) ends where epoch-by-epoch checks end."""
+    config = EXPLODES.replace(optimizer="momentum", lr=2.0)
+    chunked, stepped = TrainingSession(config), TrainingSession(config)
+    chunked.advance(2000)
+    while not stepped.done:
+        stepped.advance(1)
+    assert chunked.diverged == stepped.diverged != ""
+    assert chunked.epoch == stepped.epoch > 1
+    assert np.array_equal(chunked.theta, stepped.theta)
+    assert np.array_equal(chunked.history.column("epoch"), stepped.history.column("epoch"))
+
+
+def test_lowering_the_learning_rate_lets_a_diverged_run_try_again(no_warnings):
+    """The kept state's weights are already huge (about 1e8 here), so even lr 0.01 blows
+    up on the next step; the run stops again at the same place, advising from the new lr."""
+    session = TrainingSession(EXPLODES)
+    session.advance(2000)
+    stopped = session.epoch
+    session.retune(lr=0.01)
+    assert session.diverged == "" and not session.done
+    assert session.changes == [(stopped, {"lr": 0.01})]
+    session.advance(50)
+    assert session.epoch == stopped
+    assert "learning rate (now 0.01)" in session.diverged
+    assert np.isfinite(session.theta).all()
+
+
+# -- retuning ------------------------------------------------------------------------------
+def test_retune_continues_from_the_current_weights():
+    session = TrainingSession(SMALL)
+    session.advance(50)
+    at_50 = [p.copy() for p in session.params]
+    session.retune(lr=0.05)
+    assert np.array_equal(session.params[0], at_50[0])
+    assert session.config.lr == 0.05
+    assert session.changes == [(50, {"lr": 0.05})]
+    session.advance(10)
+    # the same 10 epochs from a fresh session that starts at those weights with lr 0.05
+    fresh = TrainingSession(SMALL.replace(lr=0.05), initial_params=at_50)
+    fresh.advance(10)
+    assert session.epoch == 60
+    np.testing.assert_allclose(session.theta, fresh.theta, rtol=1e-12)
+
+
+def test_retune_records_only_real_changes_and_rejects_the_rest():
+    session = TrainingSession(SMALL)
+    session.retune(lr=SMALL.lr)
+    assert session.changes == []
+    with pytest.raises(ValueError, match="hidden"):
+        session.retune(hidden=(3,))
+    with pytest.raises(ValueError, match="activation"):
+        session.retune(activation="relu")
+    with pytest.raises(ValueError):
+        session.retune(lr=-1.0)
+    assert session.config == TrainingSession(SMALL).config and session.changes == []
+
+
+def test_retune_optimizer_starts_a_fresh_memory():
+    session = TrainingSession(SMALL.replace(optimizer="adam", lr=0.01))
+    session.advance(5)
+    session.retune(optimizer="momentum")
+    assert session.opt_state["t"] == 0 and not session.opt_state["v"][0].any()
+    session.advance(5)
+    assert session.opt_state["v"][0].any()
+
+
+# -- surfaces --------------------------------------------------------------------------------
+def test_surface_is_a_probability_grid_laid_out_rows_x2_columns_x1():
+    session = TrainingSession(SMALL)
+    session.advance(200)
+    n = 25
+    surface = session.surface(n)
+    assert surface.shape == (n, n)
+    assert ((surface >= 0) & (surface <= 1)).all()
+    t = np.linspace(*session.bounds, n)
+    i, j = 3, 17                                        # row i is x2 = t[i], column j is x1 = t[j]
+    assert surface[i, j] == pytest.approx(session.predict([[t[j], t[i]]])[0], rel=1e-12)
+    assert np.array_equal(grid_points(session.bounds, n)[i * n + j], [t[j], t[i]])
+
+
+def test_unit_surfaces_have_one_map_per_unit():
+    session = TrainingSession(SMALL.replace(hidden=(5, 3)))
+    maps = session.unit_surfaces(16)
+    assert [m.shape for m in maps] == [(5, 16, 16), (3, 16, 16), (1, 16, 16)]
+    np.testing.assert_allclose(maps[-1][0], session.surface(16), rtol=1e-12)
+    assert ((maps[0] >= -1) & (maps[0] <= 1)).all()               # tanh units

@@ -1,0 +1,1 @@
+"""NN Playground's Streamlit user interface: widgets, session state, layout. No math."""

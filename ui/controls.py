@@ -1,0 +1,186 @@
+"""The sidebar: every setting as a widget with a learner's tooltip, read back as a Config.
+
+Widget keys are the Config's field names (plus `layers`, `units_1`..`units_6`), so a
+preset or a link sets a widget by writing st.session_state[field] before it is drawn.
+"""
+import streamlit as st
+
+from playground.activations import LABELS as ACTIVATIONS
+from playground.config import MAX_LAYERS, MAX_UNITS, PRESETS, Config
+from playground.datasets import LABELS as DATASETS
+from playground.features import LABELS as FEATURES
+from playground.losses import LABELS as LOSSES
+from playground.optimizers import LABELS as OPTIMIZERS
+from playground.playback import DEFAULT_SPEED, SPEEDS
+
+LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+REG_RATES = [0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+BATCH_SIZES = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500]
+INITS = {"randn": "randn (the tutorial's)", "xavier": "Xavier / Glorot", "he": "He"}
+REGULARIZATIONS = {"none": "None", "l1": "L1", "l2": "L2"}
+PRESET_NAMES = {"default": "Playground default", "tutorial": "The tutorial's network"}
+VIEW_DEFAULTS = {"show_test": True, "discretize": False, "log_scale": False, "speed": DEFAULT_SPEED}
+
+
+def widget_values(config: Config) -> dict:
+    """The session-state entries that make the widgets show `config`."""
+    values = {f: getattr(config, f) for f in Config.__dataclass_fields__ if f != "hidden"}
+    values["features"] = list(config.features)
+    values["layers"] = len(config.hidden)
+    for i in range(MAX_LAYERS):
+        values[f"units_{i + 1}"] = config.hidden[i] if i < len(config.hidden) else 4
+    values["preset"] = config.preset or "default"
+    return values
+
+
+def set_widgets(config: Config):
+    st.session_state.update(widget_values(config))
+
+
+def init_state(config: Config):
+    """Give every widget its starting value once per browser session."""
+    for key, value in {**widget_values(config), **VIEW_DEFAULTS}.items():
+        st.session_state.setdefault(key, value)
+
+
+def _apply_preset():
+    name = st.session_state["preset"]
+    from playground.config import from_preset
+    set_widgets(from_preset(name))
+
+
+def _change_layers(delta):
+    st.session_state["layers"] = min(MAX_LAYERS, max(1, st.session_state["layers"] + delta))
+
+
+def _regenerate():
+    st.session_state["seed"] = (st.session_state["seed"] + 1) % 2**32
+
+
+def _with(options, value):
+    """Options for a select widget, including a value that came from a link or preset."""
+    return options if value in options else sorted(set(options) | {value})
+
+
+def data_ui():
+    st.subheader("Data")
+    st.selectbox("Dataset", list(DATASETS), key="dataset", format_func=DATASETS.get,
+                 help="The points to separate. XOR is the tutorial's four corner points; the "
+                      "others are clouds of points where orange is class 0 and blue class 1.")
+    xor = st.session_state["dataset"] == "xor"
+    st.slider("Number of points", 10, 2000, step=10, key="samples", disabled=xor,
+              help="How many points, train and test together. More points show the shape "
+                   "better but make each epoch slower.")
+    st.slider("Noise", 0.0, 1.0, step=0.01, key="noise", disabled=xor,
+              help="How far points are jittered from the clean shape (a standard deviation). "
+                   "Noisy data overlaps, so no network can get every point right.")
+    st.slider("Test fraction", 0.0, 0.9, step=0.05, key="test_fraction", disabled=xor,
+              help="The share of points held back from training. The network never learns "
+                   "from them; their loss shows whether it generalizes or just memorizes.")
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+    c1.number_input("Seed", 0, 2**32 - 1, step=1, key="seed",
+                    help="Fixes the random draws: the data, the starting weights and the "
+                         "shuffling. The same seed always gives the same run.")
+    c2.button("Regenerate", on_click=_regenerate, use_container_width=True,
+              help="Draw new data and new starting weights (the seed goes up by one).")
+
+
+def network_ui():
+    st.subheader("Network")
+    c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+    c1.markdown(f"**{st.session_state['layers']} hidden layer"
+                f"{'s' * (st.session_state['layers'] != 1)}**")
+    c2.button("−", key="remove_layer", on_click=_change_layers, args=(-1,),
+              disabled=st.session_state["layers"] <= 1, help="Remove the last hidden layer.")
+    c3.button("+", key="add_layer", on_click=_change_layers, args=(1,),
+              disabled=st.session_state["layers"] >= MAX_LAYERS,
+              help="Add a hidden layer: the network can then combine the shapes the "
+                   "layer before it found.")
+    for i in range(1, st.session_state["layers"] + 1):
+        st.slider(f"Units in hidden layer {i}", 1, MAX_UNITS, key=f"units_{i}",
+                  help="Each unit draws one bent line (or curve) across the plane; more units "
+                       "can carve more complex regions.")
+    st.selectbox("Activation", list(ACTIVATIONS), key="activation", format_func=ACTIVATIONS.get,
+                 help="The bend each hidden unit applies to its weighted sum. Without one "
+                      "(linear), any number of layers can only draw a straight boundary.")
+    st.multiselect("Input features", list(FEATURES), key="features", format_func=FEATURES.get,
+                   help="What the first layer sees. Extra features such as x₁² or x₁·x₂ hand "
+                        "the network curved shapes it would otherwise have to build.")
+    st.selectbox("Initial weights", list(INITS), key="init", format_func=INITS.get,
+                 help="How the starting weights are drawn. Xavier and He scale them to the "
+                      "layer size so signals neither vanish nor explode at the start.")
+
+
+def training_ui():
+    st.subheader("Training")
+    lr = st.session_state["lr"]
+    st.select_slider("Learning rate", _with(LEARNING_RATES, lr), key="lr",
+                     help="How big a step each update takes down the slope of the loss. Too "
+                          "small crawls; too large overshoots and can blow up. Takes effect "
+                          "mid-run.")
+    st.number_input("Epochs to run", 0, 10_000_000, step=1000, key="epochs",
+                    help="Training stops by itself after this many passes over the training "
+                         "points.")
+    st.selectbox("Batch size", _with(BATCH_SIZES, st.session_state["batch_size"]),
+                 key="batch_size", format_func=lambda b: "Full batch" if b == 0 else str(b),
+                 help="Points per update. Full batch follows the true slope; small batches "
+                      "take many noisy steps per epoch.")
+    st.selectbox("Loss", list(LOSSES), key="loss", format_func=LOSSES.get,
+                 help="How wrongness is scored. Cross-entropy punishes confident mistakes "
+                      "hard; squared error is the tutorial's choice.")
+    st.selectbox("Optimizer", list(OPTIMIZERS), key="optimizer", format_func=OPTIMIZERS.get,
+                 help="How gradients become steps: plain descent (the tutorial's), momentum "
+                      "(keeps rolling in a steady direction) or Adam (adapts each weight's "
+                      "step size). Takes effect mid-run.")
+    c1, c2 = st.columns(2)
+    c1.selectbox("Regularization", list(REGULARIZATIONS), key="regularization",
+                 format_func=REGULARIZATIONS.get,
+                 help="A pull of every weight toward zero: L2 shrinks big weights, L1 pushes "
+                      "small ones to exactly zero. Helps an oversized network generalize.")
+    c2.select_slider("Rate", _with(REG_RATES, st.session_state["reg_rate"]), key="reg_rate",
+                     disabled=st.session_state["regularization"] == "none",
+                     help="How strong the pull toward zero is.")
+    with st.expander("Exact arithmetic"):
+        st.toggle("Tutorial's update rule", key="delta_rule",
+                  disabled=st.session_state["loss"] != "mse",
+                  help="Update as the tutorial's code does: errors summed over the batch "
+                       "with no 2/N factor (only with squared error).")
+        st.radio("Precision", ["float32", "float64"], key="precision", horizontal=True,
+                 help="float32 trains faster; float64 reproduces the tutorial's numbers "
+                      "exactly.")
+
+
+def view_ui():
+    st.subheader("View")
+    st.toggle("Show test points", key="show_test",
+              help="Draw the held-out test points (hollow diamonds) over the surface.")
+    st.toggle("Discretize output", key="discretize",
+              help="Colour each region by the class the network would predict, instead of "
+                   "by its probability.")
+    st.toggle("Log scale for loss", key="log_scale",
+              help="A logarithmic loss axis shows progress that a linear axis flattens.")
+
+
+def config_from_state() -> Config:
+    """The Config the widgets currently show (not yet validated)."""
+    s = st.session_state
+    fields = {f: s[f] for f in Config.__dataclass_fields__ if f not in ("hidden", "features")}
+    fields["preset"] = "" if s["preset"] == "default" else s["preset"]
+    if fields["delta_rule"] and fields["loss"] != "mse":
+        fields["delta_rule"] = False
+    return Config(**fields, hidden=tuple(s[f"units_{i + 1}"] for i in range(s["layers"])),
+                  features=tuple(s["features"]) or ("x1", "x2"))
+
+
+def sidebar_ui() -> Config:
+    """Draw the sidebar; return the configuration it shows."""
+    with st.sidebar:
+        st.selectbox("Preset", list(PRESETS), key="preset", on_change=_apply_preset,
+                     format_func=lambda p: PRESET_NAMES.get(p, p),
+                     help="Load a ready-made setup. The tutorial's network is the 2-2-1 sigmoid "
+                          "network on XOR from 'Implementing a Neural Network from Scratch'.")
+        data_ui()
+        network_ui()
+        training_ui()
+        view_ui()
+    return config_from_state()
