@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 from .png import png_data_uri
 
 ORANGE, BLUE, INK = "#e8710a", "#1a73e8", "#202124"
-SURFACE_SCALE = [[0.0, "#e8710a"], [0.25, "#f5b97f"], [0.5, "#f7f7f7"],
-                 [0.75, "#8fb8f0"], [1.0, "#1a73e8"]]
+SURFACE_SCALE = [[0.0, "#f29a4a"], [0.25, "#f8c79b"], [0.5, "#f7f7f7"],
+                 [0.75, "#a9c8f3"], [1.0, "#5b9bef"]]     # lighter than the points on top
 DISCRETE_SCALE = [[0.0, "#f5b97f"], [0.5, "#f5b97f"], [0.5, "#8fb8f0"], [1.0, "#8fb8f0"]]
 POS, NEG = "#1a73e8", "#e8710a"          # edge colours: positive and negative weights
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=12, color=INK)
