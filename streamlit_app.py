@@ -13,7 +13,7 @@ from playground.config import Config, problems  # noqa: E402
 from playground.playback import Playback  # noqa: E402
 from playground.session import TUNABLE, needs_reset  # noqa: E402
 from ui.controls import init_state, sidebar_ui  # noqa: E402
-from ui.live import live_ui, publish_plotly  # noqa: E402
+from ui.live import live_ui  # noqa: E402
 
 
 def _run():
@@ -87,7 +87,6 @@ def controls_ui():
 
 def main():
     st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
-    publish_plotly()
     init_state(Config())
     config = sidebar_ui()
     found = problems(config)
