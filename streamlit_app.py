@@ -14,6 +14,7 @@ from playground.playback import Playback  # noqa: E402
 from playground.session import TUNABLE, needs_reset  # noqa: E402
 from ui.controls import init_state, sidebar_ui  # noqa: E402
 from ui.live import live_ui  # noqa: E402
+from ui.tutorial import tutorial_ui  # noqa: E402
 
 
 def _run():
@@ -104,6 +105,7 @@ def main():
     if run.session.diverged:
         st.warning(run.session.diverged)
     live_ui(st.session_state["speed"])
+    tutorial_ui(run.session)
 
 
 main()

@@ -119,11 +119,14 @@ class Playback:
                 "test_loss": _num(m.test_loss), "test_acc": _num(m.test_accuracy),
                 "z": base64.b64encode(z.tobytes()).decode("ascii")}
 
-    def history(self):
+    def history(self, points=2000):
+        """The loss curve so far, thinned to about `points` points for the browser."""
         h = self.session.history
-        epochs = h.column("epoch").astype(int).tolist()
-        return {"epoch": epochs, "train": [_num(x) for x in h.column("train_loss")],
-                "test": [_num(x) for x in h.column("test_loss")]}
+        every = max(1, -(-h.n // points))
+        pick = lambda name: h.column(name)[::every]
+        return {"epoch": pick("epoch").astype(int).tolist(),
+                "train": [_num(x) for x in pick("train_loss")],
+                "test": [_num(x) for x in pick("test_loss")]}
 
     def figures(self):
         """name -> (version, builder) of the live view's figures."""
