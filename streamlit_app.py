@@ -13,7 +13,10 @@ from playground.config import Config, problems  # noqa: E402
 from playground.playback import Playback  # noqa: E402
 from playground.session import TUNABLE, needs_reset  # noqa: E402
 from ui.controls import init_state, sidebar_ui  # noqa: E402
+from playground.compare import same_shapes  # noqa: E402
+from playground.network import initialize  # noqa: E402
 from ui.live import live_ui  # noqa: E402
+from ui.panels import compare_ui, replay_ui  # noqa: E402
 from ui.tutorial import tutorial_ui  # noqa: E402
 
 
@@ -35,8 +38,21 @@ def step():
 
 def reset():
     run = _run()
-    st.session_state["run"] = Playback(run.session.config, run.session.data)
+    st.session_state["run"] = Playback(run.session.config, run.session.data,
+                                       initial_params=run.session.initial_params)
     st.session_state["notice"] = "Reset: the same starting weights, epoch 0."
+
+
+def new_playback(config: Config, data=None) -> Playback:
+    """A fresh run; from the last pinned run's initial weights when the learner asked for
+    that and the architecture allows it (so that only one thing differs)."""
+    pins = st.session_state.get("pins")
+    if st.session_state.get("same_init") and pins:
+        c = config
+        fresh = initialize([len(c.features), *c.hidden, 1], c.init, c.seed)
+        if same_shapes(fresh, pins[-1].initial_params):
+            return Playback(config, data, initial_params=pins[-1].initial_params)
+    return Playback(config, data)
 
 
 def sync_run(config: Config):
@@ -44,13 +60,13 @@ def sync_run(config: Config):
     architecture changed (and say so), the same weights when only training settings did."""
     run = st.session_state.get("run")
     if run is None:
-        st.session_state["run"] = Playback(config)
+        st.session_state["run"] = new_playback(config)
         return
     old = run.session.config
     if needs_reset(old, config):
         changed = [f for f in Config.__dataclass_fields__
                    if f not in TUNABLE + ("preset",) and getattr(old, f) != getattr(config, f)]
-        st.session_state["run"] = Playback(config)
+        st.session_state["run"] = new_playback(config)
         st.session_state["run"].running = run.running
         st.session_state["notice"] = (f"New network: {', '.join(changed).replace('_', ' ')} "
                                       "changed, so training starts again from epoch 0.")
@@ -86,6 +102,28 @@ def controls_ui():
                             "responsive.")
 
 
+def status_ui(run):
+    """Notices and warnings, always in one container: the elements before the live view
+    must not change in number, or its timed fragment would redraw in a stale place."""
+    with st.container(key="status"):
+        notice = st.session_state.pop("notice", None)
+        if notice:
+            st.caption(notice)
+        if run.session.diverged:
+            st.warning(run.session.diverged)
+
+
+PANELS = {"Replay": replay_ui, "Compare runs": compare_ui}
+
+
+def panels_ui(run):
+    """One panel at a time, chosen by the learner: only the open one is built."""
+    choice = st.segmented_control("More", list(PANELS), key="panel", label_visibility="collapsed",
+                                  help="Replay the run, compare it with pinned runs, and more.")
+    if choice:
+        PANELS[choice](run)
+
+
 def main():
     st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
     init_state(Config())
@@ -99,13 +137,10 @@ def main():
     run.view = {k: st.session_state[k] for k in ("show_test", "discretize", "log_scale")}
     st.markdown("#### NN Playground · a neural network from scratch in NumPy")
     controls_ui()
-    notice = st.session_state.pop("notice", None)
-    if notice:
-        st.caption(notice)
-    if run.session.diverged:
-        st.warning(run.session.diverged)
+    status_ui(run)
     live_ui(st.session_state["speed"])
     tutorial_ui(run.session)
+    panels_ui(run)
 
 
 main()

@@ -5,6 +5,8 @@ stays distinct for the common colour-vision deficiencies; the surface is a diver
 orange-white-blue scale of P(class 1). Surfaces travel as uint8 (0..255), which Plotly
 sends as a compact typed array, with x0/dx rather than coordinate arrays.
 """
+import base64
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -16,6 +18,19 @@ SURFACE_SCALE = [[0.0, "#f29a4a"], [0.25, "#f8c79b"], [0.5, "#f7f7f7"],
 DISCRETE_SCALE = [[0.0, "#f5b97f"], [0.5, "#f5b97f"], [0.5, "#8fb8f0"], [1.0, "#8fb8f0"]]
 POS, NEG = "#1a73e8", "#e8710a"          # edge colours: positive and negative weights
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=12, color=INK)
+
+
+def typed(array):
+    """A NumPy array as Plotly's compact typed-array JSON (base64 of the raw bytes), for
+    figures written as plain dicts, which Plotly's own encoder does not see."""
+    a = np.ascontiguousarray(array)
+    out = {"dtype": {"uint8": "u1", "float32": "f4", "float64": "f8", "int64": "i4",
+                     "int32": "i4"}[a.dtype.name],
+           "bdata": base64.b64encode(a.astype(np.int32).tobytes() if a.dtype == np.int64
+                                     else a.tobytes()).decode("ascii")}
+    if a.ndim > 1:
+        out["shape"] = ",".join(map(str, a.shape))
+    return out
 
 
 def quantize(surface):

@@ -52,11 +52,17 @@ def flat(arrays):
     """One contiguous vector holding all the arrays, and views of it shaped like them.
     Updating the whole vector at once costs one NumPy call instead of one per layer."""
     vector = np.concatenate([a.ravel() for a in arrays])
-    views, start = [], 0
-    for a in arrays:
-        views.append(vector[start:start + a.size].reshape(a.shape))
-        start += a.size
-    return vector, views
+    return vector, views(vector, [a.shape for a in arrays])
+
+
+def views(vector, shapes):
+    """Views of a flat vector, one per shape, in order."""
+    out, start = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        out.append(vector[start:start + size].reshape(shape))
+        start += size
+    return out
 
 
 def layer_sizes(params):

@@ -16,6 +16,7 @@ from .config import Config, validated
 from .datasets import Dataset, make_dataset
 from .features import expand
 from .history import History
+from .snapshots import Snapshots
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS, new_state
 
@@ -70,6 +71,7 @@ class TrainingSession:
         self.rng = np.random.default_rng([c.seed, 2])       # mini-batch shuffling
         self.epoch = 0                                      # epochs completed
         self.history = History()
+        self.snapshots = Snapshots()                        # for replaying the run
         self.diverged = ""                                  # the reason, once it happens
         self.changes = []                                   # [(epoch, {setting: value})]
         self.bounds = data_bounds(np.concatenate([self.data.X_train, self.data.X_test]))
@@ -133,6 +135,8 @@ class TrainingSession:
     def _step(self):
         """One epoch: full batch, or mini-batches in a fresh seeded order."""
         c, X, y = self.config, self.X, self.y
+        if self.snapshots.due(self.epoch):
+            self.snapshots.add(self.epoch, self.theta)
         if c.batch_size == 0 or c.batch_size >= len(y):
             ws = self._workspace(len(y), "train")
             a = network.forward(self.params, X, c.activation, ws)
@@ -213,6 +217,7 @@ class TrainingSession:
         self.rng.bit_generator.state = rng_state
         self.epoch = epoch
         self.history.truncate(epoch)
+        self.snapshots.truncate(epoch)
 
     def _diverge(self):
         c = self.config
