@@ -149,13 +149,14 @@ class TrainingSession:
             self._record()
         order = self.rng.permutation(len(y))
         Xs, ys = X[order], y[order]
-        ws = self._workspace(c.batch_size, "train")
-        for i in range(0, len(y), c.batch_size):
-            Xb, yb = Xs[i:i + c.batch_size], ys[i:i + c.batch_size]
+        ws, size = self._workspace(c.batch_size, "train"), c.batch_size
+        forward, update, params, activation = network.forward, self._update, self.params, c.activation
+        for i in range(0, len(y), size):          # a small batch's step is mostly overhead
+            Xb, yb = Xs[i:i + size], ys[i:i + size]
             if len(yb) != ws.n:
                 ws = self._workspace(len(yb), "train")
-            network.forward(self.params, Xb, c.activation, ws)
-            self._update(Xb, yb, ws)
+            forward(params, Xb, activation, ws)
+            update(Xb, yb, ws)
         self.epoch += 1
 
     def _record(self, a=None, z=None):

@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "playground"
 CORE = ("config", "activations", "losses", "optimizers", "features", "datasets", "network",
-        "history", "session", "cli")
+        "history", "snapshots", "session", "cli", "links", "lessons", "userdata")
 
 
 def imported_modules(path):
