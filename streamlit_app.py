@@ -9,14 +9,18 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # tiny matrices: threads on
 
 import streamlit as st  # noqa: E402
 
-from playground.config import Config, problems  # noqa: E402
-from playground.playback import Playback  # noqa: E402
-from playground.session import TUNABLE, needs_reset  # noqa: E402
-from ui.controls import init_state, sidebar_ui  # noqa: E402
 from playground.compare import same_shapes  # noqa: E402
+from playground.config import Config, problems  # noqa: E402
 from playground.network import initialize  # noqa: E402
+from playground.playback import SPEEDS, Playback  # noqa: E402
+from playground.session import TUNABLE, needs_reset  # noqa: E402
+from playground.userdata import PointsError, dataset_from_points  # noqa: E402
+from ui.controls import init_state, sidebar_ui  # noqa: E402
+from ui.learn import lessons_ui, mydata_ui  # noqa: E402
 from ui.live import live_ui  # noqa: E402
 from ui.panels import compare_ui, replay_ui  # noqa: E402
+from ui.share import link_warning_ui, read_link, share_ui, shown, sync_url  # noqa: E402
+from ui.teach import export_ui, math_ui  # noqa: E402
 from ui.tutorial import tutorial_ui  # noqa: E402
 
 
@@ -43,10 +47,21 @@ def reset():
     st.session_state["notice"] = "Reset: the same starting weights, epoch 0."
 
 
-def new_playback(config: Config, data=None) -> Playback:
-    """A fresh run; from the last pinned run's initial weights when the learner asked for
-    that and the architecture allows it (so that only one thing differs)."""
-    pins = st.session_state.get("pins")
+def own_data(config: Config):
+    """The learner's own points split for this config, or None for the generated data."""
+    points = st.session_state.get("points")
+    if points is None:
+        return None
+    try:
+        return dataset_from_points(*points, config.test_fraction, config.seed)
+    except PointsError:
+        return None                 # too few points or one class so far: keep the dataset
+
+
+def new_playback(config: Config) -> Playback:
+    """A fresh run on the current data; from the last pinned run's initial weights when the
+    learner asked for that and the architecture allows it (so only one thing differs)."""
+    data, pins = own_data(config), st.session_state.get("pins")
     if st.session_state.get("same_init") and pins:
         c = config
         fresh = initialize([len(c.features), *c.hidden, 1], c.init, c.seed)
@@ -59,53 +74,59 @@ def sync_run(config: Config):
     """Keep the session's run in step with the widgets: a new network when the data or
     architecture changed (and say so), the same weights when only training settings did."""
     run = st.session_state.get("run")
+    points_changed = st.session_state.pop("points_changed", None)
     if run is None:
         st.session_state["run"] = new_playback(config)
         return
     old = run.session.config
-    if needs_reset(old, config):
+    if needs_reset(old, config) or points_changed:
         changed = [f for f in Config.__dataclass_fields__
                    if f not in TUNABLE + ("preset",) and getattr(old, f) != getattr(config, f)]
         st.session_state["run"] = new_playback(config)
-        st.session_state["run"].running = run.running
-        st.session_state["notice"] = (f"New network: {', '.join(changed).replace('_', ' ')} "
-                                      "changed, so training starts again from epoch 0.")
-    else:
-        changes = {f: getattr(config, f) for f in TUNABLE if getattr(old, f) != getattr(config, f)}
-        if changes:
-            run.session.retune(**changes)
-            if run.session.epoch:
-                st.session_state["notice"] = (
-                    f"{', '.join(changes).replace('_', ' ')} changed: training continues from "
-                    f"the current weights at epoch {run.session.epoch:,}.")
+        st.session_state["run"].running = run.running and not points_changed
+        st.session_state.setdefault("notice", points_changed or (
+            f"New network: {', '.join(changed).replace('_', ' ')} changed, so training starts "
+            "again from epoch 0."))
+        return
+    changes = {f: getattr(config, f) for f in TUNABLE if getattr(old, f) != getattr(config, f)}
+    if changes:
+        run.session.retune(**changes)
+        if run.session.epoch:
+            st.session_state["notice"] = (
+                f"{', '.join(changes).replace('_', ' ')} changed: training continues from the "
+                f"current weights at epoch {run.session.epoch:,}.")
 
 
 def controls_ui():
     run = _run()
     c = st.columns([1.1, 1.1, 1, 1, 3.2], vertical_alignment="bottom")
-    c[0].button("Play", key="play", icon=":material/play_arrow:", type="primary",
-                on_click=play, disabled=run.running or run.session.done, use_container_width=True,
-                help="Train continuously and watch the surface and the loss change.")
-    c[1].button("Pause", key="pause", icon=":material/pause:", on_click=pause,
-                disabled=not run.running, use_container_width=True,
-                help="Stop training; the weights stay where they are.")
-    c[2].button("Step", key="step", icon=":material/skip_next:", on_click=step,
-                disabled=run.session.done, use_container_width=True,
-                help="Advance exactly one epoch, then stop.")
-    c[3].button("Reset", key="reset", icon=":material/replay:", on_click=reset,
-                use_container_width=True,
-                help="Back to epoch 0 with the same starting weights and data.")
-    c[4].select_slider("Speed: epochs per redraw", [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000,
-                                                    2000, 5000], key="speed",
-                       help="How many epochs are trained between two pictures. Each picture's "
-                            "training is also capped at about 40 ms, so big networks stay "
-                            "responsive.")
+    if shown("play"):
+        c[0].button("Play", key="play", icon=":material/play_arrow:", type="primary",
+                    on_click=play, disabled=run.running or run.session.done, width="stretch",
+                    help="Train continuously and watch the surface and the loss change.")
+    if shown("pause"):
+        c[1].button("Pause", key="pause", icon=":material/pause:", on_click=pause,
+                    disabled=not run.running, width="stretch",
+                    help="Stop training; the weights stay where they are.")
+    if shown("step"):
+        c[2].button("Step", key="step", icon=":material/skip_next:", on_click=step,
+                    disabled=run.session.done, width="stretch",
+                    help="Advance exactly one epoch, then stop.")
+    if shown("reset"):
+        c[3].button("Reset", key="reset", icon=":material/replay:", on_click=reset,
+                    width="stretch", help="Back to epoch 0 with the same starting weights and data.")
+    if shown("speed"):
+        c[4].select_slider("Speed: epochs per redraw", list(SPEEDS), key="speed",
+                           help="How many epochs are trained between two pictures. Each "
+                                "picture's training is also capped at about 40 ms, so big "
+                                "networks stay responsive.")
 
 
 def status_ui(run):
     """Notices and warnings, always in one container: the elements before the live view
     must not change in number, or its timed fragment would redraw in a stale place."""
     with st.container(key="status"):
+        link_warning_ui()
         notice = st.session_state.pop("notice", None)
         if notice:
             st.caption(notice)
@@ -113,27 +134,34 @@ def status_ui(run):
             st.warning(run.session.diverged)
 
 
-PANELS = {"Replay": replay_ui, "Compare runs": compare_ui}
+PANELS = {"Replay": replay_ui, "Compare runs": compare_ui, "The math": math_ui,
+          "Lessons": lessons_ui, "Your data": mydata_ui, "Share": share_ui, "Export": export_ui}
 
 
 def panels_ui(run):
     """One panel at a time, chosen by the learner: only the open one is built."""
+    if not shown("tabs"):
+        return
     choice = st.segmented_control("More", list(PANELS), key="panel", label_visibility="collapsed",
-                                  help="Replay the run, compare it with pinned runs, and more.")
+                                  help="Replay the run, compare runs, see the math, and more.")
     if choice:
         PANELS[choice](run)
 
 
 def main():
     st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
-    init_state(Config())
+    link = read_link()
+    init_state(link.config)
+    st.session_state.setdefault("lesson", link.lesson)
     config = sidebar_ui()
     found = problems(config)
     if found:
         st.error("These settings can't run: " + "; ".join(found) + ".")
         st.stop()
     sync_run(config)
+    sync_url(config)
     run = _run()
+    run.touch()                     # a full run means the learner did something
     run.view = {k: st.session_state[k] for k in ("show_test", "discretize", "log_scale")}
     st.markdown("#### NN Playground · a neural network from scratch in NumPy")
     controls_ui()

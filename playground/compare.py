@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .config import Config
-from .figures import quantize
+from .images import quantize
 from .replay import thin_curve
 
 MAX_PINS = 6

@@ -10,7 +10,7 @@ import base64
 import numpy as np
 import plotly.graph_objects as go
 
-from .png import png_data_uri
+from .images import png_data_uri, quantize
 
 ORANGE, BLUE, INK = "#e8710a", "#1a73e8", "#202124"
 SURFACE_SCALE = [[0.0, "#f29a4a"], [0.25, "#f8c79b"], [0.5, "#f7f7f7"],
@@ -31,12 +31,6 @@ def typed(array):
     if a.ndim > 1:
         out["shape"] = ",".join(map(str, a.shape))
     return out
-
-
-def quantize(surface):
-    """Probabilities in [0, 1] -> uint8 0..255 (NaN, from a broken run, -> 128)."""
-    s = np.nan_to_num(np.asarray(surface, dtype=np.float32), nan=0.5)
-    return np.clip(np.rint(s * 255), 0, 255).astype(np.uint8)
 
 
 def _axes(bounds, title=True):

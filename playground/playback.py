@@ -27,6 +27,8 @@ FRAME_CAP = 0.04          # training time per redraw, at most
 GRID = 100                # the surface's resolution
 UNIT_GRID = 24            # each unit's picture in the network diagram
 DIAGRAM_EVERY = 1.0       # seconds between diagram updates while playing
+HIDDEN_PAUSE = 30.0       # a tab hidden this long pauses (abandoned tabs must not train)
+IDLE_PAUSE = 20 * 60.0    # and so does a tab nobody has touched for this long
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)   # epochs per redraw
 DEFAULT_SPEED = 100
 
@@ -69,19 +71,44 @@ class Playback:
         self.rate = 0.0                 # epochs per second achieved while playing
         self._last = None               # (time, epoch) of the previous tick
         self._diagram_at = 0.0
+        self.hidden_since = None        # when the browser said the tab was hidden
+        self.touched = time.monotonic() # the learner's last action
+        self.paused_why = ""
         self.frames = [self.frame()]
 
     # -- training ------------------------------------------------------------------
     def play(self):
         self.running = not self.session.done
         self._last = None
+        self.paused_why = ""
 
-    def pause(self):
+    def pause(self, why=""):
         self.running = False
         self._last = None
+        self.paused_why = why
+
+    def set_visible(self, visible, now=None):
+        self.hidden_since = None if visible else (now or time.monotonic())
+
+    def touch(self, now=None):
+        """The learner did something: the idle clock starts again."""
+        self.touched = now or time.monotonic()
+
+    def should_rest(self, now=None):
+        """Why this tab should stop training now, or "" (hidden or idle too long)."""
+        now = now or time.monotonic()
+        if self.hidden_since is not None and now - self.hidden_since > HIDDEN_PAUSE:
+            return "Paused: this tab was hidden, and a hidden tab does not keep training."
+        if now - self.touched > IDLE_PAUSE:
+            return "Paused after 20 minutes without a click. Press Play to go on."
+        return ""
 
     def tick(self, epochs_per_redraw=DEFAULT_SPEED, budget=TICK_BUDGET, frames=FRAMES_PER_TICK):
         """Train one tick's frames; returns the number of epochs trained."""
+        why = self.should_rest()
+        if why:
+            self.pause(why)
+            return 0
         start, first = time.perf_counter(), self.session.epoch
         batch = []
         while len(batch) < frames and not self.session.done:
@@ -142,8 +169,9 @@ class Playback:
             "diagram": (f"{m}-{s.epoch}", lambda: diagram_figure(s)),
         }
 
-    def payload(self, plotly_url):
-        """The live view's data: this tick's frames, and any figure it does not have yet."""
+    def payload(self, plotly_url, clickable=False):
+        """The live view's data: this tick's frames, and any figure it does not have yet.
+        `clickable`: clicks on the plane are reported (the learner is placing points)."""
         now = time.perf_counter()
         specs = {}
         for name, (version, build) in self.figures().items():
@@ -157,9 +185,9 @@ class Playback:
                 self._diagram_at = now
         data = {"mount": self.mount, "seq": self.seq, "running": self.running,
                 "tick_ms": int(TICK_SECONDS * 1000), "n": GRID, "frames": self.frames,
-                "specs": specs, "plotly_url": plotly_url,
+                "specs": specs, "plotly_url": plotly_url, "clickable": clickable,
                 "rate": f"{self.rate:,.0f} epochs/s" if self.running and self.rate else "",
-                "message": self.session.diverged}
+                "message": self.session.diverged or self.paused_why}
         if not self.running or "loss" in specs:
             data["history"] = self.history()
         return data

@@ -2,7 +2,7 @@
 import numpy as np
 
 from . import network
-from .figures import quantize
+from .images import quantize
 
 REPLAY_GRID = 80        # surface resolution in the replay (each frame is n*n bytes)
 MAX_FRAMES = 80

@@ -56,6 +56,7 @@ def grid_points(bounds, n):
 class TrainingSession:
     def __init__(self, config: Config, data: Dataset = None, initial_params=None):
         self.config = validated(config)
+        self.initial_config = self.config                   # before any mid-run change
         c = self.config
         self.data = data or make_dataset(c.dataset, c.samples, c.noise, c.test_fraction, c.seed)
         self.dtype = np.dtype(c.precision)

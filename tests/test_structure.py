@@ -8,7 +8,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "playground"
 CORE = ("config", "activations", "losses", "optimizers", "features", "datasets", "network",
-        "history", "snapshots", "session", "cli", "links", "lessons", "userdata")
+        "history", "snapshots", "session", "cli", "links", "lessons", "userdata", "export",
+        "mathview", "replay", "compare", "images")
 
 
 def imported_modules(path):

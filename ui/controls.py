@@ -12,6 +12,7 @@ from playground.features import LABELS as FEATURES
 from playground.losses import LABELS as LOSSES
 from playground.optimizers import LABELS as OPTIMIZERS
 from playground.playback import DEFAULT_SPEED, SPEEDS
+from ui.share import shown
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 REG_RATES = [0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -63,30 +64,56 @@ def _with(options, value):
 
 
 def data_ui():
+    if not any(shown(c) for c in ("dataset", "samples", "noise", "test_fraction", "seed")):
+        return
     st.subheader("Data")
-    st.selectbox("Dataset", list(DATASETS), key="dataset", format_func=DATASETS.get,
-                 help="The points to separate. XOR is the tutorial's four corner points; the "
-                      "others are clouds of points where orange is class 0 and blue class 1.")
+    if shown("dataset"):
+        st.selectbox("Dataset", list(DATASETS), key="dataset", format_func=DATASETS.get,
+                     help="The points to separate. XOR is the tutorial's four corner points; the "
+                          "others are clouds of points where orange is class 0 and blue class 1.")
     xor = st.session_state["dataset"] == "xor"
-    st.slider("Number of points", 10, 2000, step=10, key="samples", disabled=xor,
-              help="How many points, train and test together. More points show the shape "
-                   "better but make each epoch slower.")
-    st.slider("Noise", 0.0, 1.0, step=0.01, key="noise", disabled=xor,
-              help="How far points are jittered from the clean shape (a standard deviation). "
-                   "Noisy data overlaps, so no network can get every point right.")
-    st.slider("Test fraction", 0.0, 0.9, step=0.05, key="test_fraction", disabled=xor,
-              help="The share of points held back from training. The network never learns "
-                   "from them; their loss shows whether it generalizes or just memorizes.")
-    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-    c1.number_input("Seed", 0, 2**32 - 1, step=1, key="seed",
-                    help="Fixes the random draws: the data, the starting weights and the "
-                         "shuffling. The same seed always gives the same run.")
-    c2.button("Regenerate", on_click=_regenerate, use_container_width=True,
-              help="Draw new data and new starting weights (the seed goes up by one).")
+    if shown("samples"):
+        st.slider("Number of points", 4, 5000, step=1, key="samples", disabled=xor,
+                  help="How many points, train and test together. More points show the shape "
+                       "better but make each epoch slower.")
+    if shown("noise"):
+        st.slider("Noise", 0.0, 2.0, step=0.01, key="noise", disabled=xor,
+                  help="How far points are jittered from the clean shape (a standard deviation). "
+                       "Noisy data overlaps, so no network can get every point right.")
+    if shown("test_fraction"):
+        st.slider("Test fraction", 0.0, 0.9, step=0.05, key="test_fraction", disabled=xor,
+                  help="The share of points held back from training. The network never learns "
+                       "from them; their loss shows whether it generalizes or just memorizes.")
+    if shown("seed"):
+        c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
+        c1.number_input("Seed", 0, 2**32 - 1, step=1, key="seed",
+                        help="Fixes the random draws: the data, the starting weights and the "
+                             "shuffling. The same seed always gives the same run.")
+        c2.button("Regenerate", on_click=_regenerate, width="stretch",
+                  help="Draw new data and new starting weights (the seed goes up by one).")
 
 
 def network_ui():
+    if not any(shown(c) for c in ("layers", "activation", "features", "init")):
+        return
     st.subheader("Network")
+    if shown("layers"):
+        layers_ui()
+    if shown("activation"):
+        st.selectbox("Activation", list(ACTIVATIONS), key="activation", format_func=ACTIVATIONS.get,
+                     help="The bend each hidden unit applies to its weighted sum. Without one "
+                          "(linear), any number of layers can only draw a straight boundary.")
+    if shown("features"):
+        st.multiselect("Input features", list(FEATURES), key="features", format_func=FEATURES.get,
+                       help="What the first layer sees. Extra features such as x₁² or x₁·x₂ "
+                            "hand the network curved shapes it would otherwise have to build.")
+    if shown("init"):
+        st.selectbox("Initial weights", list(INITS), key="init", format_func=INITS.get,
+                     help="How the starting weights are drawn. Xavier and He scale them to the "
+                          "layer size so signals neither vanish nor explode at the start.")
+
+
+def layers_ui():
     c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
     c1.markdown(f"**{st.session_state['layers']} hidden layer"
                 f"{'s' * (st.session_state['layers'] != 1)}**")
@@ -100,46 +127,50 @@ def network_ui():
         st.slider(f"Units in hidden layer {i}", 1, MAX_UNITS, key=f"units_{i}",
                   help="Each unit draws one bent line (or curve) across the plane; more units "
                        "can carve more complex regions.")
-    st.selectbox("Activation", list(ACTIVATIONS), key="activation", format_func=ACTIVATIONS.get,
-                 help="The bend each hidden unit applies to its weighted sum. Without one "
-                      "(linear), any number of layers can only draw a straight boundary.")
-    st.multiselect("Input features", list(FEATURES), key="features", format_func=FEATURES.get,
-                   help="What the first layer sees. Extra features such as x₁² or x₁·x₂ hand "
-                        "the network curved shapes it would otherwise have to build.")
-    st.selectbox("Initial weights", list(INITS), key="init", format_func=INITS.get,
-                 help="How the starting weights are drawn. Xavier and He scale them to the "
-                      "layer size so signals neither vanish nor explode at the start.")
 
 
 def training_ui():
+    if not any(shown(c) for c in ("lr", "epochs", "batch_size", "loss", "optimizer",
+                                  "regularization", "exact")):
+        return
     st.subheader("Training")
-    lr = st.session_state["lr"]
-    st.select_slider("Learning rate", _with(LEARNING_RATES, lr), key="lr",
-                     help="How big a step each update takes down the slope of the loss. Too "
-                          "small crawls; too large overshoots and can blow up. Takes effect "
-                          "mid-run.")
-    st.number_input("Epochs to run", 0, 10_000_000, step=1000, key="epochs",
-                    help="Training stops by itself after this many passes over the training "
-                         "points.")
-    st.selectbox("Batch size", _with(BATCH_SIZES, st.session_state["batch_size"]),
-                 key="batch_size", format_func=lambda b: "Full batch" if b == 0 else str(b),
-                 help="Points per update. Full batch follows the true slope; small batches "
-                      "take many noisy steps per epoch.")
-    st.selectbox("Loss", list(LOSSES), key="loss", format_func=LOSSES.get,
-                 help="How wrongness is scored. Cross-entropy punishes confident mistakes "
-                      "hard; squared error is the tutorial's choice.")
-    st.selectbox("Optimizer", list(OPTIMIZERS), key="optimizer", format_func=OPTIMIZERS.get,
-                 help="How gradients become steps: plain descent (the tutorial's), momentum "
-                      "(keeps rolling in a steady direction) or Adam (adapts each weight's "
-                      "step size). Takes effect mid-run.")
-    c1, c2 = st.columns(2)
-    c1.selectbox("Regularization", list(REGULARIZATIONS), key="regularization",
-                 format_func=REGULARIZATIONS.get,
-                 help="A pull of every weight toward zero: L2 shrinks big weights, L1 pushes "
-                      "small ones to exactly zero. Helps an oversized network generalize.")
-    c2.select_slider("Rate", _with(REG_RATES, st.session_state["reg_rate"]), key="reg_rate",
-                     disabled=st.session_state["regularization"] == "none",
-                     help="How strong the pull toward zero is.")
+    if shown("lr"):
+        st.select_slider("Learning rate", _with(LEARNING_RATES, st.session_state["lr"]), key="lr",
+                         help="How big a step each update takes down the slope of the loss. Too "
+                              "small crawls; too large overshoots and can blow up. Takes effect "
+                              "mid-run.")
+    if shown("epochs"):
+        st.number_input("Epochs to run", 0, 10_000_000, step=1000, key="epochs",
+                        help="Training stops by itself after this many passes over the "
+                             "training points.")
+    if shown("batch_size"):
+        st.selectbox("Batch size", _with(BATCH_SIZES, st.session_state["batch_size"]),
+                     key="batch_size", format_func=lambda b: "Full batch" if b == 0 else str(b),
+                     help="Points per update. Full batch follows the true slope; small batches "
+                          "take many noisy steps per epoch.")
+    if shown("loss"):
+        st.selectbox("Loss", list(LOSSES), key="loss", format_func=LOSSES.get,
+                     help="How wrongness is scored. Cross-entropy punishes confident mistakes "
+                          "hard; squared error is the tutorial's choice.")
+    if shown("optimizer"):
+        st.selectbox("Optimizer", list(OPTIMIZERS), key="optimizer", format_func=OPTIMIZERS.get,
+                     help="How gradients become steps: plain descent (the tutorial's), momentum "
+                          "(keeps rolling in a steady direction) or Adam (adapts each weight's "
+                          "step size). Takes effect mid-run.")
+    if shown("regularization"):
+        c1, c2 = st.columns(2)
+        c1.selectbox("Regularization", list(REGULARIZATIONS), key="regularization",
+                     format_func=REGULARIZATIONS.get,
+                     help="A pull of every weight toward zero: L2 shrinks big weights, L1 pushes "
+                          "small ones to exactly zero. Helps an oversized network generalize.")
+        c2.select_slider("Rate", _with(REG_RATES, st.session_state["reg_rate"]), key="reg_rate",
+                         disabled=st.session_state["regularization"] == "none",
+                         help="How strong the pull toward zero is.")
+    if shown("exact"):
+        exact_ui()
+
+
+def exact_ui():
     with st.expander("Exact arithmetic"):
         st.toggle("Tutorial's update rule", key="delta_rule",
                   disabled=st.session_state["loss"] != "mse",
@@ -151,6 +182,8 @@ def training_ui():
 
 
 def view_ui():
+    if not shown("view"):
+        return
     st.subheader("View")
     st.toggle("Show test points", key="show_test",
               help="Draw the held-out test points (hollow diamonds) over the surface.")
@@ -175,10 +208,12 @@ def config_from_state() -> Config:
 def sidebar_ui() -> Config:
     """Draw the sidebar; return the configuration it shows."""
     with st.sidebar:
-        st.selectbox("Preset", list(PRESETS), key="preset", on_change=_apply_preset,
-                     format_func=lambda p: PRESET_NAMES.get(p, p),
-                     help="Load a ready-made setup. The tutorial's network is the 2-2-1 sigmoid "
-                          "network on XOR from 'Implementing a Neural Network from Scratch'.")
+        if shown("preset"):
+            st.selectbox("Preset", list(PRESETS), key="preset", on_change=_apply_preset,
+                         format_func=lambda p: PRESET_NAMES.get(p, p),
+                         help="Load a ready-made setup. The tutorial's network is the 2-2-1 "
+                              "sigmoid network on XOR from 'Implementing a Neural Network from "
+                              "Scratch'.")
         data_ui()
         network_ui()
         training_ui()

@@ -46,6 +46,15 @@ function build(root) {
   };
   st.surface = el("div", "nnp-surface", st.wrap);
   st.points = el("div", "nnp-points", st.wrap);
+  // Clicking the plane reports where, in data coordinates, for adding or removing points.
+  st.points.addEventListener("click", (ev) => {
+    const full = st.points._fullLayout;
+    if (!full || !st.setTrigger || !st.clickable) return;
+    const box = st.points.getBoundingClientRect();
+    const px = ev.clientX - box.left - full._size.l, py = ev.clientY - box.top - full._size.t;
+    if (px < 0 || py < 0 || px > full._size.w || py > full._size.h) return;
+    st.setTrigger("point", { x1: full.xaxis.p2d(px), x2: full.yaxis.p2d(py), at: Date.now() });
+  });
   st.epoch.textContent = "Epoch 0";
   // Pause answers at once in the page; the server's own pause follows within a tick.
   st.onClick = (ev) => {
@@ -53,6 +62,10 @@ function build(root) {
     if (hit) { st.queue = []; st.frozen = true; }
   };
   document.addEventListener("click", st.onClick, true);
+  // A hidden tab tells the server, which pauses it after a while (abandoned tabs must not
+  // keep training on a shared server).
+  st.onVisibility = () => st.setTrigger && st.setTrigger("visible", !document.hidden);
+  document.addEventListener("visibilitychange", st.onVisibility);
   return st;
 }
 
@@ -111,7 +124,20 @@ function loop(st, Plotly) {
   if (st.queue.length) st.raf = requestAnimationFrame(() => loop(st, Plotly));
 }
 
+// Streamlit can leave a stale copy of this view behind when a timed fragment rerun races a
+// full rerun; the copy never updates again. Hide any copy older than the one updating now.
+function hideStaleCopies(st) {
+  const now = Date.now();
+  st.box.dataset.updated = String(now);
+  for (const other of document.querySelectorAll(".nnp-live")) {
+    if (other === st.box) continue;
+    const container = other.closest("[data-testid=stElementContainer]") || other;
+    container.style.display = Number(other.dataset.updated || 0) < now - 1000 ? "none" : "";
+  }
+}
+
 function apply(st, data, Plotly, setTrigger) {
+  hideStaleCopies(st);
   if (data.mount !== st.mount) {                  // a new network: start the views afresh
     st.mount = data.mount; st.queue = []; st.versions = {}; st.seq = null;
     st.lossData = { x: [], train: [], test: [] };
@@ -134,6 +160,8 @@ function apply(st, data, Plotly, setTrigger) {
     drawLoss(st, Plotly);
   }
   st.rate.textContent = data.rate || "";
+  st.clickable = !!data.clickable;
+  st.wrap.classList.toggle("nnp-clickable", st.clickable);
   st.message.textContent = data.message || "";
   if (data.seq === st.seq) return;
   st.seq = data.seq;
@@ -156,6 +184,7 @@ export default function (component) {
   if (!data) return;
   let st = parentElement.__nnp;
   if (!st) st = parentElement.__nnp = build(parentElement);
+  st.setTrigger = setTriggerValue;
   st.pending = data;
   loadPlotly(data.plotly_url).then((Plotly) => {
     if (st.pending !== data) return;              // a newer update has arrived meanwhile
@@ -164,6 +193,7 @@ export default function (component) {
   return () => {
     if (st.raf) cancelAnimationFrame(st.raf);
     document.removeEventListener("click", st.onClick, true);
+    document.removeEventListener("visibilitychange", st.onVisibility);
     delete parentElement.__nnp;
   };
 }

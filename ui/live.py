@@ -27,6 +27,23 @@ def _resync():
     st.session_state["run"].resync()
 
 
+def _event(name, default=None):
+    """This run's value of one of the live view's events."""
+    state = st.session_state.get("live")
+    return getattr(state, name, None) if state is not None else default
+
+
+def _visibility():
+    st.session_state["run"].set_visible(_event("visible") is not False)
+
+
+def _point():
+    from ui.learn import on_point_click
+    where = _event("point")
+    if isinstance(where, dict) and {"x1", "x2"} <= set(where):
+        on_point_click(float(where["x1"]), float(where["x2"]))
+
+
 def live_ui(speed):
     """Draw the live view; while playing it reruns every tick, training as it goes."""
     running = st.session_state["run"].running
@@ -37,8 +54,10 @@ def live_ui(speed):
         was_running = run.running
         if run.running:
             run.tick(st.session_state.get("speed", speed))
-        live_view(data=run.payload(plotly_url()), key="live", on_resync_change=_resync)
-        if was_running and not run.running:
-            st.rerun()                  # stopped by itself: turn the timer off
+        clickable = st.session_state.get("click_mode", "off") != "off"
+        live_view(data=run.payload(plotly_url(), clickable), key="live",
+                  on_resync_change=_resync, on_visible_change=_visibility, on_point_change=_point)
+        if (was_running and not run.running) or "points_changed" in st.session_state:
+            st.rerun()                  # stopped by itself, or new points: a full run
 
     live()

@@ -1,5 +1,5 @@
-"""A minimal PNG writer (standard library zlib only) for the network diagram's small
-per-unit pictures, which Plotly shows as layout images given as data URIs."""
+"""Pictures as bytes: surfaces as uint8, and a minimal PNG writer (standard library zlib
+only) for the network diagram's per-unit pictures, which Plotly shows as data URIs."""
 import base64
 import struct
 import zlib
@@ -24,3 +24,10 @@ def png_bytes(rgb):
 
 def png_data_uri(rgb):
     return "data:image/png;base64," + base64.b64encode(png_bytes(rgb)).decode("ascii")
+
+
+def quantize(surface):
+    """Probabilities in [0, 1] -> uint8 0..255 (NaN, from a broken run, -> 128): a quarter
+    of float32's bytes, for the browser and for snapshots."""
+    s = np.nan_to_num(np.asarray(surface, dtype=np.float32), nan=0.5)
+    return np.clip(np.rint(s * 255), 0, 255).astype(np.uint8)
