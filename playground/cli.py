@@ -5,8 +5,6 @@ import json
 import math
 import sys
 
-import numpy as np
-
 from .activations import ACTIVATIONS
 from .config import INITS, PRESETS, REGULARIZATIONS, from_preset, problems
 from .datasets import DATASETS

@@ -11,8 +11,9 @@ import numpy as np
 
 from . import network
 from .activations import LEAKY_SLOPE
-from .export import (INIT_LABELS, Plan, comment, describe, features_code,
-                     functions_code, layer_names, settings_code)
+from .codegen import (INIT_LABELS, Plan, comment, describe, features_code,
+                     functions_code, settings_code)
+from .export import layer_names
 from .optimizers import BETA1, BETA2, EPS, MOMENTUM, OPTIMIZERS
 
 # name -> (its symbol, its formula in z, its derivative written with the output a)
@@ -186,15 +187,6 @@ def tutorial_code(config) -> str:
 
 
 # -- one training point through the next step ---------------------------------------------
-def _split(vector, shapes):
-    out, start = [], 0
-    for shape in shapes:
-        size = int(np.prod(shape))
-        out.append(vector[start:start + size].reshape(shape))
-        start += size
-    return out
-
-
 def _point_loss(name, y, a, z):
     return float((y - a) ** 2) if name == "mse" else float(np.logaddexp(0, z) - y * z)
 
@@ -221,7 +213,7 @@ def point_walkthrough(session, index) -> dict:
         theta, state = session.theta.copy(), copy.deepcopy(session.opt_state)
         OPTIMIZERS[c.optimizer]([theta], [gradient.copy()], state, c.lr)
     shapes = [Wb.shape for Wb in params]
-    grads, updates = _split(gradient, shapes), _split(theta - session.theta, shapes)
+    grads, updates = network.views(gradient, shapes), network.views(theta - session.theta, shapes)
     layers = []
     for l, name in enumerate(layer_names(len(params))):
         layers.append({

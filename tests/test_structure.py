@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "playground"
 CORE = ("config", "activations", "losses", "optimizers", "features", "datasets", "network",
         "history", "snapshots", "session", "cli", "links", "lessons", "userdata", "export",
-        "mathview", "replay", "compare", "images")
+        "mathview", "replay", "compare", "images", "codegen")
 
 
 def imported_modules(path):

@@ -11,7 +11,7 @@ from playground.datasets import LABELS as DATASETS
 from playground.features import LABELS as FEATURES
 from playground.losses import LABELS as LOSSES
 from playground.optimizers import LABELS as OPTIMIZERS
-from playground.playback import DEFAULT_SPEED, SPEEDS
+from playground.playback import DEFAULT_SPEED
 from ui.share import shown
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -58,6 +58,12 @@ def _regenerate():
     st.session_state["seed"] = (st.session_state["seed"] + 1) % 2**32
 
 
+def choose(control, label, names, help):
+    """A selectbox over a table's names (shown by label), if the link shows this control."""
+    if shown(control):
+        st.selectbox(label, list(names), key=control, format_func=names.get, help=help)
+
+
 def _with(options, value):
     """Options for a select widget, including a value that came from a link or preset."""
     return options if value in options else sorted(set(options) | {value})
@@ -67,10 +73,9 @@ def data_ui():
     if not any(shown(c) for c in ("dataset", "samples", "noise", "test_fraction", "seed")):
         return
     st.subheader("Data")
-    if shown("dataset"):
-        st.selectbox("Dataset", list(DATASETS), key="dataset", format_func=DATASETS.get,
-                     help="The points to separate. XOR is the tutorial's four corner points; the "
-                          "others are clouds of points where orange is class 0 and blue class 1.")
+    choose("dataset", "Dataset", DATASETS,
+           "The points to separate. XOR is the tutorial's four corner points; the others are "
+           "clouds of points where orange is class 0 and blue class 1.")
     xor = st.session_state["dataset"] == "xor"
     if shown("samples"):
         st.slider("Number of points", 4, 5000, step=1, key="samples", disabled=xor,
@@ -99,18 +104,16 @@ def network_ui():
     st.subheader("Network")
     if shown("layers"):
         layers_ui()
-    if shown("activation"):
-        st.selectbox("Activation", list(ACTIVATIONS), key="activation", format_func=ACTIVATIONS.get,
-                     help="The bend each hidden unit applies to its weighted sum. Without one "
-                          "(linear), any number of layers can only draw a straight boundary.")
+    choose("activation", "Activation", ACTIVATIONS,
+           "The bend each hidden unit applies to its weighted sum. Without one (linear), any "
+           "number of layers can only draw a straight boundary.")
     if shown("features"):
         st.multiselect("Input features", list(FEATURES), key="features", format_func=FEATURES.get,
                        help="What the first layer sees. Extra features such as x₁² or x₁·x₂ "
                             "hand the network curved shapes it would otherwise have to build.")
-    if shown("init"):
-        st.selectbox("Initial weights", list(INITS), key="init", format_func=INITS.get,
-                     help="How the starting weights are drawn. Xavier and He scale them to the "
-                          "layer size so signals neither vanish nor explode at the start.")
+    choose("init", "Initial weights", INITS,
+           "How the starting weights are drawn. Xavier and He scale them to the layer size so "
+           "signals neither vanish nor explode at the start.")
 
 
 def layers_ui():
@@ -148,15 +151,13 @@ def training_ui():
                      key="batch_size", format_func=lambda b: "Full batch" if b == 0 else str(b),
                      help="Points per update. Full batch follows the true slope; small batches "
                           "take many noisy steps per epoch.")
-    if shown("loss"):
-        st.selectbox("Loss", list(LOSSES), key="loss", format_func=LOSSES.get,
-                     help="How wrongness is scored. Cross-entropy punishes confident mistakes "
-                          "hard; squared error is the tutorial's choice.")
-    if shown("optimizer"):
-        st.selectbox("Optimizer", list(OPTIMIZERS), key="optimizer", format_func=OPTIMIZERS.get,
-                     help="How gradients become steps: plain descent (the tutorial's), momentum "
-                          "(keeps rolling in a steady direction) or Adam (adapts each weight's "
-                          "step size). Takes effect mid-run.")
+    choose("loss", "Loss", LOSSES,
+           "How wrongness is scored. Cross-entropy punishes confident mistakes hard; squared "
+           "error is the tutorial's choice.")
+    choose("optimizer", "Optimizer", OPTIMIZERS,
+           "How gradients become steps: plain descent (the tutorial's), momentum (keeps rolling "
+           "in a steady direction) or Adam (adapts each weight's step size). Takes effect "
+           "mid-run.")
     if shown("regularization"):
         c1, c2 = st.columns(2)
         c1.selectbox("Regularization", list(REGULARIZATIONS), key="regularization",

@@ -1,5 +1,4 @@
 """The tutorial preset's printout: what the tutorial's own code prints, from this run."""
-import numpy as np
 import streamlit as st
 
 from playground.config import PRESETS
