@@ -58,8 +58,10 @@ function build(root) {
   st.epoch.textContent = "Epoch 0";
   // Pause answers at once in the page; the server's own pause follows within a tick.
   st.onClick = (ev) => {
-    const hit = ev.target.closest && ev.target.closest(".st-key-pause, .st-key-step, .st-key-reset");
-    if (hit) { st.queue = []; st.frozen = true; }
+    const hit = ev.target.closest && ev.target.closest(".st-key-play, .st-key-pause, .st-key-step, .st-key-reset");
+    if (!hit) return;
+    if (hit.classList.contains("st-key-play")) st.frozen = false;
+    else { st.queue = []; st.frozen = true; }
   };
   document.addEventListener("click", st.onClick, true);
   // A hidden tab tells the server, which pauses it after a while (abandoned tabs must not
@@ -125,19 +127,26 @@ function loop(st, Plotly) {
 }
 
 // Streamlit can leave a stale copy of this view behind when a timed fragment rerun races a
-// full rerun; the copy never updates again. Hide any copy older than the one updating now.
-function hideStaleCopies(st) {
+// full rerun under heavy load; the copy never updates again. Remove any copy that has not
+// updated for a second while this one is updating (its element rebuilds if it is reused).
+function dropStaleCopies(st) {
   const now = Date.now();
   st.box.dataset.updated = String(now);
   for (const other of document.querySelectorAll(".nnp-live")) {
-    if (other === st.box) continue;
-    const container = other.closest("[data-testid=stElementContainer]") || other;
-    container.style.display = Number(other.dataset.updated || 0) < now - 1000 ? "none" : "";
+    if (other === st.box || Number(other.dataset.updated || 0) >= now - 1000) continue;
+    const parent = other.parentElement, old = parent && parent.__nnp;
+    if (old) {
+      if (old.raf) cancelAnimationFrame(old.raf);
+      document.removeEventListener("click", old.onClick, true);
+      document.removeEventListener("visibilitychange", old.onVisibility);
+      delete parent.__nnp;
+    }
+    other.remove();
   }
 }
 
 function apply(st, data, Plotly, setTrigger) {
-  hideStaleCopies(st);
+  dropStaleCopies(st);
   if (data.mount !== st.mount) {                  // a new network: start the views afresh
     st.mount = data.mount; st.queue = []; st.versions = {}; st.seq = null;
     st.lossData = { x: [], train: [], test: [] };
@@ -163,15 +172,17 @@ function apply(st, data, Plotly, setTrigger) {
   st.clickable = !!data.clickable;
   st.wrap.classList.toggle("nnp-clickable", st.clickable);
   st.message.textContent = data.message || "";
-  if (data.seq === st.seq) return;
-  st.seq = data.seq;
   const frames = data.frames || [];
-  if (!frames.length) return;
   if (!data.running) {                            // paused or stopped: show the last state now
-    st.queue = []; st.frozen = false;
-    showFrame(st, frames[frames.length - 1], Plotly);
+    // (a paused update can repeat the last batch's seq: it must still end a frozen queue)
+    const fresh = data.seq !== st.seq || st.frozen || st.queue.length;
+    st.seq = data.seq; st.queue = []; st.frozen = false;
+    if (fresh && frames.length) showFrame(st, frames[frames.length - 1], Plotly);
     return;
   }
+  if (data.seq === st.seq) return;
+  st.seq = data.seq;
+  if (!frames.length) return;
   if (st.frozen) return;                          // Pause was pressed: wait for the server
   st.batch = frames.length;
   st.interval = data.tick_ms / frames.length;
