@@ -7,6 +7,7 @@ import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # tiny matrices: threads only cost
 
+import pandas  # noqa: E402,F401  (Plotly imports it lazily: racing first imports crashed)
 import streamlit as st  # noqa: E402
 
 from playground.compare import same_shapes  # noqa: E402

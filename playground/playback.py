@@ -10,7 +10,9 @@ import base64
 import itertools
 import json
 import math
+import threading
 import time
+import weakref
 
 import numpy as np
 
@@ -20,7 +22,9 @@ from .activations import LABELS as ACTIVATION_LABELS
 from .network import W_and_b
 from .session import TrainingSession
 
-TICK_SECONDS = 0.25       # how often the app's live fragment runs while playing
+TICK_SECONDS = 0.25       # how often the app's live fragment runs while playing (alone)
+SESSIONS_PER_TICK = 8     # beyond this many playing sessions, ticks get proportionally rarer
+TRAIN_SHARE = 0.5         # of each second, the share all sessions together may train
 FRAMES_PER_TICK = 10      # redraws per tick: 40 a second
 TICK_BUDGET = 0.12        # training time per tick, all frames together
 FRAME_CAP = 0.04          # training time per redraw, at most
@@ -33,6 +37,22 @@ SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)   # epochs per r
 DEFAULT_SPEED = 100
 
 _mounts = itertools.count(1)
+# Every playing session of this server process. Training holds one lock, so sessions take
+# turns, and each tick's budget shrinks as more sessions play: one session on a huge
+# network cannot starve the others, and Streamlit keeps time to serve them all.
+_LOCK = threading.Lock()
+_PLAYING = weakref.WeakSet()
+
+
+def tick_seconds():
+    """The live view's tick: 0.25 s, longer when many sessions play at once, so the
+    server's fixed cost per tick (a script run, a message) stays bounded."""
+    return TICK_SECONDS * max(1.0, len(_PLAYING) / SESSIONS_PER_TICK)
+
+
+def tick_budget(interval, budget=TICK_BUDGET):
+    """One tick's training time: the playing sessions share TRAIN_SHARE of the time."""
+    return min(budget, TRAIN_SHARE * interval / max(1, len(_PLAYING)))
 
 
 def _num(x, digits=6):
@@ -74,6 +94,7 @@ class Playback:
         self.hidden_since = None        # when the browser said the tab was hidden
         self.touched = time.monotonic() # the learner's last action
         self.paused_why = ""
+        self.interval = TICK_SECONDS    # this view's tick, as its fragment was declared
         self.frames = [self.frame()]
 
     # -- training ------------------------------------------------------------------
@@ -81,11 +102,14 @@ class Playback:
         self.running = not self.session.done
         self._last = None
         self.paused_why = ""
+        if self.running:
+            _PLAYING.add(self)
 
     def pause(self, why=""):
         self.running = False
         self._last = None
         self.paused_why = why
+        _PLAYING.discard(self)
 
     def set_visible(self, visible, now=None):
         self.hidden_since = None if visible else (now or time.monotonic())
@@ -103,25 +127,30 @@ class Playback:
             return "Paused after 20 minutes without a click. Press Play to go on."
         return ""
 
-    def tick(self, epochs_per_redraw=DEFAULT_SPEED, budget=TICK_BUDGET, frames=FRAMES_PER_TICK):
-        """Train one tick's frames; returns the number of epochs trained."""
+    def tick(self, epochs_per_redraw=DEFAULT_SPEED, budget=None, frames=FRAMES_PER_TICK):
+        """Train one tick's frames, taking turns with the server's other sessions;
+        returns the number of epochs trained."""
         why = self.should_rest()
         if why:
             self.pause(why)
             return 0
-        start, first = time.perf_counter(), self.session.epoch
-        batch = []
-        while len(batch) < frames and not self.session.done:
-            now = time.perf_counter()
-            if batch and now - start >= budget:
-                break
-            self.session.advance(epochs_per_redraw, deadline=min(now + FRAME_CAP, start + budget))
-            batch.append(self.frame())
+        _PLAYING.add(self)
+        with _LOCK:
+            start, first = time.perf_counter(), self.session.epoch
+            budget = tick_budget(self.interval) if budget is None else budget
+            batch = []
+            while len(batch) < frames and not self.session.done:
+                now = time.perf_counter()
+                if batch and now - start >= budget:
+                    break
+                self.session.advance(epochs_per_redraw,
+                                     deadline=min(now + FRAME_CAP, start + budget))
+                batch.append(self.frame())
         if batch:
             self.frames, self.seq = batch, self.seq + 1
         self._measure_rate(time.perf_counter())
         if self.session.done:
-            self.running = False
+            self.pause()
         return self.session.epoch - first
 
     def step(self):
@@ -184,7 +213,7 @@ class Playback:
             if name == "diagram":
                 self._diagram_at = now
         data = {"mount": self.mount, "seq": self.seq, "running": self.running,
-                "tick_ms": int(TICK_SECONDS * 1000), "n": GRID, "frames": self.frames,
+                "tick_ms": int(self.interval * 1000), "n": GRID, "frames": self.frames,
                 "specs": specs, "plotly_url": plotly_url, "clickable": clickable,
                 "rate": f"{self.rate:,.0f} epochs/s" if self.running and self.rate else "",
                 "message": self.session.diverged or self.paused_why}

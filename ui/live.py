@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from playground.playback import TICK_SECONDS
+from playground.playback import tick_seconds
 
 HERE = Path(__file__).parent
 # plotly.js's "cartesian" bundle from npm (MIT; scatter, heatmap and friends), the same
@@ -46,9 +46,10 @@ def _point():
 
 def live_ui(speed):
     """Draw the live view; while playing it reruns every tick, training as it goes."""
-    running = st.session_state["run"].running
+    run = st.session_state["run"]
+    run.interval = tick_seconds()       # longer when many sessions play on this server
 
-    @st.fragment(run_every=TICK_SECONDS if running else None)
+    @st.fragment(run_every=run.interval if run.running else None)
     def live():
         run = st.session_state["run"]
         was_running = run.running
@@ -57,7 +58,9 @@ def live_ui(speed):
         clickable = st.session_state.get("click_mode", "off") != "off"
         live_view(data=run.payload(plotly_url(), clickable), key="live",
                   on_resync_change=_resync, on_visible_change=_visibility, on_point_change=_point)
-        if (was_running and not run.running) or "points_changed" in st.session_state:
-            st.rerun()                  # stopped by itself, or new points: a full run
+        crowd_changed = run.running and not 0.5 < tick_seconds() / run.interval < 2
+        if (was_running and not run.running) or "points_changed" in st.session_state \
+                or crowd_changed:
+            st.rerun()          # stopped, new points, or a new tick for the crowd: a full run
 
     live()
