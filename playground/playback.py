@@ -23,7 +23,7 @@ from .network import W_and_b
 from .session import TrainingSession
 
 TICK_SECONDS = 0.25       # how often the app's live fragment runs while playing (alone)
-SESSIONS_PER_TICK = 8     # beyond this many playing sessions, ticks get proportionally rarer
+SESSIONS_PER_TICK = 5     # beyond this many playing sessions, ticks get proportionally rarer
 TRAIN_SHARE = 0.5         # of each second, the share all sessions together may train
 FRAMES_PER_TICK = 10      # redraws per tick: 40 a second
 TICK_BUDGET = 0.12        # training time per tick, all frames together
@@ -206,7 +206,8 @@ class Playback:
         for name, (version, build) in self.figures().items():
             if self.sent.get(name) == version:
                 continue
-            if name == "diagram" and self.running and now - self._diagram_at < DIAGRAM_EVERY:
+            if name == "diagram" and self.running and \
+                    now - self._diagram_at < max(DIAGRAM_EVERY, 4 * self.interval):
                 continue
             specs[name] = spec(build(), version)
             self.sent[name] = version
