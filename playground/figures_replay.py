@@ -44,7 +44,7 @@ def _loss_shapes(epoch, epochs, train):
                  line=dict(color="#d93025", width=1))]
 
 
-def replay_figure(frames, curve, bounds, data, sizes, show_test=True, height=430):
+def replay_figure(frames, curve, bounds, data, sizes, show_test=True, height=480):
     """frames: [(epoch, surface uint8 (n, n), [(W, b), ...]), ...] in epoch order;
     curve: (epochs, train_loss, test_loss or None) of the whole run, thinned.
     Returns the figure as a dict: its frames are plain dicts, quick to build."""
@@ -69,7 +69,7 @@ def replay_figure(frames, curve, bounds, data, sizes, show_test=True, height=430
                                          line=dict(color="#5f6368", width=1))), 1, 3)
     _controls(fig, [f[0] for f in frames])
     top = float(np.nanmax(train)) if np.isfinite(np.nanmax(train)) else 1.0
-    fig.update_layout(height=height, showlegend=False, font=FONT, margin=dict(l=40, r=10, t=40, b=10),
+    fig.update_layout(height=height, showlegend=False, font=FONT, margin=dict(l=40, r=10, t=40, b=90),
                       plot_bgcolor="white", paper_bgcolor="white")
     fig.update_xaxes(range=list(bounds), fixedrange=True, constrain="domain", row=1, col=1)
     fig.update_yaxes(range=list(bounds), fixedrange=True, scaleanchor="x", row=1, col=1)
@@ -99,13 +99,13 @@ def _controls(fig, epochs):
                 fromcurrent=True, mode="immediate")
     still = dict(frame=dict(duration=0, redraw=True), mode="immediate", transition=dict(duration=0))
     fig.update_layout(
-        updatemenus=[dict(type="buttons", direction="left", x=0, y=-0.02, xanchor="left",
+        updatemenus=[dict(type="buttons", direction="left", x=0, y=-0.16, xanchor="left",
                           yanchor="top", pad=dict(t=10), showactive=False,
                           buttons=[dict(label="▶ Replay", method="animate", args=[None, play]),
                                    dict(label="Pause", method="animate",
                                         args=[[None], dict(frame=dict(duration=0, redraw=False),
                                                            mode="immediate")])])],
-        sliders=[dict(active=0, x=0.16, len=0.84, y=-0.02, yanchor="top", pad=dict(t=10),
+        sliders=[dict(active=0, x=0.16, len=0.84, y=-0.16, yanchor="top", pad=dict(t=10),
                       currentvalue=dict(prefix="epoch ", font=dict(size=12)),
                       steps=[dict(label=f"{e:,}", method="animate", args=[[str(e)], still])
                              for e in epochs])])
