@@ -246,9 +246,9 @@ def to_query(config: Config, show=(), hide=(), lesson="") -> dict[str, str]:
     query = {"lesson": lesson} if lesson else {}
     query.update({name: value_text(getattr(config, name)) for name in FIELDS})
     if show:
-        query["show"] = ",".join(show)
+        query["show"] = ",".join(sorted(show))      # sorted: the same setup, the same link
     if hide:
-        query["hide"] = ",".join(hide)
+        query["hide"] = ",".join(sorted(hide))
     return query
 
 

@@ -97,7 +97,8 @@ def mydata_ui(run):
     d = run.session.data
     X, y = np.concatenate([d.X_train, d.X_test]), np.concatenate([d.y_train, d.y_test])
     c3.download_button("Download these points (CSV)", points_csv(X, y), "points.csv",
-                       mime="text/csv", help="The points on screen, train and test together.")
+                       mime="text/csv", on_click="ignore",
+                       help="The points on screen, train and test together.")
     if points is not None:
         try:
             check_points(*points)

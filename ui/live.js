@@ -95,7 +95,7 @@ function showFrame(st, f, Plotly) {
   st.numbers.textContent =
     `Train loss ${fmt(f.train_loss, 4)} · accuracy ${fmt(100 * f.train_acc, 1)}%` +
     (f.test_loss === null ? "" :
-      `   Test loss ${fmt(f.test_loss, 4)} · accuracy ${fmt(100 * f.test_acc, 1)}%`);
+      `\nTest loss ${fmt(f.test_loss, 4)} · accuracy ${fmt(100 * f.test_acc, 1)}%`);
   const L = st.lossData;
   if (L.x.length === 0 || f.epoch > L.x[L.x.length - 1]) {
     L.x.push(f.epoch); L.train.push(f.train_loss); L.test.push(f.test_loss);

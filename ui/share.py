@@ -51,6 +51,7 @@ def sync_url(config):
 def share_ui(run):
     config = run.session.config
     base = (st.context.url or "").split("?")[0]
+    base = base if base.endswith("/") else base + "/"
     st.markdown("**This setup as a link.** Anyone who opens it gets the same data, network and "
                 "settings (and, with the same seed, the same starting weights).")
     st.code(base + "?" + query_string(config, lesson=current_lesson(config)), language=None,

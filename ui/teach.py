@@ -50,24 +50,26 @@ def _charts(session, view):
 
 def export_ui(run):
     s = run.session
+    # on_click="ignore": a rerun started by the same click could drop the deferred file
+    # before the browser fetched it, leaving the button spinning (seen 1 click in ~12).
     st.markdown("Take this run with you. Each file is made when you click.")
     c = st.columns(3)
     c[0].download_button("Weights (JSON)", lambda: export.weights_json(s), "weights.json",
-                         mime="application/json", icon=":material/data_object:",
+                         mime="application/json", on_click="ignore", icon=":material/data_object:",
                          help="Every layer's W and b, named by layer, unrounded.")
     c[1].download_button("History (CSV)", lambda: export.history_csv(s), "history.csv",
-                         mime="text/csv", icon=":material/table:",
+                         mime="text/csv", on_click="ignore", icon=":material/table:",
                          help="Epoch, train and test loss and accuracy, as recorded.")
     c[2].download_button("Dataset (CSV)", lambda: export.dataset_csv(s.data), "dataset.csv",
-                         mime="text/csv", icon=":material/scatter_plot:",
+                         mime="text/csv", on_click="ignore", icon=":material/scatter_plot:",
                          help="Every point with its label and whether it was train or test.")
     c = st.columns(3)
     c[0].download_button("Python script", lambda: export.script(s), "train_network.py",
-                         mime="text/x-python", icon=":material/code:", type="primary",
+                         mime="text/x-python", on_click="ignore", icon=":material/code:", type="primary",
                          help="A NumPy-only script in the tutorial's style that reproduces this "
                               "run and prints the same losses.")
     c[1].download_button("Charts (HTML)", lambda: _charts(s, run.view), "charts.html",
-                         mime="text/html", icon=":material/insert_chart:",
+                         mime="text/html", on_click="ignore", icon=":material/insert_chart:",
                          help="The decision surface and the loss curve, interactive, in one "
                               "file that opens offline.")
     c[2].caption("For a picture of any chart, use the camera button of its toolbar.")
