@@ -100,7 +100,7 @@ def test_to_query_writes_every_field_as_compact_text():
 def test_lesson_show_and_hide_go_into_the_query_only_when_given():
     assert not {"lesson", "show", "hide"} & set(to_query(DEFAULT))
     query = to_query(DEFAULT, show=("play", "lr"), hide=("tabs",), lesson="dying-relu")
-    assert (query["lesson"], query["show"], query["hide"]) == ("dying-relu", "play,lr", "tabs")
+    assert (query["lesson"], query["show"], query["hide"]) == ("dying-relu", "lr,play", "tabs")
     with pytest.raises(ValueError, match="rocket"):
         to_query(DEFAULT, show=("rocket",))
     with pytest.raises(ValueError, match="nope"):

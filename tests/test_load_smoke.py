@@ -12,14 +12,13 @@ another's run, and the server stays small.
 The browser tests skip without Chromium, except in CI (CI=true), where that is a failure.
 """
 import asyncio
-import os
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from benchmarks.load_test import (CHROMIUM, CHROMIUM_ARGS, FIRST_PAINT, READ_PAGE, ProcSampler,
+from benchmarks.load_test import (FIRST_PAINT, READ_PAGE, ProcSampler,
                                   WsSession, free_port, run_async, session_query, start_server,
                                   stop, warm_up)
 
@@ -49,20 +48,6 @@ def server(tmp_path_factory):
         stop(proc)
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is missing (apt-get install chromium); the browser tests need it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def open_page(browser, url, query=""):
     """A page in its own browser context (its own cookies: a separate visitor)."""
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -83,10 +68,10 @@ def shown(page):
     return page.evaluate(READ_PAGE)
 
 
-def test_two_browser_sessions_do_not_see_each_others_runs(server, chromium):
+def test_two_browser_sessions_do_not_see_each_others_runs(server, browser):
     url, _ = server
-    stepper = open_page(chromium, url, "dataset=circles&lr=0.03")
-    player = open_page(chromium, url, "dataset=moons&lr=0.3")
+    stepper = open_page(browser, url, "dataset=circles&lr=0.03")
+    player = open_page(browser, url, "dataset=moons&lr=0.3")
     try:
         for page in (stepper, player):
             wait_first_surface(page)
@@ -110,9 +95,9 @@ def test_two_browser_sessions_do_not_see_each_others_runs(server, chromium):
             page.context.close()
 
 
-def test_six_browser_pages_play_at_once_and_all_advance(server, chromium):
+def test_six_browser_pages_play_at_once_and_all_advance(server, browser):
     url, proc = server
-    pages = [open_page(chromium, url, session_query(i)) for i in range(6)]
+    pages = [open_page(browser, url, session_query(i)) for i in range(6)]
     try:
         for page in pages:
             wait_first_surface(page)
