@@ -145,33 +145,7 @@ function dropStaleCopies(st) {
   }
 }
 
-function apply(st, data, Plotly, setTrigger) {
-  dropStaleCopies(st);
-  if (data.mount !== st.mount) {                  // a new network: start the views afresh
-    st.mount = data.mount; st.queue = []; st.versions = {}; st.seq = null;
-    st.lossData = { x: [], train: [], test: [] };
-  }
-  for (const [name, spec] of Object.entries(data.specs || {})) {
-    if (st.versions[name] === spec.version) continue;
-    const div = { surface: st.surface, points: st.points, loss: st.loss, diagram: st.diagram }[name];
-    Plotly.react(div, spec.figure.data, spec.figure.layout, CONFIG);
-    st.versions[name] = spec.version;
-    if (name === "loss") drawLoss(st, Plotly);
-  }
-  if (!st.versions.surface || !st.versions.loss) {   // a remounted view lacks its figures
-    setTrigger("resync", Date.now());
-    return;
-  }
-  st.n = data.n;
-  if (data.history) {
-    st.lossData = { x: data.history.epoch.slice(), train: data.history.train.slice(),
-                    test: data.history.test.slice() };
-    drawLoss(st, Plotly);
-  }
-  st.rate.textContent = data.rate || "";
-  st.clickable = !!data.clickable;
-  st.wrap.classList.toggle("nnp-clickable", st.clickable);
-  st.message.textContent = data.message || "";
+function takeFrames(st, data, Plotly) {
   const frames = data.frames || [];
   if (!data.running) {                            // paused or stopped: show the last state now
     // (a paused update can repeat the last batch's seq: it must still end a frozen queue)
@@ -188,6 +162,42 @@ function apply(st, data, Plotly, setTrigger) {
   st.interval = data.tick_ms / frames.length;
   st.queue.push(...frames);
   if (!st.raf) st.raf = requestAnimationFrame(() => loop(st, Plotly));
+}
+
+function apply(st, data, Plotly, setTrigger) {
+  dropStaleCopies(st);
+  if (data.mount !== st.mount) {                  // a new network: start the views afresh
+    st.mount = data.mount; st.queue = []; st.versions = {}; st.seq = null;
+    st.lossData = { x: [], train: [], test: [] };
+  }
+  const specs = data.specs || {};
+  const draw = (name) => {
+    const spec = specs[name];
+    if (!spec || st.versions[name] === spec.version) return;
+    const div = { surface: st.surface, points: st.points, loss: st.loss, diagram: st.diagram }[name];
+    Plotly.react(div, spec.figure.data, spec.figure.layout, CONFIG);
+    st.versions[name] = spec.version;
+    if (name === "loss") drawLoss(st, Plotly);
+  };
+  ["surface", "points", "loss"].forEach(draw);
+  // The diagram is the slowest to draw: after this update's frame, so the epoch and the
+  // surface answer Pause and Step first.
+  setTimeout(() => draw("diagram"), 0);
+  if (!st.versions.surface || !st.versions.loss) {   // a remounted view lacks its figures
+    setTrigger("resync", Date.now());
+    return;
+  }
+  st.n = data.n;
+  st.rate.textContent = data.rate || "";
+  st.clickable = !!data.clickable;
+  st.wrap.classList.toggle("nnp-clickable", st.clickable);
+  st.message.textContent = data.message || "";
+  takeFrames(st, data, Plotly);                   // first: the epoch answers Pause and Step
+  if (data.history) {
+    st.lossData = { x: data.history.epoch.slice(), train: data.history.train.slice(),
+                    test: data.history.test.slice() };
+    drawLoss(st, Plotly);
+  }
 }
 
 export default function (component) {
