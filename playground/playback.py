@@ -214,7 +214,8 @@ class Playback:
             if name == "diagram":
                 self._diagram_at = now
         data = {"mount": self.mount, "seq": self.seq, "running": self.running,
-                "tick_ms": int(self.interval * 1000), "n": GRID, "frames": self.frames,
+                "tick_ms": int(self.interval * 1000), "n": GRID,
+                "frames": self.frames if self.running else self.frames[-1:],  # paused: the last
                 "specs": specs, "plotly_url": plotly_url, "clickable": clickable,
                 "rate": f"{self.rate:,.0f} epochs/s" if self.running and self.rate else "",
                 "message": self.session.diverged or self.paused_why}
