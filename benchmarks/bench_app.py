@@ -16,19 +16,16 @@ Targets: >= 30 surfaces/s, >= 2,000 epochs/s, Pause <= 300 ms, first surface <= 
 import argparse
 import os
 import re
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.appserver import (CHROMIUM, CHROMIUM_ARGS, ROOT, free_port,  # noqa: E402
+                                  start_server, stop)
+
 TARGETS = {"surfaces_per_s": 30, "epochs_per_s": 2000, "pause_ms": 300, "first_surface_s": 3,
            "kb_per_surface": 100}
 
@@ -62,30 +59,6 @@ OBSERVER = r"""
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(script, port):
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError(f"{script} did not start")
-
-
 def cpu_seconds(pid):
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -93,7 +66,7 @@ def cpu_seconds(pid):
 
 def measure(browser, script, seconds):
     port = free_port()
-    server = start_server(script, port)
+    server = start_server(port, script=script)
     try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.add_init_script(OBSERVER)
@@ -127,8 +100,7 @@ def measure(browser, script, seconds):
             "server_cpu": cpu,
         }
     finally:
-        server.kill()
-        server.wait()
+        stop(server)
 
 
 def main():

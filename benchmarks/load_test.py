@@ -35,20 +35,18 @@ import os
 import queue
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.appserver import (CHROMIUM, CHROMIUM_ARGS, ROOT, free_port,  # noqa: E402
+                                  start_server, stop)
+
 DATASETS = ("moons", "circles", "xor-cloud", "spiral", "gaussians")
 LEARNING_RATES = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)   # none diverges: every session plays on
 TARGET_REDRAWS = {20: 2.0, 40: 1.0}     # sessions -> redraws/s every session must reach
@@ -80,50 +78,6 @@ def session_query(i):
 
 
 # -- processes and /proc ----------------------------------------------------------------
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(url, path="/_stcore/health"):
-    try:
-        with urllib.request.urlopen(url.rstrip("/") + path, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-def start_server(port, log_path=os.devnull, options=()):
-    """`streamlit run streamlit_app.py` on 127.0.0.1:port; returns the Popen once healthy.
-    options: extra ("section.name", "value") pairs for Streamlit's command line."""
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
-    extra = [arg for name, value in options for arg in (f"--{name}", value)]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false", *extra],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while not healthy(f"http://127.0.0.1:{port}"):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            stop(proc)
-            raise RuntimeError(f"streamlit did not start (see {log_path})")
-        time.sleep(0.1)
-    return proc
-
-
-def stop(proc, timeout=10):
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 @dataclass
 class Deployment:
     """deploy/start_replicas.sh running: its nginx URL, replicas {name: (pid, port)}."""

@@ -11,19 +11,13 @@ cropped to the main column. Each file should stay under ~400 KB.
 """
 import argparse
 import contextlib
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.appserver import (CHROMIUM, CHROMIUM_ARGS, ROOT, free_port,  # noqa: E402
+                                  start_server, stop)
 VIEWPORT = {"width": 1400, "height": 1000}
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 SURFACE = ".nnp-surface.js-plotly-plot"
@@ -32,47 +26,19 @@ HEADER = 64              # Streamlit's sticky top bar covers this much of the wi
 
 
 # -- the server -------------------------------------------------------------------------
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(url):
-    try:
-        with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @contextlib.contextmanager
-def app_server(timeout=60):
+def app_server():
     """`streamlit run streamlit_app.py` on a free port; yields its URL once healthy."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
-    with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with tempfile.NamedTemporaryFile(suffix=".log") as log:
         try:
-            deadline = time.monotonic() + timeout
-            while not healthy(url):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    sys.exit(f"streamlit did not start:\n{log.read().decode(errors='replace')}")
-                time.sleep(0.2)
-            yield url
+            server = start_server(port, log.name)
+        except RuntimeError:
+            sys.exit(f"streamlit did not start:\n{Path(log.name).read_text(errors='replace')}")
+        try:
+            yield f"http://127.0.0.1:{port}"
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
 
 
 # -- driving the app ---------------------------------------------------------------------

@@ -1,66 +1,26 @@
 """Shared fixtures for the browser tests: the app served by `streamlit run` on a free
 port, and Debian's headless Chromium driven through Playwright."""
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SERVER_START_SECONDS = 60
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(url):
-    try:
-        with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
+from benchmarks.appserver import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """`streamlit run streamlit_app.py` in a subprocess; its base URL once it is healthy."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while not healthy(url):
-            if server.poll() is not None:
-                pytest.fail(f"streamlit exited with {server.returncode}:\n{log_path.read_text()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after {SERVER_START_SECONDS} s:\n"
-                            f"{log_path.read_text()}")
-            time.sleep(0.2)
-        yield url
+        server = start_server(port, log_path)
+    except RuntimeError as e:
+        pytest.fail(f"{e}:\n{log_path.read_text(errors='replace')}")
+    try:
+        yield f"http://127.0.0.1:{port}"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 @pytest.fixture(scope="session")
