@@ -151,19 +151,14 @@ class TrainingSession:
         order = self.rng.permutation(len(y))
         Xs, ys = X[order], y[order]
         ws, size = self._workspace(c.batch_size, "train"), c.batch_size
-        # A small batch's step is mostly Python overhead: look everything up once.
-        forward, backward, params, theta = network.forward, network.backward, self.params, self._theta_list
-        act, loss, rule, reg = c.activation, c.loss, c.delta_rule, c.regularization != "none"
-        optimizer, state, lr = OPTIMIZERS[c.optimizer], self.opt_state, c.lr
+        # A small batch's step is mostly Python overhead: look the calls up once.
+        forward, update, params, act = network.forward, self._update, self.params, c.activation
         for i in range(0, len(y), size):
             Xb, yb = Xs[i:i + size], ys[i:i + size]
             if len(yb) != ws.n:
                 ws = self._workspace(len(yb), "train")
             forward(params, Xb, act, ws)
-            grads = backward(params, Xb, yb, act, loss, ws, rule)
-            if reg:
-                network.add_regularization(params, grads, c.regularization, c.reg_rate)
-            optimizer(theta, ws.grad_list, state, lr)
+            update(Xb, yb, ws)
         self.epoch += 1
 
     def _record(self, a=None, z=None):
