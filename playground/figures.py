@@ -96,8 +96,7 @@ def points_figure(data, bounds, show_test=True, height=360):
     return go.Figure(point_traces(data, show_test), _square_layout(bounds, height, transparent=True))
 
 
-def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220, title=None,
-                marker_epoch=None):
+def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220, title=None):
     """Training (and test) loss against epochs."""
     fig = go.Figure(layout=go.Layout(
         height=height, margin=dict(l=50, r=10, t=30 if title else 8, b=36), font=FONT,
@@ -113,8 +112,6 @@ def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220,
         fig.add_trace(go.Scatter(x=np.asarray(epochs), y=np.asarray(test_loss, dtype=np.float32),
                                  mode="lines", name="test", line=dict(color="#9aa0a6", width=2,
                                                                       dash="dot")))
-    if marker_epoch is not None:
-        fig.add_vline(x=marker_epoch, line=dict(color="#d93025", width=1))
     return fig
 
 
