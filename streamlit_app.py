@@ -10,18 +10,22 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # tiny matrices: threads on
 import pandas  # noqa: E402,F401  (Plotly imports it lazily: racing first imports crashed)
 import streamlit as st  # noqa: E402
 
-from playground.compare import same_shapes  # noqa: E402
+from playground.teach.compare import same_shapes  # noqa: E402
 from playground.config import Config, problems  # noqa: E402
 from playground.network import initialize  # noqa: E402
-from playground.playback import SPEEDS, Playback  # noqa: E402
+from ui.live.playback import SPEEDS, Playback  # noqa: E402
 from playground.session import TUNABLE, needs_reset  # noqa: E402
-from playground.userdata import PointsError, dataset_from_points  # noqa: E402
+from playground.data.userdata import PointsError, dataset_from_points  # noqa: E402
 from ui.controls import init_state, sidebar_ui  # noqa: E402
-from ui.learn import lessons_ui, mydata_ui  # noqa: E402
-from ui.live import live_ui  # noqa: E402
-from ui.panels import compare_ui, replay_ui  # noqa: E402
-from ui.share import link_warning_ui, read_link, share_ui, shown, sync_url  # noqa: E402
-from ui.teach import export_ui, math_ui  # noqa: E402
+from ui.links import link_warning_ui, read_link, shown, sync_url  # noqa: E402
+from ui.live.view import live_ui  # noqa: E402
+from ui.panels.compare import compare_ui  # noqa: E402
+from ui.panels.export import export_ui  # noqa: E402
+from ui.panels.lessons import lessons_ui  # noqa: E402
+from ui.panels.math import math_ui  # noqa: E402
+from ui.panels.replay import replay_ui  # noqa: E402
+from ui.panels.share import share_ui  # noqa: E402
+from ui.panels.your_data import mydata_ui  # noqa: E402
 from ui.tutorial import tutorial_ui  # noqa: E402
 
 

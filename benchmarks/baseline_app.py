@@ -8,8 +8,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import streamlit as st  # noqa: E402
 
 from playground import Config  # noqa: E402
-from playground.figures import surface_figure  # noqa: E402
-from playground.playback import DEFAULT_SPEED, GRID  # noqa: E402
+from playground.figures.charts import surface_figure  # noqa: E402
+from ui.live.playback import DEFAULT_SPEED, GRID  # noqa: E402
 from playground.session import TrainingSession  # noqa: E402
 
 if "session" not in st.session_state:

@@ -23,7 +23,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.appserver import (CHROMIUM, CHROMIUM_ARGS, ROOT, free_port,  # noqa: E402
+from tools.appserver import (CHROMIUM, CHROMIUM_ARGS, ROOT, free_port,  # noqa: E402
                                   start_server, stop)
 
 TARGETS = {"surfaces_per_s": 30, "epochs_per_s": 2000, "pause_ms": 300, "first_surface_s": 3,

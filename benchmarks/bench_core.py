@@ -16,8 +16,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
-import tutorial_oracle as T  # noqa: E402
+from tools import tutorial_oracle as T  # noqa: E402
 from playground import TrainingSession, from_preset  # noqa: E402
 from playground.network import W_and_b  # noqa: E402
 

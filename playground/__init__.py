@@ -2,7 +2,7 @@
 "Implementing a Neural Network from Scratch in Python". No Streamlit here; only
 `figures` imports Plotly."""
 from .config import PRESETS, Config, from_preset, problems, validated
-from .datasets import DATASETS, make_dataset
+from .data.datasets import DATASETS, make_dataset
 from .session import Metrics, TrainingSession
 
 __all__ = ["Config", "PRESETS", "from_preset", "problems", "validated", "DATASETS",

@@ -7,8 +7,8 @@ import sys
 
 from .activations import ACTIVATIONS
 from .config import INITS, PRESETS, REGULARIZATIONS, from_preset, problems
-from .datasets import DATASETS
-from .features import FEATURES
+from .data.datasets import DATASETS
+from .data.features import FEATURES
 from .losses import LOSSES
 from .network import W_and_b
 from .optimizers import OPTIMIZERS

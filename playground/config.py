@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass
 
 from .activations import ACTIVATIONS
-from .datasets import DATASETS
-from .features import FEATURES, canonical_feature
+from .data.datasets import DATASETS
+from .data.features import FEATURES, canonical_feature
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
 

@@ -13,8 +13,8 @@ import numpy as np
 
 from . import network
 from .config import Config, validated
-from .datasets import Dataset, make_dataset
-from .features import expand
+from .data.datasets import Dataset, make_dataset
+from .data.features import expand
 from .history import History
 from .snapshots import Snapshots
 from .losses import LOSSES

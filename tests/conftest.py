@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.appserver import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop
+from tools.appserver import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop
 
 
 @pytest.fixture(scope="session")

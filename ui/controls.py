@@ -7,12 +7,12 @@ import streamlit as st
 
 from playground.activations import LABELS as ACTIVATIONS
 from playground.config import MAX_LAYERS, MAX_UNITS, PRESETS, Config
-from playground.datasets import LABELS as DATASETS
-from playground.features import LABELS as FEATURES
+from playground.data.datasets import LABELS as DATASETS
+from playground.data.features import LABELS as FEATURES
 from playground.losses import LABELS as LOSSES
 from playground.optimizers import LABELS as OPTIMIZERS
-from playground.playback import DEFAULT_SPEED
-from ui.share import shown
+from ui.live.playback import DEFAULT_SPEED
+from ui.links import shown
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 REG_RATES = [0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]

@@ -1,0 +1,182 @@
+"""The learner's own points: read from a CSV file, or clicked onto the plane.
+
+A points file has the columns x1, x2, label (0 or 1), with or without that header.
+Errors are `PointsError`s whose message names the first bad row, as the file's line
+number: the header, when there is one, is row 1, and blank lines count (so the number
+is the line a text editor or spreadsheet shows). Values are echoed through `safe_quote`
+because the app shows these messages with st.error, which renders Markdown.
+"""
+import csv
+import io
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .datasets import Dataset, split
+from ..text import safe_quote
+
+HEADER = ("x1", "x2", "label")
+MAX_POINTS = 2000       # more make each epoch slow, and the app draws every point
+MIN_POINTS = 4          # the tutorial's XOR has 4; split keeps 2 for training
+MAX_COORD = 1000        # bigger coordinates saturate tanh and sigmoid units at once
+ECHO_CHARS = 30
+
+
+class PointsError(ValueError):
+    """A points file or point list the app cannot use; the message says why, for a learner."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    X: np.ndarray      # (n, 2) float64
+    y: np.ndarray      # (n,) float64, 0 or 1
+    notes: tuple       # things the learner should know, e.g. rows left out
+
+
+NOT_TEXT = "the file is not a text file: save your points as CSV (UTF-8)"
+NOT_UTF8 = "the file is not UTF-8 text: save your points as CSV (UTF-8)"
+
+
+def _text(content) -> str:
+    """The file as text; refuses binary files and encodings other than UTF-8."""
+    if isinstance(content, bytes):
+        if b"\x00" in content:
+            raise PointsError(NOT_TEXT)
+        try:
+            content = content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise PointsError(NOT_UTF8) from None
+    if "\x00" in content:
+        raise PointsError(NOT_TEXT)
+    content = content.removeprefix("\ufeff")            # the mark Excel puts before UTF-8
+    if not content.strip():
+        raise PointsError("the file is empty: it needs rows of x1,x2,label")
+    return content
+
+
+def _float(cell):
+    try:
+        return float(cell)
+    except ValueError:
+        return None
+
+
+def _is_header(row) -> bool:
+    """A first row is a header when none of its cells is a number."""
+    return all(_float(cell) is None for cell in row)
+
+
+def _check_header(row, line):
+    if [cell.strip().lower() for cell in row] != list(HEADER):
+        raise PointsError(f"row {line}: the header must be x1,x2,label (or leave it out and "
+                          f"start with numbers); found {safe_quote(','.join(row), ECHO_CHARS)}")
+
+
+def _point(row, line):
+    """(x1, x2, label) from one row, or PointsError naming the row and the column."""
+    if len(row) != 3:
+        raise PointsError(f"row {line}: expected 3 columns (x1, x2, label), found {len(row)}")
+    x1, x2, label = (cell.strip() for cell in row)
+    for name, cell in (("x1", x1), ("x2", x2)):
+        value = _float(cell)
+        if value is None:
+            raise PointsError(f"row {line}: {name} {safe_quote(cell, ECHO_CHARS)} "
+                              "is not a number")
+        if not math.isfinite(value):
+            raise PointsError(f"row {line}: {name} {safe_quote(cell, ECHO_CHARS)} "
+                              "is not a finite number")
+        if abs(value) > MAX_COORD:
+            raise PointsError(f"row {line}: {name} {safe_quote(cell, ECHO_CHARS)} is outside "
+                              f"-{MAX_COORD} to {MAX_COORD}; scale your points down")
+    if _float(label) not in (0.0, 1.0):
+        raise PointsError(f"row {line}: label {safe_quote(label, ECHO_CHARS)} must be 0 or 1")
+    return float(x1), float(x2), float(label)
+
+
+def check_points(X, y):
+    """Refuse point sets a classifier cannot train on: too few points, or one class."""
+    if len(y) < MIN_POINTS:
+        raise PointsError(f"only {len(y)} point{'s' * (len(y) != 1)}: "
+                          f"at least {MIN_POINTS} are needed")
+    classes = np.unique(y)
+    if len(classes) == 1:
+        raise PointsError(f"all points are class {int(classes[0])}: "
+                          "a classifier needs both classes")
+
+
+def _rows(text):
+    """(line number, cells) for each non-blank row of the CSV text."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise PointsError(f"row {reader.line_num}: cannot read it as CSV ({e})") from None
+        if len(row) > 1 or (row and row[0].strip()):
+            yield reader.line_num, row
+
+
+def parse_points_csv(content, max_rows=MAX_POINTS) -> Parsed:
+    """Points from CSV text or bytes (columns x1, x2, label; header optional).
+
+    Rows past `max_rows` are counted but not read; a note says so. Raises PointsError
+    for the first problem found, naming its row (the file's line number, header = 1).
+    """
+    points, total = [], 0
+    for i, (line, row) in enumerate(_rows(_text(content))):
+        if i == 0 and _is_header(row):
+            _check_header(row, line)
+            continue
+        total += 1
+        if total <= max_rows:
+            points.append(_point(row, line))
+    data = np.array(points, dtype=np.float64).reshape(-1, 3)
+    X, y = np.ascontiguousarray(data[:, :2]), data[:, 2].copy()
+    check_points(X, y)
+    notes = ()
+    if total > max_rows:
+        notes = (f"Only the first {max_rows:,} rows were used; the file has {total:,}.",)
+    return Parsed(X, y, notes)
+
+
+def points_csv(X, y) -> str:
+    """The points as CSV with the header x1,x2,label; numbers are written so they read
+    back exactly (repr is the shortest text that round-trips a float)."""
+    lines = ["x1,x2,label"]
+    lines += [f"{float(a)!r},{float(b)!r},{int(label)}" for (a, b), label in zip(X, y)]
+    return "\n".join(lines) + "\n"
+
+
+def add_point(X, y, x1, x2, label):
+    """(X, y) with one more point, as new arrays; unchanged once MAX_POINTS are there."""
+    X, y = np.asarray(X, np.float64).reshape(-1, 2), np.asarray(y, np.float64).ravel()
+    if label not in (0, 1) or not (math.isfinite(x1) and math.isfinite(x2)):
+        raise PointsError("a point needs finite coordinates and a label of 0 or 1")
+    if len(y) >= MAX_POINTS:
+        return X, y
+    return np.vstack([X, [[x1, x2]]]), np.append(y, float(label))
+
+
+def remove_nearest(X, y, x1, x2, radius):
+    """(X, y) without the point nearest (x1, x2) if it lies within `radius`, else as is."""
+    X, y = np.asarray(X, np.float64).reshape(-1, 2), np.asarray(y, np.float64).ravel()
+    if len(y) == 0:
+        return X, y
+    distance = np.hypot(X[:, 0] - x1, X[:, 1] - x2)        # (n,)
+    i = int(np.argmin(distance))
+    if not distance[i] <= radius:
+        return X, y
+    return np.delete(X, i, axis=0), np.delete(y, i)
+
+
+def dataset_from_points(X, y, test_fraction, seed) -> Dataset:
+    """The points shuffled and split as make_dataset splits its own (same seeded stream),
+    so the same points, fraction and seed always give the same train and test sets."""
+    X, y = np.asarray(X, np.float64).reshape(-1, 2), np.asarray(y, np.float64).ravel()
+    check_points(X, y)
+    if not 0 <= test_fraction <= 0.9:
+        raise PointsError("test fraction must be from 0 to 0.9")
+    return split(X, y, test_fraction, np.random.default_rng([seed, 1]))

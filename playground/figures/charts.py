@@ -1,0 +1,214 @@
+"""Plotly figure builders: pure functions from arrays to `go.Figure`, no Streamlit.
+
+Colours follow TensorFlow Playground's orange (class 0) and blue (class 1), a pair that
+stays distinct for the common colour-vision deficiencies; the surface is a diverging
+orange-white-blue scale of P(class 1). Surfaces travel as uint8 (0..255), which Plotly
+sends as a compact typed array, with x0/dx rather than coordinate arrays.
+"""
+import base64
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..teach.images import png_data_uri, quantize
+
+ORANGE, BLUE, INK = "#e8710a", "#1a73e8", "#202124"
+SURFACE_SCALE = [[0.0, "#f29a4a"], [0.25, "#f8c79b"], [0.5, "#f7f7f7"],
+                 [0.75, "#a9c8f3"], [1.0, "#5b9bef"]]     # lighter than the points on top
+DISCRETE_SCALE = [[0.0, "#f5b97f"], [0.5, "#f5b97f"], [0.5, "#8fb8f0"], [1.0, "#8fb8f0"]]
+POS, NEG = "#1a73e8", "#e8710a"          # edge colours: positive and negative weights
+FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=12, color=INK)
+
+
+def typed(array):
+    """A NumPy array as Plotly's compact typed-array JSON (base64 of the raw bytes), for
+    figures written as plain dicts, which Plotly's own encoder does not see."""
+    a = np.ascontiguousarray(array)
+    out = {"dtype": {"uint8": "u1", "float32": "f4", "float64": "f8", "int64": "i4",
+                     "int32": "i4"}[a.dtype.name],
+           "bdata": base64.b64encode(a.astype(np.int32).tobytes() if a.dtype == np.int64
+                                     else a.tobytes()).decode("ascii")}
+    if a.ndim > 1:
+        out["shape"] = ",".join(map(str, a.shape))
+    return out
+
+
+def _axes(bounds, title=True):
+    axis = dict(range=list(bounds), constrain="domain", fixedrange=True, zeroline=False,
+                showgrid=False, ticks="outside", mirror=True, showline=True, linecolor="#ccc")
+    return (dict(axis, title="x₁" if title else None),
+            dict(axis, title="x₂" if title else None, scaleanchor="x", scaleratio=1))
+
+
+def surface_trace(surface_u8, bounds, discretize=False):
+    """The decision surface as a heatmap of P(class 1) over the plotted box."""
+    n = surface_u8.shape[0]
+    step = (bounds[1] - bounds[0]) / (n - 1)
+    return go.Heatmap(z=surface_u8, x0=bounds[0], dx=step, y0=bounds[0], dy=step,
+                      zmin=0, zmax=255, zsmooth=False if discretize else "best",
+                      colorscale=DISCRETE_SCALE if discretize else SURFACE_SCALE,
+                      showscale=False, hoverinfo="skip")
+
+
+def point_traces(data, show_test=True):
+    """Train points as filled circles, test points as hollow diamonds, coloured by class."""
+    sets = [("train", data.X_train, data.y_train, "circle", 1.0)]
+    if show_test and data.has_test:
+        sets.append(("test", data.X_test, data.y_test, "diamond-open", 1.0))
+    traces = []
+    for name, X, y, symbol, opacity in sets:
+        for label, colour in ((0, ORANGE), (1, BLUE)):
+            pts = X[y == label]
+            traces.append(go.Scatter(
+                x=pts[:, 0].round(4), y=pts[:, 1].round(4), mode="markers",
+                name=f"{name} · class {label}", opacity=opacity,
+                marker=dict(symbol=symbol, size=7 if name == "train" else 8, color=colour,
+                            line=dict(width=1 if name == "train" else 2,
+                                      color="white" if name == "train" else colour)),
+                hovertemplate=f"{name} point, class {label}<br>x₁=%{{x}}<br>x₂=%{{y}}"
+                              "<extra></extra>"))
+    return traces
+
+
+def _square_layout(bounds, height, title=None, transparent=False):
+    xaxis, yaxis = _axes(bounds)
+    return go.Layout(
+        xaxis=xaxis, yaxis=yaxis, height=height, margin=dict(l=44, r=10, t=30 if title else 8, b=40),
+        title=dict(text=title, x=0.5, font=dict(size=13)) if title else None,
+        showlegend=False, font=FONT, hovermode="closest", uirevision="keep",
+        paper_bgcolor="rgba(0,0,0,0)" if transparent else "white",
+        plot_bgcolor="rgba(0,0,0,0)" if transparent else "white")
+
+
+def surface_figure(surface, bounds, data=None, show_test=True, discretize=False,
+                   title=None, height=360):
+    """Heatmap of P(class 1) with the data on top: the playground's output panel."""
+    fig = go.Figure([surface_trace(quantize(surface), bounds, discretize)],
+                    _square_layout(bounds, height, title))
+    if data is not None:
+        fig.add_traces(point_traces(data, show_test))
+    return fig
+
+
+def points_figure(data, bounds, show_test=True, height=360):
+    """Only the data, on a transparent background: drawn once over a live surface,
+    because re-drawing hundreds of SVG points on every frame is what makes restyles slow."""
+    return go.Figure(point_traces(data, show_test), _square_layout(bounds, height, transparent=True))
+
+
+def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220, title=None):
+    """Training (and test) loss against epochs."""
+    fig = go.Figure(layout=go.Layout(
+        height=height, margin=dict(l=50, r=10, t=30 if title else 8, b=36), font=FONT,
+        title=dict(text=title, x=0.5, font=dict(size=13)) if title else None,
+        xaxis=dict(title="epoch", showgrid=True, gridcolor="#eee", rangemode="tozero"),
+        yaxis=dict(title="loss", type="log" if log_scale else "linear", showgrid=True,
+                   gridcolor="#eee"),
+        legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
+        plot_bgcolor="white", paper_bgcolor="white", uirevision="keep", hovermode="x unified"))
+    fig.add_trace(go.Scatter(x=np.asarray(epochs), y=np.asarray(train_loss, dtype=np.float32),
+                             mode="lines", name="train", line=dict(color=INK, width=2)))
+    if test_loss is not None:
+        fig.add_trace(go.Scatter(x=np.asarray(epochs), y=np.asarray(test_loss, dtype=np.float32),
+                                 mode="lines", name="test", line=dict(color="#9aa0a6", width=2,
+                                                                      dash="dot")))
+    return fig
+
+
+def colour_lut(scale=SURFACE_SCALE):
+    """(256, 3) uint8 RGB for each uint8 value, interpolating the scale's stops."""
+    stops = np.array([s for s, _ in scale]) * 255
+    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for _, c in scale], float)
+    v = np.arange(256)
+    return np.stack([np.interp(v, stops, rgb[:, k]) for k in range(3)], 1).round().astype(np.uint8)
+
+
+LUT = colour_lut()
+
+
+def unit_picture(u8):
+    """(n, n) uint8 with row 0 at the bottom (x2 up) -> RGB image rows top to bottom."""
+    return LUT[u8[::-1]]
+
+
+def _unit_positions(sizes):
+    """(x, y) of every node, layer by layer, each layer centred on the tallest one."""
+    centre = (max(sizes) - 1) / 2
+    return [[(i, centre + (k - 1) / 2 - j) for j in range(k)] for i, k in enumerate(sizes)]
+
+
+def network_figure(weights, input_labels, unit_images=None, activation="", height=None):
+    """The network as a diagram: nodes by layer, edges coloured by sign (blue positive,
+    orange negative) with width by magnitude, and every value on hover. `weights` is
+    [(W, b), ...]; `unit_images` optionally gives each hidden/output unit's picture of
+    what it computes over the input plane, as uint8 (units, n, n) per layer."""
+    sizes = [len(input_labels)] + [W.shape[1] for W, _ in weights]
+    pos = _unit_positions(sizes)
+    big = max(np.abs(W).max() for W, _ in weights) or 1.0
+    edges = {}          # (sign, width bucket) -> x, y lists with None breaks
+    mid_x, mid_y, mid_text = [], [], []
+    for l, (W, _) in enumerate(weights):
+        for i in range(W.shape[0]):
+            for j in range(W.shape[1]):
+                w = float(W[i, j])
+                (x0, y0), (x1, y1) = pos[l][i], pos[l + 1][j]
+                bucket = int(np.ceil(6 * abs(w) / big))
+                xs, ys = edges.setdefault((w >= 0, bucket), ([], []))
+                xs += [x0, x1, None]
+                ys += [y0, y1, None]
+                mid_x.append(x0 + 0.5 * (x1 - x0))
+                mid_y.append(y0 + 0.5 * (y1 - y0))
+                mid_text.append(f"weight {_unit_name(l, i, sizes)} → {_unit_name(l + 1, j, sizes)}"
+                                f"<br>{w:+.4f}")
+    fig = go.Figure()
+    for (positive, bucket), (xs, ys) in sorted(edges.items()):
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                                 line=dict(color=POS if positive else NEG, width=0.5 + 1.1 * bucket),
+                                 opacity=0.75))
+    fig.add_trace(go.Scatter(x=mid_x, y=mid_y, mode="markers", hovertext=mid_text,
+                             hoverinfo="text", marker=dict(size=9, opacity=0), showlegend=False))
+    node_x, node_y, node_text = [], [], []
+    for l, layer in enumerate(pos):
+        for j, (x, y) in enumerate(layer):
+            node_x.append(x)
+            node_y.append(y)
+            text = input_labels[j] if l == 0 else (
+                f"{_unit_name(l, j, sizes)}<br>bias {float(weights[l - 1][1].ravel()[j]):+.4f}")
+            node_text.append(text)
+    fig.add_trace(go.Scatter(
+        x=node_x, y=node_y, mode="markers+text", hovertext=node_text, hoverinfo="text",
+        text=list(input_labels) + [""] * (len(node_x) - len(input_labels)),
+        textposition="middle left", showlegend=False,
+        marker=dict(size=30, symbol="square", color="white", line=dict(color="#5f6368", width=1))))
+    images = []
+    if unit_images is not None:
+        for l, stack in enumerate(unit_images, start=1):
+            for j, img in enumerate(stack):
+                x, y = pos[l][j]
+                images.append(dict(source=png_data_uri(unit_picture(img)), x=x, y=y, xref="x", yref="y",
+                                   sizex=0.34, sizey=0.34, xanchor="center", yanchor="middle",
+                                   sizing="contain", layer="above"))
+    names = ["input"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output"]
+    tallest = max(sizes)
+    fig.update_layout(
+        height=height or max(260, 46 * tallest + 60), margin=dict(l=60, r=10, t=28, b=10),
+        font=FONT, showlegend=False, plot_bgcolor="white", paper_bgcolor="white",
+        images=images, hovermode="closest", uirevision="keep",
+        xaxis=dict(visible=False, fixedrange=True, range=[-0.6, len(sizes) - 0.4]),
+        yaxis=dict(visible=False, fixedrange=True, range=[-0.7, tallest - 0.3],
+                   scaleanchor=None),
+        annotations=[dict(x=i, y=tallest - 0.3, text=f"{name}<br>{k} unit{'s' * (k != 1)}",
+                          showarrow=False, yanchor="bottom", font=dict(size=11, color="#5f6368"))
+                     for i, (name, k) in enumerate(zip(names, sizes))])
+    if activation:
+        fig.update_layout(title=dict(text=f"activation: {activation}", x=0.01, y=0.99,
+                                     font=dict(size=11, color="#5f6368")))
+    return fig
+
+
+def _unit_name(layer, j, sizes):
+    if layer == 0:
+        return f"x{j + 1}" if j < 2 else f"input {j + 1}"
+    if layer == len(sizes) - 1:
+        return "output"
+    return f"h{layer}.{j + 1}"

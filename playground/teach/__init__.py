@@ -1,0 +1,2 @@
+"""Teaching features built on the core: lessons, replay, compare, links, exports and the
+math. NumPy only, like the core; their pictures are built in playground/figures."""

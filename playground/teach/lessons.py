@@ -1,0 +1,99 @@
+"""Lessons: ready setups that each show one thing, with a few sentences for the learner.
+
+The app loads one from a click or a link (`?lesson=xor-stuck`), so the names are public
+and must stay stable. Every claim a text makes is checked by training the config in
+tests/test_lessons.py: the epochs here are chosen so the claim holds within them.
+"""
+from dataclasses import dataclass
+
+from ..config import Config, from_preset
+
+
+@dataclass(frozen=True)
+class Lesson:
+    title: str       # a few words, for a button or a heading
+    text: str        # 2-4 plain sentences: what to look at, what happens, why
+    config: Config
+
+
+# The circles lessons differ only in their hidden layer.
+_CIRCLES = dict(dataset="circles", samples=400, noise=0.05, activation="tanh",
+                optimizer="adam", lr=0.03, epochs=1000, seed=42)
+
+LESSONS = {
+    "tutorial": Lesson(
+        "The tutorial's network",
+        "This is the network of 'Implementing a Neural Network from Scratch in Python': "
+        "two inputs, two sigmoid hidden units and a sigmoid output, trained on the four XOR "
+        "points with the tutorial's seed 42, learning rate 0.1 and 10,000 epochs of its own "
+        "update rule. Press Play and compare the printout with the tutorial's: the numbers "
+        "match digit for digit. Watch the loss: it drops, then levels off long before zero.",
+        from_preset("tutorial")),
+    "xor-stuck": Lesson(
+        "Stuck on XOR",
+        "The tutorial's own run does not learn XOR. The loss flattens near 0.128 and two of "
+        "the four points stay on the wrong side of 0.5, their predictions hovering right at "
+        "0.5. The two units have settled on a plateau, where the loss's slope is almost "
+        "flat, so even three times as many epochs barely move it.",
+        from_preset("tutorial")),
+    "xor-four-units": Lesson(
+        "Four units solve XOR",
+        "The same network, seed and learning rate, but four hidden units instead of two. "
+        "Within the 10,000 epochs all four points end on the right side of 0.5 and the loss "
+        "falls below 0.01. More units give gradient descent more ways down the slope, so it "
+        "is less likely to stall on a plateau.",
+        from_preset("tutorial", hidden=(4,))),
+    "circles-two-units": Lesson(
+        "Circles with two units",
+        "The blue disc sits inside the orange ring. Each hidden unit draws one straight edge "
+        "across the plane, and two edges make a band or a wedge, never a closed region, so "
+        "part of the ring always leaks through and accuracy stays below 90%. Watch the "
+        "boundary settle into a stripe.",
+        Config(**_CIRCLES, hidden=(2,))),
+    "circles-three-units": Lesson(
+        "Circles with three units",
+        "The same points with three hidden units. Three edges can close around the disc, "
+        "and within 1,000 epochs the network gets every training point and nearly every test "
+        "point right. Look at the unit pictures: each draws one edge of the fence. Three is "
+        "the fewest straight edges that enclose a region of the plane.",
+        Config(**_CIRCLES, hidden=(3,))),
+    "lr-too-high": Lesson(
+        "Learning rate too high",
+        "Leaky ReLU units with a learning rate of 30. Every step overshoots so far that the "
+        "weights grow instead of settling, and Leaky ReLU has no ceiling to stop them: within "
+        "a few epochs the numbers overflow and training stops with a divergence message. Set "
+        "the learning rate to 0.3, press Reset, and the same network learns the moons.",
+        Config(dataset="moons", samples=200, hidden=(8, 8), activation="leaky-relu",
+               optimizer="sgd", lr=30.0, epochs=1000, seed=42)),
+    "dying-relu": Lesson(
+        "Dying ReLU",
+        "Sixteen ReLU units trained with a learning rate of 10. Within ten epochs the big "
+        "steps push most units' weighted sums below zero at every point; there a ReLU outputs "
+        "0 and its slope is 0, so no gradient reaches the unit again and it is dead for good. "
+        "In the unit pictures their bright parts lie away from all the points. With a "
+        "learning rate of 1 all sixteen stay alive and every training point ends up right.",
+        Config(dataset="moons", samples=200, hidden=(16,), activation="relu", optimizer="sgd",
+               lr=10.0, epochs=1000, init="he", seed=42)),
+    "regularization": Lesson(
+        "L2 regularization",
+        "Two layers of 32 units learn from only 20 noisy points. L2 regularization pulls "
+        "every weight toward zero at each step, which keeps the boundary smooth. Set "
+        "Regularization to None and press Reset: the boundary then bends around every noisy "
+        "point, the training loss gets lower and the test loss several times higher.",
+        Config(dataset="moons", samples=40, noise=0.3, hidden=(32, 32), activation="tanh",
+               optimizer="adam", lr=0.01, epochs=1000, regularization="l2", reg_rate=0.01,
+               seed=42)),
+    "minibatch-noise": Lesson(
+        "Mini-batch noise",
+        "Each update here follows 10 points, not all 100, so each step trusts a rough guess "
+        "of the slope. The loss curve jitters up and down instead of falling smoothly. Set "
+        "Batch size to Full batch and press Reset to compare: one exact step per epoch "
+        "gives a smooth curve, but ten rough ones get lower sooner.",
+        Config(dataset="moons", samples=200, noise=0.2, hidden=(8, 8), activation="tanh",
+               optimizer="sgd", lr=0.1, batch_size=10, epochs=300, seed=42)),
+}
+
+
+def lesson_names() -> tuple:
+    """The lessons in the order the app lists them: from the tutorial outward."""
+    return tuple(LESSONS)

@@ -1,0 +1,278 @@
+"""Show the math: the current network's forward and backward pass as LaTeX equations, the
+same as code in the tutorial's style, and one training point followed through the next
+training step, every number of it.
+
+LaTeX lines are for st.latex (KaTeX): one equation per string. Row-major as everywhere
+here: a layer maps a^{(l-1)} (n, fan_in) to z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}.
+"""
+import copy
+
+import numpy as np
+
+from .. import network
+from ..activations import LEAKY_SLOPE
+from .codegen import (INIT_LABELS, Plan, comment, describe, features_code,
+                     functions_code, settings_code)
+from .export import layer_names
+from ..optimizers import BETA1, BETA2, EPS, MOMENTUM, OPTIMIZERS
+
+# name -> (its symbol, its formula in z, its derivative written with the output a)
+ACTIVATION_TEX = {
+    "sigmoid": (r"\sigma", r"\frac{1}{1 + e^{-z}}", r"a \odot (1 - a)"),
+    "tanh": (r"\tanh", r"\frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", r"1 - a^{2}"),
+    "relu": (r"\operatorname{ReLU}", r"\max(0,\ z)", r"\mathbf{1}[a > 0]"),
+    "leaky-relu": (r"\operatorname{LeakyReLU}", rf"\max({LEAKY_SLOPE:g}\,z,\ z)",
+                   rf"\begin{{cases}} 1 & a > 0 \\ {LEAKY_SLOPE:g} & a \le 0 \end{{cases}}"),
+    "linear": (r"\operatorname{id}", "z", "1"),
+}
+
+FEATURE_TEX = {"x1": "x_1", "x2": "x_2", "x1_sq": "x_1^{2}", "x2_sq": "x_2^{2}",
+               "x1_x2": "x_1 x_2", "sin_x1": r"\sin x_1", "sin_x2": r"\sin x_2"}
+
+LOSS_TEX = {
+    "mse": r"\mathcal{L} = \frac{1}{n} \sum_{i=1}^{n} \left(y_i - \hat{y}_i\right)^{2}",
+    "bce": (r"\mathcal{L} = -\frac{1}{n} \sum_{i=1}^{n} \left[y_i \log \hat{y}_i + (1 - y_i)"
+            r" \log (1 - \hat{y}_i)\right] = \frac{1}{n} \sum_{i=1}^{n} \left[\log\left(1 + "
+            r"e^{z^{(L)}_i}\right) - y_i z^{(L)}_i\right]"),
+}
+
+# the output delta, dLoss/dz^{(L)}, for the mean loss (or the tutorial's summed rule)
+OUTPUT_DELTA_TEX = {
+    "mse": r"\frac{2}{n} \left(a^{(L)} - y\right) \odot a^{(L)} \odot \left(1 - a^{(L)}\right)",
+    "bce": r"\frac{1}{n} \left(a^{(L)} - y\right)",
+    "delta_rule": r"\left(a^{(L)} - y\right) \odot a^{(L)} \odot \left(1 - a^{(L)}\right)",
+}
+
+PENALTY_TEX = {   # kind -> (term added to the loss, term added to dW)
+    "l2": (r"\frac{\lambda}{2} \sum_{l} \sum_{j,k} \left(W^{(l)}_{jk}\right)^{2}", r"\lambda W"),
+    "l1": (r"\lambda \sum_{l} \sum_{j,k} \left|W^{(l)}_{jk}\right|",
+           r"\lambda \operatorname{sign}(W)"),
+}
+
+
+EPS_POWER = int(round(np.log10(EPS)))    # Adam's eps, 1e-8
+
+# name -> the update of every parameter theta with its gradient g ({eta}: the rate)
+OPTIMIZER_TEX = {
+    "sgd": [r"\theta \leftarrow \theta - \eta\, g, \quad {eta}"],
+    "momentum": [rf"v \leftarrow {MOMENTUM:g}\, v + g, \qquad \theta \leftarrow \theta - \eta\, v,"
+                 r" \quad {eta}"],
+    "adam": [rf"t \leftarrow t + 1, \quad m \leftarrow {BETA1:g}\, m + {1 - BETA1:.1g}\, g, \quad "
+             rf"s \leftarrow {BETA2:g}\, s + {1 - BETA2:.1g}\, g^{{2}}",
+             rf"\theta \leftarrow \theta - \frac{{\eta}}{{1 - {BETA1:g}^{{t}}}} \cdot "
+             rf"\frac{{m}}{{\sqrt{{s}} / \sqrt{{1 - {BETA2:g}^{{t}}}} + 10^{{{EPS_POWER}}}}},"
+             r" \quad {eta}"],
+}
+
+# name -> the change it makes, as the walkthrough states it
+UPDATE_TEX = {
+    "sgd": r"-\eta\, g",
+    "momentum": rf"-\eta\, v, \ v = {MOMENTUM:g}\, v + g",
+    "adam": rf"-\frac{{\eta}}{{1 - {BETA1:g}^{{t}}}} \cdot \frac{{m}}{{\sqrt{{s}} / "
+            rf"\sqrt{{1 - {BETA2:g}^{{t}}}} + 10^{{{EPS_POWER}}}}}",
+}
+
+
+def number_tex(x, digits=4):
+    """x with `digits` significant digits, powers of ten written as LaTeX."""
+    text = f"{float(x):.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        power = rf"10^{{{int(exponent)}}}"
+        return power if mantissa == "1" else rf"{mantissa} \times {power}"
+    return text if text not in ("nan", "inf", "-inf") else rf"\text{{{text}}}"
+
+
+def matrix_tex(M):
+    """A bmatrix of numbers; a vector is one row, as a row of a batch is."""
+    rows = np.atleast_2d(np.asarray(M, dtype=float))
+    body = r" \\ ".join(" & ".join(number_tex(x) for x in row) for row in rows)
+    matrix = r"\begin{bmatrix} " + body + r" \end{bmatrix}"
+    return r"{\scriptsize " + matrix + "}" if rows.shape[1] > 8 else matrix
+
+
+# -- the equations of the architecture ---------------------------------------------------
+def _layer_lines(config, L):
+    f, formula, _ = ACTIVATION_TEX[config.activation]
+    sizes = [len(config.features), *config.hidden, 1]
+    lines = []
+    for l in range(1, L + 1):
+        lines.append(rf"z^{{({l})}} = a^{{({l - 1})}} W^{{({l})}} + b^{{({l})}}, \quad W^{{({l})}}"
+                     rf" \in \mathbb{{R}}^{{{sizes[l - 1]} \times {sizes[l]}}},\ b^{{({l})}} \in "
+                     rf"\mathbb{{R}}^{{1 \times {sizes[l]}}}")
+        if l < L:
+            lines.append(rf"a^{{({l})}} = {f}\left(z^{{({l})}}\right)" +
+                         (rf", \quad {f}(z) = {formula}" if l == 1 else ""))
+        else:
+            lines.append(rf"\hat{{y}} = a^{{({L})}} = \sigma\left(z^{{({L})}}\right) = "
+                         rf"\frac{{1}}{{1 + e^{{-z^{{({L})}}}}}}")
+    return lines
+
+
+def architecture_latex(config) -> list[str]:
+    """The forward pass, the loss, the backward pass, the gradients and the update rule of
+    this network, one LaTeX equation per string (L is the output layer)."""
+    c, L = config, len(config.hidden) + 1
+    f, _, derivative = ACTIVATION_TEX[c.activation]
+    batch = ("all the training points" if c.batch_size == 0 else
+             f"a mini-batch of {c.batch_size} points, shuffled anew every epoch")
+    lines = [r"a^{(0)} = x = \begin{bmatrix} " + " & ".join(FEATURE_TEX[x] for x in c.features)
+             + r" \end{bmatrix} \quad \text{(one row per point; a batch stacks } n \text{ rows: "
+             + batch + ")}"]
+    lines += [rf"L = {L}: \text{{the output layer}}"] + _layer_lines(c, L)
+    lines.append(LOSS_TEX[c.loss])
+    if c.delta_rule:
+        lines.append(r"\text{updates follow the tutorial's delta rule, the gradient of } E = "
+                     r"\frac{1}{2} \sum_{i=1}^{n} \left(y_i - \hat{y}_i\right)^{2} \text{ (summed"
+                     r" over the points, no } \tfrac{1}{n} \text{)}")
+    reg = PENALTY_TEX.get(c.regularization) if c.reg_rate else None
+    if reg:
+        lines.append(rf"\mathcal{{L}}_{{\text{{total}}}} = \mathcal{{L}} + {reg[0]}, \quad "
+                     rf"\lambda = {number_tex(c.reg_rate)} \text{{ (biases are not penalized)}}")
+    target = "E" if c.delta_rule else r"\mathcal{L}"
+    lines.append(rf"\delta^{{(L)}} = \frac{{\partial {target}}}{{\partial z^{{(L)}}}} = "
+                 + OUTPUT_DELTA_TEX["delta_rule" if c.delta_rule else c.loss])
+    for l in range(L - 1, 0, -1):
+        said = rf", \quad f'(a) = {derivative} \text{{ for }} f = {f}" if l == L - 1 else ""
+        lines.append(rf"\delta^{{({l})}} = \left(\delta^{{({l + 1})}} W^{{({l + 1})\top}}\right)"
+                     rf" \odot f'\left(a^{{({l})}}\right){said}")
+    for l in range(L, 0, -1):
+        penalty = rf" + {reg[1]}^{{({l})}}" if reg else ""
+        lines.append(rf"dW^{{({l})}} = a^{{({l - 1})\top}} \delta^{{({l})}}{penalty}, \quad "
+                     rf"db^{{({l})}} = \sum_{{i=1}}^{{n}} \delta^{{({l})}}_{{i}}")
+    lines.append(r"\text{every parameter } \theta \text{ (each } W \text{ and } b \text{) with "
+                 r"its gradient } g \text{ (its } dW \text{ or } db\text{):}")
+    eta = rf"\eta = {number_tex(c.lr)}"
+    return lines + [line.replace("{eta}", eta) for line in OPTIMIZER_TEX[c.optimizer]]
+
+
+# -- the same as tutorial-style code ------------------------------------------------------
+def _drawn_weights_code(config):
+    """initialize_network as the tutorial writes it, drawing what the app draws."""
+    sizes = [len(config.features), *config.hidden, 1]
+    scale = {"randn": lambda i, o: "", "xavier": lambda i, o: f" * np.sqrt(2 / ({i} + {o}))",
+             "he": lambda i, o: f" * np.sqrt(2 / {i})"}[config.init]
+    lines = ["def initialize_network():",
+             f"    # {INIT_LABELS[config.init]} initialization, biases zero",
+             f"    np.random.seed({config.seed})  # For reproducibility: the app draws the same",
+             "    network = {"]
+    for l, (i, o) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        lines += [f"        'W{l}': np.random.randn({i}, {o}){scale(i, o)},",
+                  f"        'b{l}': np.zeros((1, {o})),"]
+    cast = config.precision != "float64"
+    lines += ["    }", "    return {name: p.astype(DTYPE) for name, p in network.items()}"
+              if cast else "    return network"]
+    return "\n".join(lines) + "\n"
+
+
+def tutorial_code(config) -> str:
+    """This network as a program in the tutorial's style, with the tutorial's XOR points as
+    its example data (the arithmetic is the plain one: z = a @ W + b)."""
+    plan = Plan(config, app_arithmetic=False)
+    head = (comment(f"This network in the style of \"Implementing a Neural Network from "
+                     f"Scratch in Python\": {describe(config)}") +
+            f"import numpy as np\n\nDTYPE = np.{config.precision}\n")
+    example = ("# Example data: the tutorial's four XOR points\n"
+               "points = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)\n"
+               "X = compute_features(points)\n"
+               "y = np.array([[0], [1], [1], [0]], dtype=DTYPE)  # XOR problem\n\n"
+               + settings_code(plan, ran=False) +
+               f"\n# Training the network\ntrained_network = train_network("
+               f"{', '.join(plan.train_args())})\n\n# Making predictions\n"
+               "predictions = predict(trained_network, X)\n"
+               "print(f'Predictions: \\n{predictions}')\n")
+    parts = [head, features_code(config.features), _drawn_weights_code(config),
+             functions_code(plan), example]
+    return "\n\n".join(p.rstrip("\n") + "\n" for p in parts)
+
+
+# -- one training point through the next step ---------------------------------------------
+def _point_loss(name, y, a, z):
+    return float((y - a) ** 2) if name == "mse" else float(np.logaddexp(0, z) - y * z)
+
+
+def point_walkthrough(session, index) -> dict:
+    """Every number of the next training step for training point `index`, at the current
+    parameters: its features; each layer's W, b, z, a and this point's delta (its row of
+    the batch's delta, so the 1/n of the mean is in it); the full-batch gradients dW, db the
+    step uses (the core's own backward, with regularization) and the change the optimizer
+    would make, computed on copies (the session is not touched). Arrays are float64."""
+    c, n = session.config, len(session.y)
+    if not 0 <= index < n:
+        raise IndexError(f"point {index} is not one of the {n} training points")
+    params = session.params
+    ws = network.Workspace(params, n)
+    with np.errstate(all="ignore"):
+        network.forward(params, session.X, c.activation, ws)
+        zs = [z[index].astype(float) for z in ws.z]
+        activations = [a[index].astype(float) for a in ws.a]
+        network.backward(params, session.X, session.y, c.activation, c.loss, ws, c.delta_rule)
+        deltas = [d[index].astype(float) for d in ws.delta]
+        network.add_regularization(params, ws.grads, c.regularization, c.reg_rate)
+        gradient = ws.grad.copy()
+        theta, state = session.theta.copy(), copy.deepcopy(session.opt_state)
+        OPTIMIZERS[c.optimizer]([theta], [gradient.copy()], state, c.lr)
+    shapes = [Wb.shape for Wb in params]
+    grads, updates = network.views(gradient, shapes), network.views(theta - session.theta, shapes)
+    layers = []
+    for l, name in enumerate(layer_names(len(params))):
+        layers.append({
+            "name": name, "activation": "sigmoid" if name == "output" else c.activation,
+            "W": params[l][:-1].astype(float), "b": params[l][-1].astype(float),
+            "z": zs[l], "a": activations[l], "delta": deltas[l],
+            "dW": grads[l][:-1].astype(float), "db": grads[l][-1].astype(float),
+            "update_W": updates[l][:-1].astype(float), "update_b": updates[l][-1].astype(float)})
+    y, out = float(session.y[index, 0]), layers[-1]
+    return {
+        "index": index, "epoch": session.epoch, "n": n,
+        "point": session.data.X_train[index].astype(float),
+        "label": y, "features": list(c.features), "x": session.X[index, :-1].astype(float),
+        "activation": c.activation, "loss_name": c.loss, "delta_rule": c.delta_rule,
+        "optimizer": c.optimizer, "lr": c.lr, "regularization": c.regularization,
+        "reg_rate": c.reg_rate, "full_batch": c.batch_size == 0 or c.batch_size >= n,
+        "prediction": float(out["a"][0]),
+        "loss": _point_loss(c.loss, y, float(out["a"][0]), float(out["z"][0])),
+        "layers": layers}
+
+
+def walkthrough_latex(walk) -> list[str]:
+    """point_walkthrough's numbers as LaTeX, 4 significant digits, one equation a string."""
+    L, layers = len(walk["layers"]), walk["layers"]
+    f = ACTIVATION_TEX[walk["activation"]][0]
+    x1, x2 = walk["point"]
+    lines = [rf"\text{{training point {walk['index']} of {walk['n']}, epoch {walk['epoch']:,}: }}"
+             rf"(x_1, x_2) = ({number_tex(x1)}, {number_tex(x2)}), \quad y = {walk['label']:g}",
+             r"a^{(0)} = x = \left[" + ", ".join(FEATURE_TEX[n] for n in walk["features"]) +
+             r"\right] = " + matrix_tex(walk["x"])]
+    for l, layer in enumerate(layers, start=1):
+        g = f if l < L else r"\sigma"
+        lines += [rf"W^{{({l})}} = {matrix_tex(layer['W'])}, \quad b^{{({l})}} = "
+                  f"{matrix_tex(layer['b'])}",
+                  rf"z^{{({l})}} = a^{{({l - 1})}} W^{{({l})}} + b^{{({l})}} = "
+                  f"{matrix_tex(layer['z'])}",
+                  rf"a^{{({l})}} = {g}\left(z^{{({l})}}\right) = "
+                  f"{matrix_tex(layer['a'])}"]
+    y = walk["label"]
+    if walk["loss_name"] == "mse":
+        point_loss = rf"\left({y:g} - {number_tex(walk['prediction'])}\right)^{{2}}"
+    else:
+        point_loss = rf"\log\left(1 + e^{{z^{{({L})}}}}\right) - {y:g}\, z^{{({L})}}"
+    lines.append(rf"\ell = {point_loss} = {number_tex(walk['loss'])} \quad \text{{(this "
+                 r"point's loss; } \mathcal{L} \text{ is the mean over the points)}")
+    for l in range(L, 0, -1):
+        lines.append(rf"\delta^{{({l})}} = {matrix_tex(layers[l - 1]['delta'])}" +
+                     (r" \quad \text{(this point's row)}" if l == L else ""))
+    batch = "" if walk["full_batch"] else r" \text{ (the next step uses a mini-batch instead)}"
+    lines.append(r"\text{gradients over all } " + str(walk["n"]) + r" \text{ training points"
+                 + (" with the regularization term" if walk["regularization"] != "none" else "")
+                 + ":}" + batch)
+    for l in range(L, 0, -1):
+        lines += [rf"dW^{{({l})}} = {matrix_tex(layers[l - 1]['dW'])}, \quad db^{{({l})}} = "
+                  f"{matrix_tex(layers[l - 1]['db'])}"]
+    update = UPDATE_TEX[walk["optimizer"]]
+    lines.append(rf"\text{{the next step changes each parameter by }} {update}, \quad "
+                 rf"\eta = {number_tex(walk['lr'])}:")
+    for l in range(L, 0, -1):
+        lines.append(rf"\Delta W^{{({l})}} = {matrix_tex(layers[l - 1]['update_W'])}, \quad "
+                     rf"\Delta b^{{({l})}} = {matrix_tex(layers[l - 1]['update_b'])}")
+    return lines

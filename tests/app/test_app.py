@@ -1,0 +1,255 @@
+"""The Streamlit app, driven through streamlit.testing's AppTest.
+
+AppTest runs no timers, so a test "ticks" the live view by calling at.run() again: every
+run while playing trains one tick. The live view is a v2 component; its payload is the
+JSON in the element's proto."""
+import base64
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Widget
+
+from tools import tutorial_oracle as oracle
+from playground.figures import charts as figures
+from playground.config import Config
+from tests.support import APP
+
+GRID = 100
+MAX_RUNS = 60          # at.run() calls allowed for a run to finish by itself
+
+
+@pytest.fixture
+def at():
+    """A fresh browser session of the app, after its first run."""
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def run(at):
+    return at.session_state["run"]
+
+
+def payload(at):
+    (view,) = at.get("bidi_component")
+    return json.loads(view.proto.json)
+
+
+def surface(frame):
+    return np.frombuffer(base64.b64decode(frame["z"]), dtype=np.uint8).reshape(GRID, GRID)
+
+
+def captions(at):
+    return " ".join(c.value for c in at.caption)
+
+
+def click(at, key):
+    at.button(key=key).click().run()
+    assert not at.exception
+
+
+def play_until_stopped(at):
+    click(at, "play")
+    for _ in range(MAX_RUNS):
+        if not run(at).running:
+            return
+        at.run()
+    pytest.fail(f"still running after {MAX_RUNS} ticks, at epoch {run(at).session.epoch}")
+
+
+def play_then_pause(at, ticks=2):
+    click(at, "play")
+    for _ in range(ticks - 1):
+        at.run()
+    click(at, "pause")
+    assert run(at).session.epoch > 0
+    return run(at).session.epoch
+
+
+# -- first load --------------------------------------------------------------------------
+def test_first_load_shows_the_default_network(at):
+    config = run(at).session.config
+    assert (config.dataset, config.samples, config.hidden) == ("moons", 500, (8, 8))
+    assert (config.activation, config.loss, config.batch_size, config.lr) == ("tanh", "bce", 0, 0.1)
+    assert config.epochs >= 100_000
+    assert at.selectbox(key="dataset").value == "moons"
+    assert at.slider(key="units_1").value == at.slider(key="units_2").value == 8
+    assert run(at).session.epoch == 0 and not run(at).running
+    data = payload(at)
+    assert set(data["specs"]) == {"surface", "points", "loss", "diagram"}
+    assert [f["epoch"] for f in data["frames"]] == [0] and data["running"] is False
+    assert not at.error and not at.warning
+
+
+# -- play, pause, step, reset ------------------------------------------------------------
+def test_play_trains_and_sends_frames_with_surfaces(at):
+    click(at, "play")
+    assert run(at).running
+    first = run(at).session.epoch
+    at.run()
+    assert run(at).session.epoch > first > 0
+    data = payload(at)
+    epochs = [f["epoch"] for f in data["frames"]]
+    assert data["running"] is True and len(epochs) > 1
+    assert epochs == sorted(set(epochs)) and epochs[0] > first
+    assert epochs[-1] == run(at).session.epoch
+    surfaces = [surface(f) for f in data["frames"]]
+    assert all(s.shape == (GRID, GRID) and s.dtype == np.uint8 for s in surfaces)
+    assert np.array_equal(surfaces[-1], figures.quantize(run(at).session.surface(GRID)))
+    assert not np.array_equal(surfaces[0], surfaces[-1])          # the picture moves
+    assert all(math.isfinite(f["train_loss"]) and 0 <= f["train_acc"] <= 1 for f in data["frames"])
+
+
+def test_pause_stops_training(at):
+    stopped = play_then_pause(at)
+    assert not run(at).running
+    at.run()
+    at.run()
+    assert run(at).session.epoch == stopped
+    data = payload(at)
+    assert data["running"] is False and data["frames"][-1]["epoch"] == stopped
+    assert data["history"]["epoch"][-1] <= stopped
+    assert at.button(key="pause").disabled and not at.button(key="play").disabled
+
+
+def test_step_advances_exactly_one_epoch(at):
+    click(at, "step")
+    assert run(at).session.epoch == 1 and not run(at).running
+    assert [f["epoch"] for f in payload(at)["frames"]] == [1]
+    stopped = play_then_pause(at)
+    click(at, "step")
+    assert run(at).session.epoch == stopped + 1
+    at.run()
+    assert run(at).session.epoch == stopped + 1
+
+
+def test_reset_returns_to_epoch_0_with_the_same_weights(at):
+    start = run(at).session.theta.copy()
+    play_then_pause(at)
+    assert not np.array_equal(run(at).session.theta, start)
+    click(at, "reset")
+    assert run(at).session.epoch == 0 and not run(at).running
+    assert np.array_equal(run(at).session.theta, start)
+    assert "epoch 0" in captions(at)
+    assert [f["epoch"] for f in payload(at)["frames"]] == [0]
+
+
+# -- changing settings mid-run -----------------------------------------------------------
+def test_changing_the_learning_rate_keeps_the_epoch_and_the_weights(at):
+    stopped = play_then_pause(at)
+    session, theta = run(at).session, run(at).session.theta.copy()
+    at.select_slider(key="lr").set_value(0.3).run()
+    assert run(at).session is session
+    assert session.epoch == stopped and np.array_equal(session.theta, theta)
+    assert session.config.lr == 0.3 and session.changes == [(stopped, {"lr": 0.3})]
+    assert "training continues" in captions(at) and f"epoch {stopped:,}" in captions(at)
+
+
+def test_changing_the_learning_rate_while_playing_keeps_playing(at):
+    click(at, "play")
+    session, before = run(at).session, run(at).session.epoch
+    at.select_slider(key="lr").set_value(0.03).run()
+    assert run(at).session is session and run(at).running
+    assert session.epoch > before and session.config.lr == 0.03
+    assert "training continues" in captions(at)
+
+
+@pytest.mark.parametrize("kind, key, value, field, expected", [
+    ("selectbox", "dataset", "circles", "dataset", "circles"),
+    ("slider", "units_1", 3, "hidden", (3, 8)),
+])
+def test_changing_data_or_architecture_starts_again_from_epoch_0(at, kind, key, value, field,
+                                                                 expected):
+    play_then_pause(at)
+    old = run(at)
+    getattr(at, kind)(key=key).set_value(value).run()
+    assert not at.exception
+    assert run(at) is not old and run(at).session.epoch == 0
+    assert getattr(run(at).session.config, field) == expected
+    assert "starts again from epoch 0" in captions(at) and field in captions(at)
+    data = payload(at)
+    assert data["mount"] == run(at).mount != old.mount
+    assert set(data["specs"]) == {"surface", "points", "loss", "diagram"}
+
+
+def test_add_and_remove_layer_buttons_change_the_hidden_layers(at):
+    click(at, "add_layer")
+    assert run(at).session.config.hidden == (8, 8, 4)
+    assert at.slider(key="units_3").value == 4
+    click(at, "remove_layer")
+    click(at, "remove_layer")
+    assert run(at).session.config.hidden == (8,)
+    assert at.button(key="remove_layer").disabled
+    assert "hidden" in captions(at)
+
+
+def test_a_view_toggle_redraws_its_figure_without_touching_the_run(at):
+    session = run(at).session
+    at.toggle(key="log_scale").set_value(True).run()
+    data = payload(at)
+    assert set(data["specs"]) == {"loss"}
+    assert data["specs"]["loss"]["figure"]["layout"]["yaxis"]["type"] == "log"
+    assert run(at).session is session and session.epoch == 0
+
+
+# -- the tutorial preset -----------------------------------------------------------------
+def choose_tutorial(at):
+    at.selectbox(key="preset").set_value("tutorial").run()
+    assert not at.exception
+
+
+def test_tutorial_preset_sets_the_tutorials_network(at):
+    choose_tutorial(at)
+    c = run(at).session.config
+    assert (c.dataset, c.hidden, c.activation, c.loss) == ("xor", (2,), "sigmoid", "mse")
+    assert (c.lr, c.epochs, c.seed, c.delta_rule, c.precision) == (0.1, 10_000, 42, True, "float64")
+    assert (c.init, c.optimizer, c.batch_size, c.preset) == ("randn", "sgd", 0, "tutorial")
+    assert at.selectbox(key="dataset").value == "xor" and at.toggle(key="delta_rule").value
+
+
+def test_tutorial_preset_played_to_the_end_prints_the_tutorials_losses(at):
+    choose_tutorial(at)
+    at.select_slider(key="speed").set_value(5000).run()
+    play_until_stopped(at)
+    session = run(at).session
+    assert session.epoch == 10_000 and session.done and not session.diverged
+    assert payload(at)["running"] is False and at.button(key="play").disabled
+    _, printed = oracle.train_network_logged(oracle.X, oracle.y, 2, 2, 1, 10_000, 0.1)
+    epochs = session.history.column("epoch").astype(int)
+    at_hundreds = epochs % 100 == 0
+    assert at_hundreds.sum() >= 40 and epochs[-1] >= 9_900
+    np.testing.assert_allclose(session.history.column("train_loss")[at_hundreds],
+                               [printed[e // 100] for e in epochs[at_hundreds]], rtol=1e-12, atol=0)
+
+
+# -- divergence --------------------------------------------------------------------------
+def test_a_diverging_run_pauses_with_a_warning_and_finite_state(at):
+    at.selectbox(key="activation").set_value("linear").run()
+    at.select_slider(key="lr").set_value(10.0).run()
+    assert run(at).session.config == Config(activation="linear", lr=10.0)
+    play_until_stopped(at)
+    session = run(at).session
+    assert session.diverged and 0 < session.epoch < 1000
+    assert len(at.warning) == 1 and "diverged" in at.warning[0].value
+    assert np.isfinite(session.theta).all()
+    assert all(math.isfinite(x) for x in vars(session.evaluate()).values())
+    data = payload(at)
+    assert data["running"] is False and data["message"] == session.diverged
+    last = data["frames"][-1]
+    assert last["epoch"] == session.epoch and math.isfinite(last["train_loss"])
+    assert np.array_equal(surface(last), figures.quantize(session.surface(GRID)))
+
+
+# -- tooltips ----------------------------------------------------------------------------
+def test_every_sidebar_widget_has_a_tooltip(at):
+    widgets = [e for e in at.sidebar if isinstance(e, Widget)]
+    keys = {w.key for w in widgets}
+    settings = set(Config.__dataclass_fields__) - {"hidden"}
+    assert settings | {"units_1", "add_layer", "show_test", "discretize", "log_scale"} <= keys
+    missing = [w.key or w.label for w in widgets if not (w.help or "").strip()]
+    assert missing == []

@@ -1,0 +1,138 @@
+"""The app in a real browser: `streamlit run` on a free port (tests/conftest.py), opened
+in headless Chromium through Playwright. Each test gets a fresh page, so a fresh
+Streamlit session at epoch 0."""
+import pytest
+from playwright.sync_api import expect
+from tests.support import IDLE, SURFACE, press, wait_idle  # noqa: F401
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+# Records, in the page's own clock, when the Pause button is clicked and every time the
+# epoch text changes.
+WATCH_PAUSE = """() => {
+  window.__epochChanges = [];
+  new MutationObserver(() => window.__epochChanges.push(performance.now()))
+    .observe(document.querySelector('.nnp-epoch'),
+             { childList: true, characterData: true, subtree: true });
+  document.addEventListener('click', (ev) => {
+    if (ev.target.closest('.st-key-pause')) window.__pausedAt = performance.now();
+  }, true);
+}"""
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(app_url)
+    page.wait_for_selector(SURFACE)
+    wait_idle(page)
+    yield page
+    context.close()
+
+
+def wait_paused(page):
+    """Until the server has paused (its rerun re-enables Play) and the page has settled."""
+    expect(page.locator(".st-key-play").get_by_role("button", name="Play")).to_be_enabled()
+    wait_idle(page)
+    page.wait_for_timeout(300)
+
+
+def epoch(page):
+    """The epoch the live view shows (a stale copy that Streamlit can leave behind under
+    heavy load is removed by the view itself, so there must be exactly one)."""
+    views = page.locator(".nnp-epoch")
+    assert views.count() == 1, f"{views.count()} live views: {views.all_text_contents()}"
+    return int(views.get_attribute("data-epoch") or 0)
+
+
+def painted(page):
+    return page.evaluate("window.__nnpPainted || 0")
+
+
+def loss_points(page):
+    return page.evaluate("document.querySelector('.nnp-loss').data[0].x.length")
+
+
+def wait_for_epoch_change(page, old):
+    page.wait_for_function(
+        "old => { const e = document.querySelector('.nnp-epoch');"
+        " return e && Number(e.dataset.epoch || 0) !== old; }", arg=old)
+    return epoch(page)
+
+
+def screenshot(page, path):
+    page.screenshot(path=str(path))
+    data = path.read_bytes()
+    assert data.startswith(PNG_MAGIC) and len(data) > 20_000, f"{path}: {len(data)} bytes"
+
+
+def test_first_load_draws_the_surface_the_loss_and_the_diagram(page, tmp_path):
+    assert page.locator(".nnp-epoch").text_content() == "Epoch 0"
+    for graph in (".nnp-loss", ".nnp-diagram", ".nnp-points"):
+        assert page.locator(f"{graph}.js-plotly-plot").count() == 1, graph
+    assert painted(page) >= 1
+    assert page.locator(SURFACE).bounding_box()["height"] > 200
+    screenshot(page, tmp_path / "first_load.png")
+
+
+def test_choosing_a_dataset_in_the_sidebar_applies_it(page):
+    points = "JSON.stringify(document.querySelector('.nnp-points').data)"
+    before = page.evaluate(points)
+    page.locator(".st-key-dataset input").click()
+    page.get_by_role("option", name="Circles").click()
+    page.get_by_text("dataset changed").wait_for()
+    wait_idle(page)
+    assert page.locator(".st-key-dataset input").input_value() == "Circles"
+    page.wait_for_function(f"old => {points} !== old", arg=before)
+    assert page.locator(".nnp-epoch").text_content() == "Epoch 0"
+
+
+def test_play_moves_the_counter_and_the_surface_and_pause_stops_them(page, tmp_path):
+    shown, pictures, points = epoch(page), painted(page), loss_points(page)
+    numbers = page.locator(".nnp-numbers").first.text_content()
+    press(page, "play", "Play")
+    page.wait_for_timeout(2000)
+    assert epoch(page) > shown
+    assert painted(page) >= pictures + 10
+    assert loss_points(page) > points
+    assert page.locator(".nnp-numbers").first.text_content() != numbers      # the loss shown moves
+    screenshot(page, tmp_path / "playing.png")
+
+    page.evaluate(WATCH_PAUSE)
+    press(page, "pause", "Pause")
+    page.wait_for_timeout(1000)
+    wait_paused(page)
+    late = page.evaluate("window.__epochChanges.map(t => t - window.__pausedAt)")
+    assert not late or late[-1] < 1000, f"the counter still moved {late[-1]:.0f} ms after Pause"
+    paused = epoch(page)
+    page.wait_for_timeout(1000)
+    assert epoch(page) == paused
+
+    press(page, "play", "Play")                   # and playing again moves it again
+    page.wait_for_timeout(1500)
+    assert epoch(page) > paused, "the counter did not move after Play, Pause, Play"
+
+
+def test_step_adds_exactly_one_epoch_and_reset_returns_to_0(page):
+    press(page, "step", "Step")
+    assert wait_for_epoch_change(page, 0) == 1
+    press(page, "play", "Play")
+    page.wait_for_timeout(1000)
+    press(page, "pause", "Pause")
+    wait_paused(page)
+    paused = epoch(page)
+    assert paused > 1
+    press(page, "step", "Step")
+    assert wait_for_epoch_change(page, paused) == paused + 1, "Step did not add exactly 1"
+    wait_idle(page)
+    page.wait_for_timeout(300)
+    assert epoch(page) == paused + 1
+
+    press(page, "reset", "Reset")
+    page.wait_for_function("() => { const e = document.querySelector('.nnp-epoch');"
+                           " return e && e.textContent === 'Epoch 0'; }")
+    wait_idle(page)
+    assert epoch(page) == 0
+    assert page.get_by_text("Reset: the same starting weights").count() == 1

@@ -1,0 +1,126 @@
+"""`python -m playground train`, run as a user runs it: in a subprocess."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tools import tutorial_oracle as oracle
+from playground.activations import ACTIVATIONS
+from playground.config import INITS, PRESETS, REGULARIZATIONS
+from playground.data.datasets import DATASETS
+from playground.data.features import FEATURES
+from playground.losses import LOSSES
+from playground.optimizers import OPTIMIZERS
+from tests.support import ROOT
+
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "playground", "train", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def cli_json(*args):
+    result = cli(*args, "--json")
+    assert result.returncode == 0, result.stderr
+    line = result.stdout.strip().splitlines()[-1]
+    return line, json.loads(line)
+
+
+@pytest.fixture(scope="module")
+def tutorial_run():
+    """The tutorial preset's JSON line and object, and the oracle's run of the same."""
+    line, report = cli_json("--preset", "tutorial")
+    net, losses = oracle.train_network_logged(oracle.X, oracle.y, 2, 2, 1, 10_000, 0.1)
+    return line, report, net, losses
+
+
+def test_tutorial_json_is_one_compact_line_with_every_key(tutorial_run):
+    line, report, _, _ = tutorial_run
+    assert line == json.dumps(report, separators=(",", ":"))
+    assert {"schema_version", "config", "losses", "predictions", "train_accuracy",
+            "test_accuracy", "epochs_run", "X_train", "y_train", "initial_weights",
+            "weights"} <= set(report)
+    assert report["config"]["preset"] == "tutorial" and report["config"]["hidden"] == [2]
+    assert report["epochs_run"] == 10_000
+    assert report["train_accuracy"] == 0.5 and report["test_accuracy"] is None
+    assert report["X_train"] == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    assert report["y_train"] == [0, 1, 1, 0]
+
+
+def test_tutorial_json_numbers_match_the_oracle(tutorial_run):
+    _, report, net, losses = tutorial_run
+    assert len(report["losses"]) == 100
+    np.testing.assert_allclose(report["losses"], losses, rtol=1e-12, atol=0)
+    assert len(report["predictions"]) == 4
+    np.testing.assert_allclose(report["predictions"], oracle.predict(net, oracle.X).ravel(),
+                               rtol=1e-12, atol=0)
+
+
+def test_tutorial_json_weights_are_the_oracles(tutorial_run):
+    _, report, net, _ = tutorial_run
+    start = oracle.initialize_network(2, 2, 1)
+    first, second = report["initial_weights"]
+    assert np.array_equal(first["W"], start["W1"]) and first["b"] == [0.0, 0.0]
+    assert np.array_equal(second["W"], start["W2"]) and second["b"] == [0.0]
+    trained = report["weights"]
+    assert [np.shape(layer["W"]) for layer in trained] == [(2, 2), (2, 1)]
+    assert [np.shape(layer["b"]) for layer in trained] == [(2,), (1,)]
+    for layer, W, b in zip(trained, ("W1", "W2"), ("b1", "b2")):
+        np.testing.assert_allclose(layer["W"], net[W], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(layer["b"], net[b].ravel(), rtol=1e-12, atol=1e-14)
+
+
+def test_tutorial_text_prints_what_the_tutorial_prints(tutorial_run):
+    _, _, _, losses = tutorial_run
+    result = cli("--preset", "tutorial")
+    assert result.returncode == 0, result.stderr
+    logged = re.findall(r"^Epoch (\d+), Loss: (\S+)$", result.stdout, re.MULTILINE)
+    assert [int(e) for e, _ in logged] == list(range(0, 10_000, 100))
+    np.testing.assert_allclose([float(v) for _, v in logged], losses, rtol=1e-12, atol=0)
+    assert "Predictions: \n[[" in result.stdout
+
+
+def test_flags_override_the_preset():
+    _, report = cli_json("--preset", "tutorial", "--hidden", "3", "--epochs", "300")
+    assert report["config"]["hidden"] == [3] and report["epochs_run"] == 300
+    assert report["config"]["activation"] == "sigmoid"          # the rest is still the preset
+    _, losses = oracle.train_network_logged(oracle.X, oracle.y, 2, 3, 1, 300, 0.1)
+    np.testing.assert_allclose(report["losses"], losses, rtol=1e-12, atol=0)
+    assert [np.shape(layer["W"]) for layer in report["weights"]] == [(2, 3), (3, 1)]
+
+
+def test_a_run_with_a_test_set_reports_its_accuracy():
+    _, report = cli_json("--dataset", "moons", "--samples", "100", "--epochs", "200",
+                         "--test-fraction", "0.3")
+    assert isinstance(report["test_accuracy"], float) and 0 <= report["test_accuracy"] <= 1
+    assert isinstance(report["test_loss"], float)
+    assert len(report["X_train"]) == len(report["y_train"]) == 70
+    assert [np.shape(layer["W"]) for layer in report["weights"]] == [(2, 8), (8, 8), (8, 1)]
+
+
+@pytest.mark.parametrize("flags", [
+    ("--epochs", "-1"), ("--dataset", "nope"), ("--hidden", "0"), ("--hidden", "a,b"),
+    ("--lr", "nan"), ("--activation", "nope"),
+])
+def test_bad_flags_exit_2_with_one_line(flags):
+    result = cli("--preset", "tutorial", *flags)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:")
+    assert result.stdout == ""
+
+
+def test_help_names_every_choice():
+    result = cli("--help")
+    assert result.returncode == 0
+    text = re.sub(r"-\s+", "-", result.stdout)              # undo line breaks after hyphens
+    text = " ".join(text.split())
+    for table in (DATASETS, ACTIVATIONS, LOSSES, OPTIMIZERS, INITS, FEATURES, REGULARIZATIONS,
+                  PRESETS):
+        for name in table:
+            assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text), name

@@ -1,0 +1,259 @@
+"""Downloads: weights JSON, history and dataset CSV, and the standalone script, which is run
+as a learner runs it (a subprocess) and must print the app's numbers."""
+import ast
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tools import tutorial_oracle as oracle
+from playground import Config, TrainingSession
+from playground.config import from_preset
+from playground.teach.export import dataset_csv, history_csv, script, weights_json
+from playground.history import COLUMNS
+from playground.network import W_and_b
+
+RTOL = 1e-5              # the brief: the script's numbers are the app's within 1e-5
+TUTORIAL_RTOL = 1e-12    # float64 and the tutorial's own arithmetic
+
+
+def run_script(code, tmp_path):
+    """Run the program; return its printed losses {epoch: loss}, predictions and output."""
+    path = tmp_path / "nn_run.py"
+    path.write_text(code)
+    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                            timeout=60, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    losses = {int(e): float(x) for e, x in re.findall(r"^Epoch (\d+), Loss: (\S+)$", out, re.M)}
+    head, _, table = out.partition("Predictions: \n")
+    predictions = np.array(table.replace("[", " ").replace("]", " ").split(), dtype=float)
+    return losses, predictions, out
+
+
+def app_losses(session):
+    h = session.history
+    return dict(zip(h.column("epoch").astype(int).tolist(), h.column("train_loss").tolist()))
+
+
+def worst_differences(session, losses, predictions):
+    """Worst relative difference of the printed losses and predictions from the app's."""
+    expected = app_losses(session)
+    assert sorted(losses) == list(range(0, session.epoch, 100))
+    loss_diff = max(abs(losses[e] - expected[e]) / abs(expected[e]) for e in losses)
+    app = session.predict(session.data.X_train)
+    assert predictions.shape == app.shape
+    printed = predictions.astype(app.dtype).astype(float)      # every digit was printed
+    app = app.astype(float)
+    return loss_diff, float(np.max(np.abs(printed - app) / np.abs(app)))
+
+
+def check_script(session, tmp_path, rtol=RTOL):
+    losses, predictions, out = run_script(script(session), tmp_path)
+    loss_diff, prediction_diff = worst_differences(session, losses, predictions)
+    print(f"worst relative difference: losses {loss_diff:.3g}, predictions {prediction_diff:.3g}")
+    assert loss_diff <= rtol and prediction_diff <= rtol
+    return losses, predictions, out
+
+
+def trained(config, epochs):
+    session = TrainingSession(config)
+    session.advance(epochs)
+    assert session.epoch == epochs and not session.diverged
+    return session
+
+
+# -- the script reproduces runs -------------------------------------------------------------
+def test_tutorial_preset_script_prints_the_tutorials_numbers(tmp_path):
+    session = trained(from_preset("tutorial"), 10_000)
+    losses, predictions, out = check_script(session, tmp_path, TUTORIAL_RTOL)
+    net, oracle_losses = oracle.train_network_logged(oracle.X, oracle.y, 2, 2, 1, 10_000, 0.1)
+    np.testing.assert_allclose([losses[e] for e in sorted(losses)], oracle_losses,
+                               rtol=TUTORIAL_RTOL, atol=0)
+    np.testing.assert_allclose(predictions, oracle.predict(net, oracle.X).ravel(),
+                               rtol=TUTORIAL_RTOL, atol=0)
+    lines = out.splitlines()
+    assert lines[0].startswith("Epoch 0, Loss: ") and lines[99].startswith("Epoch 9900, Loss: ")
+    assert lines[100] == "Predictions: " and lines[101].startswith("[[")
+
+
+def test_tutorial_preset_script_reads_like_the_tutorial():
+    code = script(trained(from_preset("tutorial"), 100))
+    for line in ("z1 = np.dot(X, W1) + b1", "a2 = sigmoid(z2)",
+                 "return np.mean((y_true - y_pred) ** 2)",
+                 "def train_network(X, y, epochs, learning_rate):",
+                 "print(f'Epoch {epoch}, Loss: {loss}')", "print(f'Predictions: \\n{predictions}')",
+                 "db1 = np.sum(delta1, axis=0, keepdims=True)"):
+        assert line in code
+    assert "with_ones" not in code and "DTYPE = np.float64" in code
+
+
+def test_moons_float32_full_batch_runs_the_epochs_run_so_far(tmp_path):
+    config = Config(dataset="moons", hidden=(8, 8), activation="tanh", loss="bce")
+    session = trained(config, 1_500)            # of the 100,000 configured
+    assert config.epochs == 100_000 and config.precision == "float32"
+    losses, _, _ = check_script(session, tmp_path)
+    assert len(losses) == 15
+
+
+def test_mini_batch_adam_with_l2(tmp_path):
+    config = Config(dataset="circles", samples=300, hidden=(8, 4), activation="tanh",
+                    optimizer="adam", lr=0.01, batch_size=32, regularization="l2",
+                    reg_rate=0.001, epochs=400)
+    check_script(trained(config, 400), tmp_path)
+
+
+def test_relu_momentum_mse_with_extra_features(tmp_path):
+    """A chaotic run: one ulp in one weight moves its loss by 1e-3, so only the app's exact
+    order of operations keeps the script within 1e-5."""
+    config = Config(dataset="xor-cloud", samples=300, hidden=(8, 4), activation="relu",
+                    loss="mse", optimizer="momentum", lr=0.05,
+                    features=("x1", "x2", "x1_sq", "x1_x2", "sin_x1"), epochs=1000)
+    session = trained(config, 1000)
+    check_script(session, tmp_path)
+    code = script(session)
+    assert "np.stack([x1, x2, x1 * x1, x1 * x2, np.sin(x1)], axis=1)" in code
+    assert "relu_derivative" in code and "state['v'][name]" in code
+
+
+def test_mid_run_changes_are_replayed_at_their_epochs(tmp_path):
+    config = Config(dataset="spiral", samples=300, hidden=(8, 8), activation="tanh", lr=0.1,
+                    batch_size=50, epochs=1000)
+    session = TrainingSession(config)
+    session.advance(300)
+    session.retune(lr=0.03)
+    session.advance(300)
+    session.retune(optimizer="momentum", batch_size=0)
+    session.advance(150)
+    assert session.changes == [(300, {"lr": 0.03}),
+                               (600, {"optimizer": "momentum", "batch_size": 0})]
+    check_script(session, tmp_path)
+    code = script(session)
+    assert "if epoch == 300:\n            learning_rate = 0.03" in code
+    assert "if epoch == 600:\n            optimizer = 'momentum'" in code
+
+
+def test_float64_leaky_relu_with_l1_and_a_loss_change(tmp_path):
+    config = Config(dataset="gaussians", samples=120, hidden=(5,), activation="leaky-relu",
+                    regularization="l1", reg_rate=0.01, precision="float64", lr=0.3, epochs=500)
+    session = TrainingSession(config)
+    session.advance(250)
+    session.retune(loss="mse")
+    session.advance(250)
+    check_script(session, tmp_path)
+
+
+def test_chunked_predictions_past_2048_training_points(tmp_path):
+    config = Config(dataset="moons", samples=2400, test_fraction=0.1, hidden=(8, 3),
+                    activation="sigmoid", epochs=101)
+    check_script(trained(config, 101), tmp_path)
+
+
+def test_a_change_appears_once_an_epoch_has_used_it():
+    config = Config(dataset="moons", samples=40, epochs=20)
+    session = TrainingSession(config)
+    session.advance(10)
+    session.retune(lr=0.5)
+    assert "learning_rate = 0.5" not in script(session)   # not run yet
+    session.advance(5)
+    assert "if epoch == 10:\n            learning_rate = 0.5" in script(session)
+
+
+def test_settings_changed_before_the_first_epoch_need_no_starting_config(tmp_path):
+    """The app retunes before Play too: those changes are simply the run's settings."""
+    session = TrainingSession(Config(dataset="moons", samples=80, hidden=(4,), epochs=300))
+    session.retune(lr=0.5, optimizer="momentum")
+    session.advance(300)
+    assert session.changes == [(0, {"lr": 0.5, "optimizer": "momentum"})]
+    check_script(session, tmp_path)
+    assert "learning_rate = 0.5" in script(session) and "if epoch ==" not in script(session)
+
+
+# -- the script is a standalone, readable program ---------------------------------------------
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky-relu", "linear"])
+def test_script_imports_only_numpy_and_names_the_tutorials_functions(activation):
+    config = Config(dataset="moons", samples=40, hidden=(3, 2), activation=activation,
+                    epochs=30, optimizer="adam")
+    code = script(trained(config, 30))
+    tree = ast.parse(code)
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    assert imported == {"numpy", "sys"}
+    assert not any(isinstance(node, ast.ImportFrom) for node in ast.walk(tree))
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    assert {"initialize_network", "sigmoid", "sigmoid_derivative", "forward_propagation",
+            "compute_loss", "backward_propagation", "update_parameters", "train_network",
+            "predict", activation.replace("-", "_")} <= defined
+    for name in ("W1", "b1", "W2", "b2", "W3", "b3", "dW3", "db1"):
+        assert re.search(rf"\b{name}\b", code)
+    assert code.startswith("# NN Playground") and "How to run it" in code
+    assert "It ran 30 epochs" in code
+
+
+def test_script_embeds_points_and_initial_weights_exactly():
+    session = trained(Config(dataset="circles", samples=30, hidden=(4,), epochs=5), 5)
+    namespace = {}
+    code = script(session)
+    exec(code.split("\nX = ")[0], namespace)        # everything but the training run
+    np.testing.assert_array_equal(namespace["points_train"], session.data.X_train)
+    np.testing.assert_array_equal(namespace["points_test"], session.data.X_test)
+    np.testing.assert_array_equal(namespace["labels_train"], session.data.y_train)
+    start = namespace["initialize_network"]()
+    for l, (W, b) in enumerate(W_and_b(session.initial_params), start=1):
+        assert start[f"W{l}"].dtype == W.dtype == np.float32
+        np.testing.assert_array_equal(start[f"W{l}"], W)
+        np.testing.assert_array_equal(start[f"b{l}"], b)
+
+
+# -- weights, history, data --------------------------------------------------------------------
+def test_weights_json_names_shapes_and_values():
+    session = trained(Config(dataset="moons", samples=60, hidden=(5, 3), epochs=20), 20)
+    doc = json.loads(weights_json(session))
+    assert doc["schema_version"] == 1 and doc["epoch"] == 20
+    assert doc["config"] == session.config.to_dict()
+    assert [layer["name"] for layer in doc["layers"]] == ["hidden 1", "hidden 2", "output"]
+    assert [layer["activation"] for layer in doc["layers"]] == ["tanh", "tanh", "sigmoid"]
+    for layer, (W, b), shape in zip(doc["layers"], W_and_b(session.params),
+                                    [(2, 5), (5, 3), (3, 1)]):
+        assert np.array(layer["W"]).shape == shape and len(layer["b"]) == shape[1]
+        assert layer["W"] == W.astype(float).tolist()            # unrounded
+        assert layer["b"] == b.astype(float).ravel().tolist()
+
+
+def parse_csv(text):
+    rows = list(csv.reader(io.StringIO(text)))
+    return rows[0], rows[1:]
+
+
+def test_history_csv_has_a_row_per_recorded_epoch():
+    session = trained(Config(dataset="moons", samples=60, epochs=40), 40)
+    header, rows = parse_csv(history_csv(session))
+    assert header == list(COLUMNS)
+    assert len(rows) == session.history.n == 40
+    assert [int(r[0]) for r in rows] == list(range(40))
+    assert [float(r[1]) for r in rows] == session.history.column("train_loss").tolist()
+    assert all(r[3] and r[4] for r in rows)
+
+
+def test_history_csv_leaves_missing_test_values_empty():
+    session = trained(from_preset("tutorial", epochs=10), 10)      # xor: no test set
+    header, rows = parse_csv(history_csv(session))
+    assert len(rows) == 10
+    assert all(r[3] == "" and r[4] == "" and r[1] != "" for r in rows)
+
+
+def test_dataset_csv_lists_every_point_with_its_split():
+    session = TrainingSession(Config(dataset="spiral", samples=50, test_fraction=0.2))
+    header, rows = parse_csv(dataset_csv(session.data))
+    assert header == ["x1", "x2", "label", "split"]
+    train = [r for r in rows if r[3] == "train"]
+    test = [r for r in rows if r[3] == "test"]
+    assert (len(train), len(test)) == (40, 10) and len(rows) == 50
+    np.testing.assert_array_equal([[float(r[0]), float(r[1])] for r in train], session.data.X_train)
+    np.testing.assert_array_equal([int(r[2]) for r in test], session.data.y_test)
+    assert {r[2] for r in rows} == {"0", "1"}

@@ -1,0 +1,156 @@
+"""Every lesson's claim, checked by training its config with the core (numbers measured
+on the lesson's own seed; the circles claim on ten more seeds too)."""
+import re
+
+import numpy as np
+import pytest
+
+from playground import network
+from playground.config import from_preset, problems
+from playground.data.features import expand
+from playground.teach.lessons import LESSONS, Lesson, lesson_names
+from playground.teach.links import from_query, to_query
+from playground.session import TrainingSession
+
+NAMES = ("tutorial", "xor-stuck", "xor-four-units", "circles-two-units", "circles-three-units",
+         "lr-too-high", "dying-relu", "regularization", "minibatch-noise")
+
+
+def trained(config):
+    session = TrainingSession(config)
+    session.advance(config.epochs)
+    return session
+
+
+def wrong_points(session):
+    """Training points on the wrong side of 0.5."""
+    p = session.predict(session.data.X_train)
+    return int(np.count_nonzero((p > 0.5) != (session.data.y_train > 0.5)))
+
+
+def dead_units(session):
+    """Indices of hidden units (one layer) whose ReLU output is 0 at every point, train and test."""
+    X = np.concatenate([session.data.X_train, session.data.X_test])
+    Xe = network.with_ones(expand(X, session.config.features), session.dtype)
+    hidden = network.layer_outputs(session.params, Xe, session.config.activation)[0]  # (n, h)
+    return set(np.flatnonzero(hidden.max(axis=0) <= 0).tolist())
+
+
+def rises(session):
+    """How many recorded epochs the training loss went up from the one before."""
+    return int(np.count_nonzero(np.diff(session.history.column("train_loss")) > 0))
+
+
+# -- the table --------------------------------------------------------------------------
+def test_the_names_are_the_public_ones_in_the_apps_order():
+    assert lesson_names() == NAMES == tuple(LESSONS)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_lesson_is_valid_titled_and_two_to_four_sentences(name):
+    lesson = LESSONS[name]
+    assert isinstance(lesson, Lesson) and problems(lesson.config) == []
+    assert 0 < len(lesson.title) <= 30
+    sentences = re.findall(r"[.!?](?:\s|$)", lesson.text)
+    assert 2 <= len(sentences) <= 4, lesson.text
+    assert lesson.config.epochs <= 10_000                        # claims hold within these
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_lesson_is_a_link(name):
+    setup = from_query({"lesson": name})
+    assert setup.lesson == name and setup.config == LESSONS[name].config
+    assert from_query(to_query(LESSONS[name].config, lesson=name)).config == setup.config
+
+
+# -- the claims -------------------------------------------------------------------------
+def test_tutorial_is_the_tutorial_preset_exactly():
+    assert LESSONS["tutorial"].config == from_preset("tutorial")
+
+
+def test_xor_stuck_ends_near_0128_with_two_points_wrong_and_stays_stuck():
+    config = LESSONS["xor-stuck"].config
+    assert (config.seed, config.hidden) == (42, (2,))
+    session = trained(config)
+    assert session.evaluate().train_loss == pytest.approx(0.128, abs=1e-3)    # 0.12823
+    assert wrong_points(session) == 2
+    p = session.predict(session.data.X_train)
+    assert np.sort(np.abs(p - 0.5))[:2].max() < 0.01                # the two hover at 0.5
+    session.retune(epochs=3 * config.epochs)
+    session.advance(2 * config.epochs)
+    assert wrong_points(session) == 2                                 # three times as long
+    assert session.evaluate().train_loss > 0.125                      # 0.12572
+
+
+def test_four_units_solve_xor_within_the_epochs_given():
+    config = LESSONS["xor-four-units"].config
+    assert config == from_preset("tutorial").replace(hidden=(4,))
+    session = trained(config)
+    assert session.epoch == config.epochs and not session.diverged
+    m = session.evaluate()
+    assert m.train_accuracy == 1.0 and m.train_loss < 0.01                    # 0.0028
+    p = session.predict(session.data.X_train)
+    assert np.abs(p - session.data.y_train).max() < 0.1                  # clear margins
+
+
+def test_circles_need_three_units_on_the_lessons_seed():
+    two = trained(LESSONS["circles-two-units"].config).evaluate()
+    three = trained(LESSONS["circles-three-units"].config).evaluate()
+    assert two.train_accuracy < 0.9 and two.test_accuracy < 0.9             # 0.845, 0.785
+    assert three.train_accuracy == 1.0 and three.test_accuracy >= 0.97      # 1.0, 0.995
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_circles_need_three_units_on_other_seeds_too(seed):
+    two = trained(LESSONS["circles-two-units"].config.replace(seed=seed)).evaluate()
+    three = trained(LESSONS["circles-three-units"].config.replace(seed=seed)).evaluate()
+    assert two.train_accuracy < 0.92 and two.test_accuracy < 0.9    # at most 0.895, 0.87
+    assert three.train_accuracy >= 0.99 and three.test_accuracy >= 0.93  # at least .995, .945
+    assert three.train_accuracy - two.train_accuracy >= 0.08
+
+
+def test_lr_too_high_diverges_within_a_few_epochs_and_a_lower_rate_learns():
+    config = LESSONS["lr-too-high"].config
+    session = trained(config)
+    assert session.diverged.startswith("Training diverged at epoch")
+    assert session.epoch < 20                                                   # 7
+    assert np.isfinite(session.theta).all()                         # the last good state
+    calm = trained(config.replace(lr=0.3))
+    assert not calm.diverged and calm.evaluate().train_accuracy >= 0.98         # 1.0
+
+
+def test_dying_relu_kills_most_units_for_good_and_a_lower_rate_keeps_them():
+    config = LESSONS["dying-relu"].config
+    session = TrainingSession(config)
+    assert dead_units(session) == set()                               # all alive at the start
+    session.advance(10)
+    early = dead_units(session)
+    assert len(early) > config.hidden[0] // 2                          # 15 of 16 by epoch 10
+    session.advance(config.epochs)
+    assert not session.diverged
+    assert early <= dead_units(session)                                 # dead stay dead
+    assert len(dead_units(session)) >= 12                               # 15
+    calm = trained(config.replace(lr=1.0))
+    assert dead_units(calm) == set() and calm.evaluate().train_accuracy == 1.0
+
+
+def test_regularization_gives_a_lower_test_loss_than_none():
+    config = LESSONS["regularization"].config
+    assert config.regularization == "l2" and min(config.hidden) >= 32
+    on = trained(config)
+    off = trained(config.replace(regularization="none"))
+    assert len(on.data.y_train) == 20
+    m_on, m_off = on.evaluate(), off.evaluate()
+    assert m_off.test_loss > 3 * m_on.test_loss                            # 2.65 vs 0.41
+    assert m_off.train_loss < m_on.train_loss                  # it memorizes the noise instead
+
+
+def test_minibatches_make_the_loss_curve_jitter():
+    config = LESSONS["minibatch-noise"].config
+    assert config.batch_size == 10
+    mini = trained(config)
+    full = trained(config.replace(batch_size=0))
+    epochs = len(mini.history.column("epoch")) - 1
+    assert rises(full) == 0                                   # full batch: smooth descent
+    assert rises(mini) > 0.2 * epochs                         # 94 of 299 epochs went up
+    assert mini.evaluate().train_loss < full.evaluate().train_loss        # 0.021 vs 0.259

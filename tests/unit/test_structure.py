@@ -1,0 +1,79 @@
+"""The layers' boundaries, read from what importing each module really loads (so an import
+through another module counts too):
+
+- the core (playground/ and playground/data/) and the teaching features (playground/teach/)
+  load neither Plotly nor Streamlit;
+- the figures (playground/figures/) load Plotly but not Streamlit;
+- the live view's server side (ui/live/playback.py) loads no Streamlit;
+- tests never import benchmarks/, benchmarks never import tests/ (both use tools/).
+"""
+import ast
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.support import ROOT
+
+PACKAGE = ROOT / "playground"
+
+
+def modules(folder, package):
+    """Dotted names of the modules directly in `folder`."""
+    return sorted(f"{package}.{p.stem}" for p in folder.glob("*.py") if p.stem not in ("__init__", "__main__"))
+
+
+CORE = modules(PACKAGE, "playground") + modules(PACKAGE / "data", "playground.data")
+TEACH = modules(PACKAGE / "teach", "playground.teach")
+FIGURES = modules(PACKAGE / "figures", "playground.figures")
+
+
+def loaded_by(module):
+    """Top-level packages in sys.modules after importing `module` in a fresh interpreter."""
+    code = (f"import sys, importlib, json; importlib.import_module({module!r}); "
+            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stdout))
+
+
+def test_the_layers_are_found():
+    assert {"playground.network", "playground.session", "playground.cli",
+            "playground.data.datasets"} <= set(CORE)
+    assert {"playground.teach.codegen", "playground.teach.lessons"} <= set(TEACH)
+    assert "playground.figures.charts" in FIGURES
+
+
+@pytest.mark.parametrize("module", CORE + TEACH)
+def test_core_and_teaching_modules_load_neither_plotly_nor_streamlit(module):
+    assert not loaded_by(module) & {"plotly", "streamlit"}
+
+
+@pytest.mark.parametrize("module", FIGURES + ["ui.live.playback"])
+def test_figures_and_playback_load_no_streamlit(module):
+    assert "streamlit" not in loaded_by(module)
+
+
+def test_the_check_sees_an_import_through_another_module():
+    assert "plotly" in loaded_by("ui.live.playback")      # playback -> figures -> plotly
+
+
+def top_level_imports(path):
+    """Top-level names of every module a file imports, wherever the statement is."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("folder, forbidden", [("tests", "benchmarks"), ("benchmarks", "tests"),
+                                               ("tools", "tests"), ("tools", "benchmarks")])
+def test_tests_and_benchmarks_do_not_import_each_other(folder, forbidden):
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / folder).rglob("*.py")
+                 if forbidden in top_level_imports(p)]
+    assert offenders == []

@@ -1,0 +1,182 @@
+"""The learner's own points: every refusal names its row, the cap leaves a note, files
+round-trip, clicks add and remove points, and a session trains on the result."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from playground.config import Config
+from playground.session import TrainingSession
+from playground.data.userdata import (MAX_POINTS, PointsError, add_point, dataset_from_points,
+                                 parse_points_csv, points_csv, remove_nearest)
+
+GOOD = "x1,x2,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n"
+
+
+def refusal(content, **kw):
+    with pytest.raises(PointsError) as info:
+        parse_points_csv(content, **kw)
+    return str(info.value)
+
+
+# -- reading ---------------------------------------------------------------------------
+def test_a_good_file_gives_float_points_and_labels():
+    parsed = parse_points_csv(GOOD.encode())
+    assert parsed.X.shape == (4, 2) and parsed.X.dtype == np.float64
+    assert parsed.y.dtype == np.float64 and parsed.y.tolist() == [0, 1, 1, 0]
+    assert parsed.X[1].tolist() == [0, 1] and parsed.notes == ()
+
+
+@pytest.mark.parametrize("content", [
+    " X1 , x2 ,LABEL\r\n0,0,0\r\n0,1,1\r\n1,0,1\r\n1,1,0\r\n",     # case, spaces, CRLF
+    "\ufeffx1,x2,label\n0,0,0\n0,1,1\n\n1,0,1\n1,1,0",            # BOM, blank line, no final \n
+    "0,0,0\n0,1,1\n1,0,1\n1,1,0\n",                               # no header
+    '"0","0","0"\n0.0, 1e0, 1.0\n1,0,1\n1,1,0\n',                 # quotes, exponents
+])
+def test_tolerated_spellings_read_the_same(content):
+    parsed = parse_points_csv(content)
+    assert parsed.X.tolist() == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    assert parsed.y.tolist() == [0, 1, 1, 0]
+
+
+# Rows are the file's line numbers: the header, if any, is row 1, and blank lines count.
+ERRORS = [
+    (b"", "the file is empty"),
+    (b"  \n\n ", "the file is empty"),
+    ("\ufeff\n".encode(), "the file is empty"),
+    ("0,0,0\n" + "1" * 200_000 + ",0,1\n", "row 2: cannot read it as CSV"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
+    ("x1,x2,label\n0,0,0\x00".encode(), "not a text file"),
+    ("x1,x2,label\n0,0,0\n".encode("utf-16"), "not a text file"),
+    ("x1,x2,label\n0.5,caf\xe9,0\n".encode("latin-1"), "not UTF-8 text"),
+    ("a,b,c\n0,0,0\n", "row 1: the header must be x1,x2,label"),
+    ("x,y,label\n0,0,0\n", "row 1: the header must be x1,x2,label"),
+    ("x1,x2\n0,0\n", "row 1: the header must be x1,x2,label"),
+    (GOOD + "1,1,1\n0,1\n", "row 7: expected 3 columns (x1, x2, label), found 2"),
+    (GOOD + "1,1,1,\n", "row 6: expected 3 columns (x1, x2, label), found 4"),
+    ("x1,x2,label\n0,0,0\n1,abc,1\n", "row 3: x2 `abc` is not a number"),
+    ("0,0,0\n,1,1\n", "row 2: x1 (blank) is not a number"),
+    ("x1,x2,label\n0,0,0\n\n1,nan,1\n", "row 4: x2 `nan` is not a finite number"),
+    ("x1,x2,label\n-inf,0,0\n", "row 2: x1 `-inf` is not a finite number"),
+    ("x1,x2,label\n0,0,0\n1,1,1\n0,1,1\n1,0,2\n", "row 5: label `2` must be 0 or 1"),
+    ("x1,x2,label\n0,0,yes\n", "row 2: label `yes` must be 0 or 1"),
+    ("x1,x2,label\n0,0,0.5\n", "row 2: label `0.5` must be 0 or 1"),
+    ("x1,x2,label\n0,0,0\n1,1,1\n1001,0,1\n", "row 4: x1 `1001` is outside -1000 to 1000"),
+    ("0,0,0\n0,-1e4,1\n", "row 2: x2 `-1e4` is outside -1000 to 1000"),
+    ("x1,x2,label\n0,0,0\n1,1,1\n0,1,1\n", "only 3 points: at least 4 are needed"),
+    ("x1,x2,label\n", "only 0 points: at least 4 are needed"),
+    ("x1,x2,label\n0,0,1\n1,1,1\n0,1,1\n1,0,1\n",
+     "all points are class 1: a classifier needs both classes"),
+    ("0,0,0\n1,1,0\n0,1,0\n1,0,0\n", "all points are class 0"),
+]
+
+
+@pytest.mark.parametrize("content, message", ERRORS)
+def test_each_problem_is_refused_with_its_row(content, message):
+    assert message in refusal(content)
+
+
+def test_the_first_bad_row_is_the_one_named():
+    assert refusal("0,0,0\n1,x,1\n2,y,1\n1,1\n").startswith("row 2: x2 `x`")
+
+
+def test_points_error_is_a_value_error():
+    assert issubclass(PointsError, ValueError)
+
+
+@pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", "[a](http://e.x)",
+                                     "**b** `c` _d_ |e| $f$", "![i](j.png)" * 20])
+def test_echoed_values_are_cut_and_harmless(hostile):
+    message = refusal(f"x1,x2,label\n0,{hostile},0\n")
+    assert message.startswith("row 2: x2 ")
+    quoted = message.split("`")[1]
+    assert len(quoted) <= 30 and message.count("`") == 2
+    for token in ("<", ">", "[", "](", "*", "_", "|", "$", "://", "!"):
+        assert token not in message
+
+
+def test_a_long_file_is_cut_at_max_rows_with_a_note():
+    rows = "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(5000))
+    parsed = parse_points_csv("x1,x2,label\n" + rows)
+    assert len(parsed.y) == MAX_POINTS == 2000
+    assert parsed.notes == ("Only the first 2,000 rows were used; the file has 5,000.",)
+    assert parse_points_csv(rows, max_rows=10).X.shape == (10, 2)
+    past_the_cap = parse_points_csv(rows + "bad\n")                  # counted, never read
+    assert past_the_cap.notes == ("Only the first 2,000 rows were used; the file has 5,001.",)
+
+
+# -- writing ---------------------------------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(-1000, 1000), st.floats(-1000, 1000), st.sampled_from([0, 1])),
+                min_size=4, max_size=50).filter(lambda rows: len({r[2] for r in rows}) == 2))
+def test_points_csv_reads_back_exactly(rows):
+    X = np.array([r[:2] for r in rows], dtype=np.float64)
+    y = np.array([r[2] for r in rows], dtype=np.float64)
+    text = points_csv(X, y)
+    assert text.startswith("x1,x2,label\n")
+    parsed = parse_points_csv(text)
+    assert np.array_equal(parsed.X, X) and np.array_equal(parsed.y, y)
+
+
+# -- clicking points in -----------------------------------------------------------------
+def test_add_point_appends_without_touching_the_inputs():
+    X, y = np.empty((0, 2)), np.empty(0)
+    X1, y1 = add_point(X, y, 0.5, -0.25, 1)
+    X2, y2 = add_point(X1, y1, 1.0, 2.0, 0)
+    assert X2.tolist() == [[0.5, -0.25], [1.0, 2.0]] and y2.tolist() == [1, 0]
+    assert len(X) == 0 and len(X1) == 1
+    with pytest.raises(PointsError):
+        add_point(X, y, 0, 0, 2)
+    with pytest.raises(PointsError):
+        add_point(X, y, float("nan"), 0, 1)
+
+
+def test_add_point_stops_at_the_cap():
+    X, y = np.zeros((MAX_POINTS, 2)), np.zeros(MAX_POINTS)
+    X2, y2 = add_point(X, y, 1, 1, 1)
+    assert len(X2) == len(y2) == MAX_POINTS
+    assert len(add_point(X[:-1], y[:-1], 1, 1, 1)[1]) == MAX_POINTS
+
+
+def test_remove_nearest_removes_only_the_closest_point_within_the_radius():
+    X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    y = np.array([0.0, 1.0, 1.0])
+    X2, y2 = remove_nearest(X, y, 0.9, 0.1, radius=0.2)
+    assert X2.tolist() == [[0, 0], [0, 1]] and y2.tolist() == [0, 1]
+    X3, y3 = remove_nearest(X, y, 0.5, 0.5, radius=0.2)          # nothing that close
+    assert np.array_equal(X3, X) and np.array_equal(y3, y)
+    X4, _ = remove_nearest(np.empty((0, 2)), np.empty(0), 0, 0, 1)
+    assert X4.shape == (0, 2)
+    assert len(X) == 3                                               # inputs untouched
+
+
+# -- training on them --------------------------------------------------------------------
+def test_dataset_from_points_is_a_deterministic_split():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (40, 2))
+    y = (X[:, 0] > 0).astype(float)
+    a = dataset_from_points(X, y, 0.25, seed=3)
+    b = dataset_from_points(X, y, 0.25, seed=3)
+    c = dataset_from_points(X, y, 0.25, seed=4)
+    assert len(a.y_train) == 30 and len(a.y_test) == 10
+    assert np.array_equal(a.X_train, b.X_train) and np.array_equal(a.y_test, b.y_test)
+    assert not np.array_equal(a.X_train, c.X_train)
+    together = np.concatenate([a.X_train, a.X_test])
+    assert sorted(map(tuple, together)) == sorted(map(tuple, X))     # a shuffle, nothing lost
+    with pytest.raises(PointsError, match="at least 4"):
+        dataset_from_points(X[:3], y[:3], 0.25, seed=3)
+    with pytest.raises(PointsError, match="both classes"):
+        dataset_from_points(X, np.ones(40), 0.25, seed=3)
+
+
+def test_a_session_learns_the_users_points():
+    rows = "".join(f"{x:.3f},{x * 0.5 - 0.2:.3f},{int(x > 0)}\n"
+                   for x in np.linspace(-1, 1, 41) if abs(x) > 0.02)
+    parsed = parse_points_csv("x1,x2,label\n" + rows)
+    data = dataset_from_points(parsed.X, parsed.y, 0.2, seed=1)
+    config = Config(hidden=(4,), optimizer="adam", lr=0.05, epochs=300)
+    session = TrainingSession(config, data=data)
+    assert session.data is data
+    session.advance(config.epochs)
+    m = session.evaluate()
+    assert m.train_accuracy == 1.0 and m.test_accuracy == 1.0

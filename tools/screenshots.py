@@ -1,0 +1,200 @@
+"""Take the README's screenshots: the app served by `streamlit run` on a free port, driven
+in headless Chromium (Debian's, /usr/bin/chromium) through Playwright at 1400x1000.
+
+    python tools/screenshots.py            # writes docs/*.png
+    python tools/screenshots.py --out /tmp/shots --url http://127.0.0.1:8501
+
+docs/screenshot.png is the main view after about 3 s of Play on the default network
+(moons, 2-8-8-1 tanh), paused. Every other picture is one panel under the live view,
+opened in the same session after some training, scrolled to the top of the window and
+cropped to the main column. Each file should stay under ~400 KB.
+"""
+import argparse
+import contextlib
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tools.appserver import (CHROMIUM, CHROMIUM_ARGS, ROOT, free_port,  # noqa: E402
+                                  start_server, stop)
+VIEWPORT = {"width": 1400, "height": 1000}
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+SURFACE = ".nnp-surface.js-plotly-plot"
+MAX_BYTES = 400_000
+HEADER = 64              # Streamlit's sticky top bar covers this much of the window
+
+
+# -- the server -------------------------------------------------------------------------
+@contextlib.contextmanager
+def app_server():
+    """`streamlit run streamlit_app.py` on a free port; yields its URL once healthy."""
+    port = free_port()
+    with tempfile.NamedTemporaryFile(suffix=".log") as log:
+        try:
+            server = start_server(port, log.name)
+        except RuntimeError:
+            sys.exit(f"streamlit did not start:\n{Path(log.name).read_text(errors='replace')}")
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            stop(server)
+
+
+# -- driving the app ---------------------------------------------------------------------
+def wait_idle(page):
+    page.wait_for_selector(IDLE)
+
+
+def press(page, key, label):
+    page.locator(f".st-key-{key}").get_by_role("button", name=label).click()
+
+
+def train(page, seconds):
+    """Play for a while, then Pause, and wait for the server to have paused."""
+    from playwright.sync_api import expect
+    play = page.locator(".st-key-play").get_by_role("button", name="Play")
+    press(page, "play", "Play")
+    expect(play).to_be_disabled()
+    page.wait_for_timeout(int(seconds * 1000))
+    press(page, "pause", "Pause")
+    expect(play).to_be_enabled()
+    wait_idle(page)
+    page.wait_for_timeout(500)
+
+
+def open_panel(page, name):
+    page.locator(".st-key-panel").get_by_role("radio", name=name).click()
+    wait_idle(page)
+
+
+SCROLL_PANEL_TO_TOP = """header => {
+    const box = document.querySelector('.st-key-panel');
+    box.scrollIntoView({block: 'start'});
+    let s = box.parentElement;
+    while (s && !(s.scrollHeight > s.clientHeight &&
+                  /(auto|scroll)/.test(getComputedStyle(s).overflowY))) s = s.parentElement;
+    (s || document.scrollingElement).scrollBy(0, -header);
+}"""
+
+# The bottom of the panel's last element that is whole in the window: the picture ends
+# between two elements, never across a line of text or an equation.
+PANEL_BOTTOM = """height => {
+    const box = document.querySelector('.st-key-panel');
+    let bottom = box.getBoundingClientRect().bottom;
+    for (let e = box.nextElementSibling; e; e = e.nextElementSibling) {
+        const r = e.getBoundingClientRect();
+        if (r.height === 0) continue;
+        if (r.bottom > height) break;
+        bottom = Math.max(bottom, r.bottom);
+    }
+    return bottom;
+}"""
+
+
+def shoot_panel(page, path, settle_ms=800):
+    """The open panel (from its selector down), scrolled to the top, main column only."""
+    page.evaluate(SCROLL_PANEL_TO_TOP, HEADER)
+    page.wait_for_timeout(settle_ms)
+    column = page.locator("[data-testid=stMainBlockContainer]").bounding_box()
+    top = page.locator(".st-key-panel").bounding_box()["y"] - 12
+    bottom = min(page.evaluate(PANEL_BOTTOM, VIEWPORT["height"] - 8) + 8, VIEWPORT["height"])
+    page.screenshot(path=str(path), clip={"x": column["x"], "y": top,
+                                          "width": column["width"], "height": bottom - top})
+    return path
+
+
+def take(page, out):
+    """Every screenshot, in an order that keeps each panel's state meaningful."""
+    shots = []
+    page.wait_for_selector(SURFACE)
+    wait_idle(page)
+
+    train(page, 3)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.mouse.move(5, 5)                                  # no tooltip over the view
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(out / "screenshot.png"))
+    shots.append(out / "screenshot.png")
+
+    open_panel(page, "Replay")
+    chart = page.locator(".stPlotlyChart .js-plotly-plot")
+    chart.wait_for()
+    page.evaluate(SCROLL_PANEL_TO_TOP, HEADER)
+    chart.locator(".updatemenu-button", has_text="Replay").click()   # play part of it
+    page.wait_for_timeout(2500)
+    chart.locator(".updatemenu-button", has_text="Pause").click()
+    shots.append(shoot_panel(page, out / "replay.png"))
+
+    open_panel(page, "Compare runs")
+    page.get_by_role("button", name="Pin this run").click()
+    page.locator("[data-testid=stDataFrame]").wait_for()
+    wait_idle(page)
+    page.locator(".st-key-lr input[type=range]").focus()
+    page.keyboard.press("ArrowRight")                      # 0.1 -> 0.3
+    page.get_by_text("lr changed").wait_for()
+    wait_idle(page)
+    train(page, 2)
+    page.mouse.move(5, 5)
+    shots.append(shoot_panel(page, out / "compare.png"))
+
+    open_panel(page, "The math")
+    page.locator(".katex").first.wait_for()
+    shots.append(shoot_panel(page, out / "math.png"))
+
+    open_panel(page, "Share")
+    page.locator("[data-testid=stCode]").first.wait_for()
+    shots.append(shoot_panel(page, out / "share.png"))
+
+    open_panel(page, "Export")
+    page.get_by_text("Preview the script").wait_for()
+    shots.append(shoot_panel(page, out / "export.png"))
+
+    open_panel(page, "Lessons")
+    page.locator(".st-key-lesson_xor-stuck").wait_for()
+    shots.append(shoot_panel(page, out / "lessons.png"))
+
+    open_panel(page, "Your data")
+    page.get_by_role("button", name="Edit a copy of the current data").click()
+    page.get_by_text("Using your").wait_for()
+    page.get_by_role("radio", name="Click adds blue (class 1)").click()
+    page.wait_for_selector(".nnp-surface-wrap.nnp-clickable")
+    wait_idle(page)
+    shots.append(shoot_panel(page, out / "your-data.png"))
+    return shots
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs",
+                        help="folder for the PNG files (default: docs/)")
+    parser.add_argument("--url", help="use an app already running at this URL")
+    args = parser.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    args.out.mkdir(parents=True, exist_ok=True)
+    server = contextlib.nullcontext(args.url.rstrip("/")) if args.url else app_server()
+    with server as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                             headless=True)
+        try:
+            page = browser.new_context(viewport=VIEWPORT).new_page()
+            page.set_default_timeout(30_000)
+            page.goto(url)
+            shots = take(page, args.out)
+        finally:
+            browser.close()
+    too_big = []
+    for path in shots:
+        size = path.stat().st_size
+        print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: "
+              f"{size / 1000:,.0f} KB")
+        if size > MAX_BYTES:
+            too_big.append(path.name)
+    if too_big:
+        sys.exit(f"over {MAX_BYTES // 1000} KB: {', '.join(too_big)}")
+
+
+if __name__ == "__main__":
+    main()

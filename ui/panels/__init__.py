@@ -1,0 +1,1 @@
+"""The panels under the live view, one module per tab, named after it."""

@@ -1,0 +1,24 @@
+"""The math: the current network's forward and backward pass as equations, with the
+live numbers of one training point."""
+import streamlit as st
+
+from playground.teach import mathview
+
+
+def math_ui(run):
+    s = run.session
+    st.markdown("**The forward and backward pass of this network**, as equations:")
+    for line in mathview.architecture_latex(s.config):
+        st.latex(line)
+    with st.expander("The same as the tutorial's code"):
+        st.code(mathview.tutorial_code(s.config), language="python")
+    n = len(s.data.y_train)
+    index = st.number_input(f"Follow one training point (0 to {n - 1})", 0, n - 1, 0,
+                            key="math_point",
+                            help="Every number below is for this point at the current epoch; "
+                                 "the gradients and the update are the next step's, over the "
+                                 "whole batch.")
+    walk = mathview.point_walkthrough(s, int(index))
+    st.caption(f"Epoch {s.epoch:,}: the numbers of the next training step.")
+    for line in mathview.walkthrough_latex(walk):
+        st.latex(line)
