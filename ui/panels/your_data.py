@@ -64,7 +64,7 @@ def _read_upload(upload):
     else:
         notes = "".join(f" {note}" for note in parsed.notes)
         state.set_points(parsed.X, parsed.y,
-                         f"Your points from {len(parsed.y)} rows of the file.{notes}")
+                         f"Your points from {len(parsed.y):,} rows of the file.{notes}")
     st.rerun()
 
 
