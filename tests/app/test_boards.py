@@ -6,18 +6,8 @@ import json
 import numpy as np
 import pytest
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
-from streamlit.testing.v1 import AppTest
 
 from playground.data.userdata import MAX_POINTS
-from tests.support import APP
-
-
-@pytest.fixture
-def at():
-    app = AppTest.from_file(str(APP), default_timeout=30)
-    app.run()
-    assert not app.exception
-    return app
 
 
 def state(at):
