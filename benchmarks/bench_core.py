@@ -18,7 +18,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from tools import tutorial_oracle as T  # noqa: E402
 from playground import TrainingSession, from_preset  # noqa: E402
-from playground.network import W_and_b  # noqa: E402
+from playground.fast import W_and_b  # noqa: E402
 
 STEPS = 50  # epochs per call of ours: advance() checks finiteness once per call
 TARGETS = {"a": 2.0, "b": 3.0, "c": 2.5, "d100": 4.0, "d200": 4.0}

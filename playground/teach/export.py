@@ -7,7 +7,7 @@ import math
 
 from .codegen import script  # noqa: F401  (the download of the run as a program)
 from ..history import COLUMNS
-from ..network import W_and_b
+from ..fast import W_and_b
 
 SCHEMA_VERSION = 1
 

@@ -16,7 +16,7 @@ from playground import Config, TrainingSession
 from playground.config import from_preset
 from playground.teach.export import dataset_csv, history_csv, script, weights_json
 from playground.history import COLUMNS
-from playground.network import W_and_b
+from playground.fast import W_and_b
 
 RTOL = 1e-5              # the brief: the script's numbers are the app's within 1e-5
 TUTORIAL_RTOL = 1e-12    # float64 and the tutorial's own arithmetic
@@ -183,7 +183,7 @@ def test_script_imports_only_numpy_and_names_the_tutorials_functions(activation)
     tree = ast.parse(code)
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                 for alias in node.names}
-    assert imported == {"numpy", "sys"}
+    assert imported == {"numpy", "sys", "contextlib", "io", "json"}   # NumPy, else stdlib
     assert not any(isinstance(node, ast.ImportFrom) for node in ast.walk(tree))
     defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
     assert {"initialize_network", "sigmoid", "sigmoid_derivative", "forward_propagation",

@@ -26,7 +26,7 @@ def run(name, lr):
     state = new_state(params)
     for _ in range(STEPS):
         grads = [gradient(p, t) for p, t in zip(params, TARGETS)]
-        OPTIMIZERS[name](params, grads, state, lr)
+        OPTIMIZERS[name].step(params, grads, state, lr)
         trail.append([p.copy() for p in params])
     return trail
 
@@ -90,6 +90,6 @@ def test_adam_first_step_moves_each_parameter_by_about_lr():
     params = start()
     grads = [gradient(p, t) for p, t in zip(params, TARGETS)]
     before = [p.copy() for p in params]
-    OPTIMIZERS["adam"](params, [g.copy() for g in grads], new_state(params), 0.1)
+    OPTIMIZERS["adam"].step(params, [g.copy() for g in grads], new_state(params), 0.1)
     for p, b, g in zip(params, before, grads):
         np.testing.assert_allclose(p - b, -0.1 * np.sign(g), rtol=1e-6)

@@ -9,7 +9,7 @@ import pytest
 from playground import Config, TrainingSession
 from playground.config import from_preset
 from playground.history import History
-from playground.session import grid_points
+from playground.session import BLOW_UP, grid_points
 
 SMALL = Config(dataset="moons", samples=100, hidden=(8, 8), epochs=1000, precision="float64")
 EXPLODES = Config(dataset="moons", samples=200, hidden=(8, 8), activation="linear", loss="bce",
@@ -122,18 +122,43 @@ def test_divergence_inside_a_chunk_is_rolled_back_to_the_same_place(no_warnings)
 
 
 def test_lowering_the_learning_rate_lets_a_diverged_run_try_again(no_warnings):
-    """The kept state's weights are already huge (about 1e8 here), so even lr 0.01 blows
-    up on the next step; the run stops again at the same place, advising from the new lr."""
+    """Lr 100 on a linear net: the first step already blows the loss up (0.74 to about 200),
+    so the run keeps epoch 0; lowered to 0.01, it trains on from there."""
     session = TrainingSession(EXPLODES)
     session.advance(2000)
-    stopped = session.epoch
+    stopped, loss = session.epoch, session.evaluate().train_loss
+    assert "blew up" in session.diverged
     session.retune(lr=0.01)
     assert session.diverged == "" and not session.done
     assert session.changes == [(stopped, {"lr": 0.01})]
-    session.advance(50)
-    assert session.epoch == stopped
-    assert "learning rate (now 0.01)" in session.diverged
+    assert session.advance(50) == 50 and not session.diverged
+    assert session.evaluate().train_loss < loss
     assert np.isfinite(session.theta).all()
+
+
+def test_a_loss_that_blows_up_without_nan_stops_the_run(no_warnings):
+    """lr 50, ReLU, spiral: the loss climbs from 0.69 to about 10 and stays there, finite,
+    every prediction 1.0. The run stops at its last good state with the NaN advice."""
+    config = Config(dataset="spiral", activation="relu", lr=50, epochs=2000)
+    session = TrainingSession(config)
+    session.advance(2000)
+    assert session.done and session.epoch < 50
+    assert "the loss blew up" in session.diverged
+    assert "lower the learning rate (now 50)" in session.diverged
+    assert "use tanh or sigmoid" in session.diverged
+    assert session.evaluate().train_loss <= BLOW_UP * session.best_loss     # the good state
+    stepped = TrainingSession(config)           # and one more epoch is what blew it up
+    stepped.advance(session.epoch + 1)
+    assert stepped.epoch == session.epoch and stepped.diverged == session.diverged
+
+
+def test_a_spike_below_chance_is_not_a_blow_up(no_warnings):
+    """A well-trained run whose tiny loss jumps tenfold is not diverging: the loss must
+    also pass the loss of answering 0.5 everywhere."""
+    session = TrainingSession(SMALL.replace(loss="bce", lr=0.5))
+    session.advance(300)
+    session.best_loss = session.evaluate().train_loss / 100     # as if it had been far lower
+    assert session.advance(10) == 10 and not session.diverged
 
 
 # -- retuning ------------------------------------------------------------------------------

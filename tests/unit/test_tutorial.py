@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tools import tutorial_oracle as oracle
-from playground import network
+from playground import fast, network
 from playground.cli import train
 from playground.config import from_preset
 from playground.data.datasets import Dataset
@@ -35,7 +35,7 @@ def test_losses_and_predictions_match_the_tutorial(hidden, epochs, lr):
 @pytest.mark.parametrize("hidden, epochs, lr", SETTINGS[:2])
 def test_trained_weights_match_the_tutorial(hidden, epochs, lr):
     session, _, net, _ = run_both(hidden, epochs, lr)
-    (W1, b1), (W2, b2) = network.W_and_b(session.params)
+    (W1, b1), (W2, b2) = fast.W_and_b(session.params)
     for mine, theirs in ((W1, net["W1"]), (b1, net["b1"]), (W2, net["W2"]), (b2, net["b2"])):
         np.testing.assert_allclose(mine, theirs, rtol=RTOL, atol=1e-14)
 
@@ -44,7 +44,7 @@ def test_trained_weights_match_the_tutorial(hidden, epochs, lr):
 def test_initial_weights_are_the_tutorials_draws(hidden):
     session = TrainingSession(from_preset("tutorial", hidden=(hidden,)))
     start = oracle.initialize_network(2, hidden, 1)
-    (W1, b1), (W2, b2) = network.W_and_b(session.initial_params)
+    (W1, b1), (W2, b2) = fast.W_and_b(session.initial_params)
     assert np.array_equal(W1, start["W1"]) and np.array_equal(W2, start["W2"])
     assert np.array_equal(b1, start["b1"]) and np.array_equal(b2, start["b2"])
 
@@ -67,10 +67,10 @@ def one_step_session(W1, b1, W2, b2, X, y, lr, loss="mse"):
                          loss=loss, delta_rule=False)
     X2 = np.column_stack([X, np.zeros(len(X))])     # the second coordinate is unused
     data = Dataset(X2, np.asarray(y, float), np.empty((0, 2)), np.empty(0))
-    params = network.from_W_and_b([([[W1]], [b1]), ([[W2]], [b2])])
+    params = fast.from_W_and_b([([[W1]], [b1]), ([[W2]], [b2])])
     session = TrainingSession(config, data=data, initial_params=params)
     assert session.advance(1) == 1
-    (W1, b1), (W2, b2) = network.W_and_b(session.params)
+    (W1, b1), (W2, b2) = fast.W_and_b(session.params)
     return W1.item(), b1.item(), W2.item(), b2.item()
 
 
