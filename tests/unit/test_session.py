@@ -1,5 +1,6 @@
 """The training session: epoch counting, bounded history, seeded mini-batches,
 divergence, retuning mid-run, and the plotted surfaces."""
+import copy
 import math
 import warnings
 
@@ -220,3 +221,61 @@ def test_unit_surfaces_have_one_map_per_unit():
     assert [m.shape for m in maps] == [(5, 16, 16), (3, 16, 16), (1, 16, 16)]
     np.testing.assert_allclose(maps[-1][0], session.surface(16), rtol=1e-12)
     assert ((maps[0] >= -1) & (maps[0] <= 1)).all()               # tanh units
+
+
+# -- the gradient, for diagnostics -----------------------------------------------------------
+@pytest.mark.parametrize("changes", [
+    dict(loss="bce", regularization="l2", reg_rate=0.01),
+    dict(loss="mse", activation="relu", regularization="l1", reg_rate=0.003, batch_size=10),
+    dict(loss="mse", delta_rule=True, activation="sigmoid"),
+])
+def test_gradients_match_finite_differences_and_leave_the_run_alone(changes):
+    from playground import network
+    session = TrainingSession(SMALL.replace(samples=60, hidden=(5, 3), optimizer="adam",
+                                            lr=0.01, **changes))
+    session.advance(20)
+    c = session.config
+    saved = (session.theta.copy(), copy.deepcopy(session.opt_state),
+             session.rng.bit_generator.state, session.epoch, session.history.n)
+    grads = session.gradients()
+    assert [(dW.shape, db.shape) for dW, db in grads] == \
+        [(W.shape, b.shape) for W, b in session.layers]
+
+    def objective():
+        a, cache = network.forward(session.layers, session.X, c.activation)
+        if c.delta_rule:
+            return 0.5 * float(np.sum((session.y - a) ** 2))
+        return (network.loss(session.y, a, cache.z[-1], c.loss) +
+                network.penalty(session.layers, c.regularization, c.reg_rate))
+
+    h = 1e-6
+    for (W, b), (dW, db) in zip(session.layers, grads):
+        for p, g in ((W, dW), (b, db)):
+            for i in np.ndindex(p.shape):
+                if c.regularization == "l1" and p is W and abs(p[i]) < 2 * h:
+                    continue                                    # |w| has a kink at 0
+                saved_value = p[i]
+                p[i] = saved_value + h
+                up = objective()
+                p[i] = saved_value - h
+                down = objective()
+                p[i] = saved_value
+                assert g[i] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-8)
+    assert np.array_equal(session.theta, saved[0]) and session.epoch == saved[3]
+    assert session.opt_state["t"] == saved[1]["t"]
+    assert all(np.array_equal(x, y) for x, y in zip(session.opt_state["m"], saved[1]["m"]))
+    assert session.rng.bit_generator.state == saved[2] and session.history.n == saved[4]
+    grads[0][0][...] = 0                                        # copies, not views
+    assert np.abs(session.gradients()[0][0]).max() > 0
+
+
+def test_gradients_of_a_float32_run_are_the_steps_gradient():
+    """The fast twin's gradient, as the run's own next full-batch step uses it."""
+    session = TrainingSession(Config(dataset="moons", samples=80, hidden=(4,), epochs=50))
+    session.advance(5)
+    grads = session.gradients()
+    before = session.theta.copy()
+    session.advance(1)                                          # plain gradient descent
+    step = np.concatenate([np.concatenate([dW.ravel(), db.ravel()]) for dW, db in grads])
+    np.testing.assert_allclose(before - session.theta, session.config.lr * step, rtol=1e-5,
+                               atol=1e-9)
