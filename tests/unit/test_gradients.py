@@ -8,6 +8,7 @@ import pytest
 from playground import network
 from playground.activations import ACTIVATIONS
 from playground.losses import LOSSES
+from tests.support import numeric_gradient as central_differences
 
 H = 1e-6
 SIZES = [3, 4, 3, 1]          # inputs, two hidden layers, the sigmoid output
@@ -24,20 +25,8 @@ def tiny_problem(seed=0, n=7):
 
 
 def numeric_gradient(objective, layers):
-    """d objective / d every W and b, by central differences, perturbing in place."""
-    grads = []
-    for p in (p for W, b in layers for p in (W, b)):
-        g = np.zeros_like(p)
-        for i in np.ndindex(p.shape):
-            saved = p[i]
-            p[i] = saved + H
-            up = objective()
-            p[i] = saved - H
-            down = objective()
-            p[i] = saved
-            g[i] = (up - down) / (2 * H)
-        grads.append(g)
-    return grads
+    """d objective / d every W and b, by central differences."""
+    return central_differences(objective, [p for W, b in layers for p in (W, b)], H)
 
 
 def flat_pairs(grads):
