@@ -1,5 +1,5 @@
 """Downloads of the current run: the weights (JSON), the history and the data (CSV), and
-`script` (from codegen.py), a standalone NumPy program that reproduces the run."""
+`script` (from codegen/), a standalone NumPy program that reproduces the run."""
 import csv
 import io
 import json
