@@ -4,7 +4,9 @@ pre-activation z, and what the teaching views show of it (label, LaTeX, code).
 The output unit is always a sigmoid, a = sigmoid(z), with y, a, z of shape (n, 1).
 `value` returns the mean loss over the n points, summed as the tutorial sums it;
 `fast_value` is the same mean summed the way fast.py sums (one BLAS dot product), which
-differs in the last digits; `delta` writes dLoss/dz into `out`.
+differs in the last digits; `delta` writes dLoss/dz into `out`. Every entry takes the
+same (y, a, z), so one call site serves both losses; each formula uses what it needs
+(squared error the output a, cross-entropy the logit z).
 """
 from dataclasses import dataclass
 from typing import Callable

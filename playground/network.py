@@ -82,20 +82,21 @@ def new_grads(layers):
     return flat, grads
 
 
-def backward(layers, cache, X, y, activation, loss="mse", delta_rule=False, grads=None):
+def backward(layers, cache, X, y, activation, loss_name="mse", delta_rule=False, grads=None):
     """Backpropagation after forward(layers, X): [(dW, db), ...], the gradient of the mean
     loss, or with delta_rule the tutorial's (summed over the points, no 1/n), for every
     layer. Written into `grads` (from `new_grads`) when given."""
     grads = grads or new_grads(layers)[1]
     df = ACTIVATIONS[activation].df
-    output_delta = tutorial_delta if delta_rule else LOSSES[loss].delta
+    output_delta = tutorial_delta if delta_rule else LOSSES[loss_name].delta
     delta = output_delta(y, cache.a[-1], cache.z[-1], out=cache.delta[-1], tmp=cache.tmp[-1])
-    for l in range(len(layers) - 1, -1, -1):
-        a_prev, (dW, db) = (X if l == 0 else cache.a[l - 1]), grads[l]   # (n, fan_in)
+    for l in reversed(range(len(layers))):                   # delta: (n, fan_out)
+        a_prev = X if l == 0 else cache.a[l - 1]             # (n, fan_in)
+        dW, db = grads[l]
         np.dot(a_prev.T, delta, out=dW)                      # dW = a_prev.T @ delta
         np.add.reduce(delta, axis=0, keepdims=True, out=db)  # db = np.sum(delta, axis=0)
-        if l > 0:
-            error = np.dot(delta, layers[l][0].T, out=cache.delta[l - 1])  # (n, fan_in)
+        if l > 0:                                            # the error sent back through W
+            error = np.dot(delta, layers[l][0].T, out=cache.delta[l - 1])    # (n, fan_in)
             delta = np.multiply(error, df(a_prev, out=cache.tmp[l - 1]), out=error)
     return grads
 
