@@ -56,7 +56,8 @@ def test_learning_rate_10_trains_or_stops_with_advice(activation, optimizer):
 def test_the_biggest_network_stops_at_its_deadline():
     session = TrainingSession(Config(hidden=BIGGEST, lr=10, epochs=10**6))
     assert session.advance(10**6, deadline=past()) == 1
-    assert 0 < session.advance_for(0.05) < 10**6
+    ran = session.advance_for(0.05)          # lr 10 may blow up at once: then it stops
+    assert ran < 10**6 and (ran > 0 or session.diverged)
     assert_finite_or_diverged(session)
     layers = session.unit_surfaces(8)
     assert [a.shape for a in layers] == [(MAX_UNITS, 8, 8)] * MAX_LAYERS + [(1, 8, 8)]
