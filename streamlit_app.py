@@ -63,7 +63,7 @@ def own_data(config: Config):
         return None                 # too few points or one class so far: keep the dataset
 
 
-def new_playback(config: Config) -> Playback:
+def new_playback(config: Config, running=False) -> Playback:
     """A fresh run on the current data; from the last pinned run's initial weights when the
     learner asked for that and the architecture allows it (so only one thing differs)."""
     data, pins = own_data(config), st.session_state.get("pins")
@@ -71,8 +71,9 @@ def new_playback(config: Config) -> Playback:
         c = config
         fresh = initialize([len(c.features), *c.hidden, 1], c.init, c.seed)
         if same_shapes(fresh, pins[-1].initial_params):
-            return Playback(config, data, initial_params=pins[-1].initial_params)
-    return Playback(config, data)
+            return Playback(config, data, initial_params=pins[-1].initial_params,
+                            running=running)
+    return Playback(config, data, running=running)
 
 
 def sync_run(config: Config):
@@ -87,8 +88,7 @@ def sync_run(config: Config):
     if needs_reset(old, config) or points_changed:
         changed = [f for f in Config.__dataclass_fields__
                    if f not in TUNABLE + ("preset",) and getattr(old, f) != getattr(config, f)]
-        st.session_state["run"] = new_playback(config)
-        st.session_state["run"].running = run.running and not points_changed
+        st.session_state["run"] = new_playback(config, running=run.running and not points_changed)
         st.session_state.setdefault("notice", points_changed or (
             f"New network: {', '.join(changed).replace('_', ' ')} changed, so training starts "
             "again from epoch 0."))
@@ -96,7 +96,12 @@ def sync_run(config: Config):
     changes = {f: getattr(config, f) for f in TUNABLE if getattr(old, f) != getattr(config, f)}
     if changes:
         run.session.retune(**changes)
-        if run.session.epoch:
+        if run.session.epoch and run.session.done and not run.session.diverged:
+            st.session_state["notice"] = (
+                f"{', '.join(changes).replace('_', ' ')} changed: this run has already "
+                f"trained {run.session.epoch:,} epochs, so it is finished. Raise Epochs to "
+                "run to go on.")
+        elif run.session.epoch:
             st.session_state["notice"] = (
                 f"{', '.join(changes).replace('_', ' ')} changed: training continues from the "
                 f"current weights at epoch {run.session.epoch:,}.")
@@ -108,18 +113,20 @@ def controls_ui():
     if shown("play"):
         c[0].button("Play", key="play", icon=":material/play_arrow:", type="primary",
                     on_click=play, disabled=run.running or run.session.done, width="stretch",
-                    help="Train continuously and watch the surface and the loss change.")
+                    help="Train continuously and watch the surface and the loss change. "
+                         "Key: Space (when the cursor is not in a text field).")
     if shown("pause"):
         c[1].button("Pause", key="pause", icon=":material/pause:", on_click=pause,
                     disabled=not run.running, width="stretch",
-                    help="Stop training; the weights stay where they are.")
+                    help="Stop training at the picture on screen; the weights stay there. "
+                         "Key: Space.")
     if shown("step"):
         c[2].button("Step", key="step", icon=":material/skip_next:", on_click=step,
                     disabled=run.session.done, width="stretch",
-                    help="Advance exactly one epoch, then stop.")
+                    help="Advance exactly one epoch, then stop. Key: s.")
     if shown("reset"):
         c[3].button("Reset", key="reset", icon=":material/replay:", on_click=reset,
-                    width="stretch", help="Back to epoch 0 with the same starting weights and data.")
+                    width="stretch", help="Back to epoch 0 with the same starting weights and data. Key: r.")
     if shown("speed"):
         c[4].select_slider("Speed: epochs per redraw", list(SPEEDS), key="speed",
                            help="How many epochs are trained between two pictures. Each "
@@ -167,7 +174,7 @@ def main():
     sync_url(config)
     run = _run()
     run.touch()                     # a full run means the learner did something
-    run.view = {k: st.session_state[k] for k in ("show_test", "discretize", "log_scale")}
+    run.set_view(**{k: st.session_state[k] for k in ("show_test", "discretize", "log_scale")})
     st.markdown("#### NN Playground · a neural network from scratch in NumPy")
     controls_ui()
     status_ui(run)

@@ -11,11 +11,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..teach.images import png_data_uri, quantize
+from .colours import (BLUE, DISCRETE_SCALE, INK, LUT, ORANGE, SURFACE_SCALE,  # noqa: F401
+                      colour_lut, unit_positions)
 
-ORANGE, BLUE, INK = "#e8710a", "#1a73e8", "#202124"
-SURFACE_SCALE = [[0.0, "#f29a4a"], [0.25, "#f8c79b"], [0.5, "#f7f7f7"],
-                 [0.75, "#a9c8f3"], [1.0, "#5b9bef"]]     # lighter than the points on top
-DISCRETE_SCALE = [[0.0, "#f5b97f"], [0.5, "#f5b97f"], [0.5, "#8fb8f0"], [1.0, "#8fb8f0"]]
 POS, NEG = "#1a73e8", "#e8710a"          # edge colours: positive and negative weights
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=12, color=INK)
 
@@ -115,26 +113,9 @@ def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220,
     return fig
 
 
-def colour_lut(scale=SURFACE_SCALE):
-    """(256, 3) uint8 RGB for each uint8 value, interpolating the scale's stops."""
-    stops = np.array([s for s, _ in scale]) * 255
-    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for _, c in scale], float)
-    v = np.arange(256)
-    return np.stack([np.interp(v, stops, rgb[:, k]) for k in range(3)], 1).round().astype(np.uint8)
-
-
-LUT = colour_lut()
-
-
 def unit_picture(u8):
     """(n, n) uint8 with row 0 at the bottom (x2 up) -> RGB image rows top to bottom."""
     return LUT[u8[::-1]]
-
-
-def _unit_positions(sizes):
-    """(x, y) of every node, layer by layer, each layer centred on the tallest one."""
-    centre = (max(sizes) - 1) / 2
-    return [[(i, centre + (k - 1) / 2 - j) for j in range(k)] for i, k in enumerate(sizes)]
 
 
 def network_figure(weights, input_labels, unit_images=None, activation="", height=None):
@@ -143,7 +124,7 @@ def network_figure(weights, input_labels, unit_images=None, activation="", heigh
     [(W, b), ...]; `unit_images` optionally gives each hidden/output unit's picture of
     what it computes over the input plane, as uint8 (units, n, n) per layer."""
     sizes = [len(input_labels)] + [W.shape[1] for W, _ in weights]
-    pos = _unit_positions(sizes)
+    pos = unit_positions(sizes)
     big = max(np.abs(W).max() for W, _ in weights) or 1.0
     edges = {}          # (sign, width bucket) -> x, y lists with None breaks
     mid_x, mid_y, mid_text = [], [], []
