@@ -125,6 +125,7 @@ class Playback:
 
     # -- what the learner does -----------------------------------------------------
     def play(self):
+        self._checkpoints = {}
         self.running = not self.session.done
         self._last = None
         self.paused_why = ""
@@ -142,7 +143,7 @@ class Playback:
         if saved is not None and at < self.session.epoch:
             self.session.rewind(saved)
             self.frames, self.seq = [self.frame()], self.seq + 1
-        self._checkpoints = {}
+            self._checkpoints = {e: c for e, c in self._checkpoints.items() if e <= at}
 
     def step(self):
         """One epoch, then paused (the Step button)."""
