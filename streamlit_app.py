@@ -135,15 +135,13 @@ def controls_ui():
 
 
 def status_ui(run):
-    """Notices and warnings, always in one container: the elements before the live view
-    must not change in number, or its timed fragment would redraw in a stale place."""
+    """Notices and link warnings, in one container. (A diverged run's advice is shown
+    once, by the live view, beside the surface.)"""
     with st.container(key="status"):
         link_warning_ui()
         notice = st.session_state.pop("notice", None)
         if notice:
             st.caption(notice)
-        if run.session.diverged:
-            st.warning(run.session.diverged)
 
 
 PANELS = {"Replay": replay_ui, "Compare runs": compare_ui, "The math": math_ui,

@@ -100,8 +100,8 @@ def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220,
         height=height, margin=dict(l=50, r=10, t=30 if title else 8, b=36), font=FONT,
         title=dict(text=title, x=0.5, font=dict(size=13)) if title else None,
         xaxis=dict(title="epoch", showgrid=True, gridcolor="#eee", rangemode="tozero"),
-        yaxis=dict(title="loss", type="log" if log_scale else "linear", showgrid=True,
-                   gridcolor="#eee"),
+        yaxis=dict(title=dict(text="loss", standoff=6), type="log" if log_scale else "linear",
+                   showgrid=True, gridcolor="#eee", automargin=True, tickformat=".3~g"),
         legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
         plot_bgcolor="white", paper_bgcolor="white", uirevision="keep", hovermode="x unified"))
     fig.add_trace(go.Scatter(x=np.asarray(epochs), y=np.asarray(train_loss, dtype=np.float32),
@@ -172,7 +172,7 @@ def network_figure(weights, input_labels, unit_images=None, activation="", heigh
     names = ["input"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output"]
     tallest = max(sizes)
     fig.update_layout(
-        height=height or max(260, 46 * tallest + 60), margin=dict(l=60, r=10, t=28, b=10),
+        height=height or max(260, 46 * tallest + 60), margin=dict(l=60, r=10, t=28, b=26),
         font=FONT, showlegend=False, plot_bgcolor="white", paper_bgcolor="white",
         images=images, hovermode="closest", uirevision="keep",
         xaxis=dict(visible=False, fixedrange=True, range=[-0.6, len(sizes) - 0.4]),
@@ -182,8 +182,9 @@ def network_figure(weights, input_labels, unit_images=None, activation="", heigh
                           showarrow=False, yanchor="bottom", font=dict(size=11, color="#5f6368"))
                      for i, (name, k) in enumerate(zip(names, sizes))])
     if activation:
-        fig.update_layout(title=dict(text=f"activation: {activation}", x=0.01, y=0.99,
-                                     font=dict(size=11, color="#5f6368")))
+        fig.add_annotation(text=f"activation: {activation}", x=0, xref="paper", xanchor="left",
+                           y=0, yref="paper", yanchor="top", yshift=-4, showarrow=False,
+                           font=dict(size=11, color="#5f6368"))
     return fig
 
 

@@ -69,3 +69,12 @@ def test_a_finished_run_says_so():
     assert run.payload("/p")["message"] == "Finished 300 epochs: raise Epochs to run to go on."
     run.session.retune(epochs=200)
     assert "below this run's 300 epochs" in run.message()
+
+
+def test_every_lesson_plays_for_seconds_at_its_speed():
+    from playground.teach.lessons import LESSONS
+    from ui.live.playback import LESSON_SECONDS, TICK_SECONDS, watchable_speed
+    fps = FRAMES_PER_TICK / TICK_SECONDS
+    for name, lesson in LESSONS.items():
+        frames = lesson.config.epochs / watchable_speed(lesson.config.epochs)
+        assert frames / fps >= min(LESSON_SECONDS, lesson.config.epochs / fps), name

@@ -44,6 +44,16 @@ IDLE_PAUSE = 20 * 60.0    # a tab nobody has touched for this long pauses
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)   # epochs per redraw
 DEFAULT_SPEED = 100
 
+LESSON_SECONDS = 6.0      # a lesson's run should unfold over about this long
+
+
+def watchable_speed(epochs, fps=FRAMES_PER_TICK / TICK_SECONDS):
+    """The fastest speed (epochs per redraw) at which `epochs` still take LESSON_SECONDS
+    to play: a lesson's story must be seen, not over in a blink."""
+    fitting = [s for s in SPEEDS if epochs / (s * fps) >= LESSON_SECONDS]
+    return max(fitting, default=SPEEDS[0])
+
+
 _mounts = itertools.count(1)
 # Every playing session of this server process. Training holds one lock, so sessions take
 # turns, and each tick's budget shrinks as more sessions play: one session on a huge

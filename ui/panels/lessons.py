@@ -3,10 +3,12 @@ import streamlit as st
 
 from playground.teach.lessons import LESSONS, lesson_names
 from ui.controls import set_widgets
+from ui.live.playback import watchable_speed
 
 
 def _load_lesson(name):
     set_widgets(LESSONS[name].config)
+    st.session_state["speed"] = watchable_speed(LESSONS[name].config.epochs)
     st.session_state["lesson"] = name
     st.session_state["points"] = None
     st.session_state["notice"] = f"Lesson loaded: {LESSONS[name].title}. Press Play."
