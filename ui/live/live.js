@@ -65,8 +65,7 @@ function build(root) {
   st.points = el("div", "nnp-points", st.wrap);
   st.epoch.textContent = "Epoch 0";
   st.points.addEventListener("click", (ev) => clickPlane(st, ev));
-  st.onClick = (ev) => controlPressed(st, ev.target.closest && ev.target.closest(
-    ".st-key-play, .st-key-pause, .st-key-step, .st-key-reset"));
+  st.onClick = (ev) => controlPressed(st, ev);
   document.addEventListener("click", st.onClick, true);
   st.onKey = (ev) => shortcut(st, ev);
   window.addEventListener("keydown", st.onKey, true);
@@ -93,13 +92,19 @@ function clickPlane(st, ev) {
   trigger(st, "point", { x1: xa.p2d(px), x2: ya.p2d(py), at: Date.now() });
 }
 
-// Pause answers in the page at once and tells the server which epoch was on screen, so
-// the run stops there; Step and Reset wait for the server's new state.
-function controlPressed(st, hit) {
+// Pause answers in the page at once and, instead of the button's own message, tells the
+// server which epoch was on screen, so the run stops there (one message: the button's
+// and a trigger's would be two reruns racing). Step and Reset wait for the server.
+function controlPressed(st, ev) {
+  const hit = ev.target.closest && ev.target.closest(
+    ".st-key-play, .st-key-pause, .st-key-step, .st-key-reset");
   if (!hit) return;
   if (hit.classList.contains("st-key-play")) { st.frozen = false; return; }
   st.queue = []; st.frozen = true;
-  if (hit.classList.contains("st-key-pause")) trigger(st, "pause", { epoch: st.shown, at: Date.now() });
+  if (hit.classList.contains("st-key-pause") && st.running) {
+    ev.stopPropagation(); ev.preventDefault();
+    trigger(st, "pause", { epoch: st.shown, at: Date.now() });
+  }
 }
 
 // Space plays or pauses, s steps, r resets, when the focus is not in a text field.

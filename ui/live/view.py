@@ -52,6 +52,7 @@ def _want():
 def _pause():
     at = _event("pause")
     _run().pause(at=at.get("epoch") if isinstance(at, dict) else None)
+    st.session_state["live_stopped"] = True     # the buttons must follow: a full rerun
 
 
 def _resync():
@@ -74,7 +75,8 @@ def _live(speed):
     live_view(data=run.payload(plotly_url(), clickable), key="live",
               on_want_change=_want, on_pause_change=_pause, on_resync_change=_resync,
               on_point_change=_point)
-    if (was_running and not run.running) or "points_changed" in st.session_state:
+    stopped = st.session_state.pop("live_stopped", False) or (was_running and not run.running)
+    if stopped or "points_changed" in st.session_state:
         st.rerun()          # it stopped by itself, or new points: the whole page follows
 
 
