@@ -19,7 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from tests.support import SURFACE, open_app, press, wait_idle  # noqa: F401
 
-SURFACE_DRAWN = ".nnp-surface canvas[width='100']"
+SURFACE_DRAWN = '.nnp-surface canvas[width="100"]'
 REPLAY = ".stPlotlyChart .js-plotly-plot"
 REPLAY_GD = f"document.querySelector('{REPLAY}')"
 LOSS_LINE = re.compile(r"^Epoch (\d+), Loss: (\S+)$", re.M)
