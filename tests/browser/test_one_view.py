@@ -45,7 +45,12 @@ def settle_and_check(page, what):
 
 
 def choose(page, key, option):
-    page.locator(f".st-key-{key} input").click()
+    """Pick an option of a sidebar selectbox (scrolled into view first, as a learner
+    would: a scroll while its list is open closes the list)."""
+    box = page.locator(f".st-key-{key} input")
+    box.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box.click()
     page.get_by_role("option", name=option, exact=True).click()
 
 
@@ -67,6 +72,8 @@ def test_one_live_view_through_changes_while_playing(page):
         settle_and_check(page, f"toggling {toggle}")
     panel = page.locator(".st-key-panel").get_by_role("radio", name="Replay")
     panel.click()
+    page.locator(".stPlotlyChart").first.wait_for()      # the panel's full run is done
     settle_and_check(page, "opening Replay")
     panel.click()
+    page.locator(".stPlotlyChart").first.wait_for(state="detached")
     settle_and_check(page, "closing Replay")

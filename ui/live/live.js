@@ -74,11 +74,16 @@ function build(root) {
   return st;
 }
 
-function unmount(st) {
+// The view belongs to its parentElement: taking it down removes everything build() made,
+// so a later call builds into an empty element and there is only ever one view.
+function teardown(st, parent) {
   if (st.raf) cancelAnimationFrame(st.raf);
   document.removeEventListener("click", st.onClick, true);
   window.removeEventListener("keydown", st.onKey, true);
   window.removeEventListener("resize", st.onResize);
+  if (st.Plotly) [st.points, st.loss, st.diagram].forEach((div) => st.Plotly.purge(div));
+  st.box.remove();
+  delete parent.__nnp;
 }
 
 // Clicking the plane reports where, in data coordinates, for adding or removing points.
@@ -313,16 +318,24 @@ function drawFigures(st) {
   setTimeout(() => { draw("diagram"); placeUnits(st); }, 0);
 }
 
+// Streamlit calls this with every payload, on the same parentElement, and calls the
+// returned cleanup when the element unmounts, and also for a call that a newer payload
+// overtook while Streamlit was still importing this module. So a cleanup takes the view
+// down only if no newer call has taken it over; and taking it down removes its DOM
+// (leaving it, as this view once did, left a frozen second copy on the page).
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   if (!data) return;
   let st = parentElement.__nnp;
   if (!st) st = parentElement.__nnp = build(parentElement);
+  const call = st.calls = (st.calls || 0) + 1;
   st.setTrigger = setTriggerValue;
   apply(st, data);
   loadPlotly(data.plotly_url).then((Plotly) => {
     st.Plotly = Plotly;
     drawFigures(st);
   }).catch((e) => { st.message.textContent = String(e); });
-  return () => { unmount(st); delete parentElement.__nnp; };
+  return () => setTimeout(() => {
+    if (st.calls === call && parentElement.__nnp === st) teardown(st, parentElement);
+  }, 0);
 }
