@@ -16,7 +16,7 @@ from playground.network import initialize  # noqa: E402
 from ui.live.playback import SPEEDS, Playback  # noqa: E402
 from playground.session import TUNABLE, needs_reset  # noqa: E402
 from playground.data.userdata import PointsError, dataset_from_points  # noqa: E402
-from ui.controls import init_state, sidebar_ui  # noqa: E402
+from ui.controls import config_from_state, init_state, sidebar_ui  # noqa: E402
 from ui.links import link_warning_ui, read_link, shown, sync_url  # noqa: E402
 from ui.live.view import live_ui  # noqa: E402
 from ui.panels.compare import compare_ui  # noqa: E402
@@ -135,13 +135,15 @@ def controls_ui():
 
 
 def status_ui(run):
-    """Notices and link warnings, in one container. (A diverged run's advice is shown
-    once, by the live view, beside the surface.)"""
+    """Notices and warnings, in one container (a diverged run's advice is said here
+    only, not again by the live view)."""
     with st.container(key="status"):
         link_warning_ui()
         notice = st.session_state.pop("notice", None)
         if notice:
             st.caption(notice)
+        if run.session.diverged:
+            st.warning(run.session.diverged)
 
 
 PANELS = {"Replay": replay_ui, "Compare runs": compare_ui, "The math": math_ui,
@@ -163,11 +165,20 @@ def main():
     link = read_link()
     init_state(link.config)
     st.session_state.setdefault("lesson", link.lesson)
-    config = sidebar_ui()
+    # The widgets' values are in the session state before they are drawn, so the live
+    # view can be sent first and the sidebar after it: the page then loads the live
+    # view's code before the sidebar's many widget kinds, and the surface shows sooner.
+    config = config_from_state()
     found = problems(config)
     if found:
+        sidebar_ui()
         st.error("These settings can't run: " + "; ".join(found) + ".")
         st.stop()
+    main_ui(config)
+    sidebar_ui()
+
+
+def main_ui(config: Config):
     sync_run(config)
     sync_url(config)
     run = _run()

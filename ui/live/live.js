@@ -290,6 +290,7 @@ function apply(st, data) {
   st.message.textContent = data.message || "";
   Object.assign(st.specs, data.specs || {});
   takeFrames(st, data);                           // first: the epoch answers Pause and Step
+  if (data.scroll) st.box.scrollIntoView({ block: "start", behavior: "smooth" });
   if (data.history) {
     st.lossData = { x: data.history.epoch.slice(), train: data.history.train.slice(),
                     test: data.history.test.slice() };

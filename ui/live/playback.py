@@ -29,12 +29,13 @@ from playground.teach.images import quantize
 # Plotly (playground.figures) is imported when a figure is first built, not here: the
 # first payload carries only the surface, so the first picture does not wait for it.
 
-TICK_SECONDS = 0.25       # how long the page takes to play one tick's frames (alone)
+TICK_SECONDS = 0.5        # how long the page takes to play one tick's frames (alone):
+                          # each payload costs the page a Streamlit rerender, so fewer, bigger
 SESSIONS_PER_TICK = 5     # beyond this many playing sessions, ticks get proportionally rarer
 TRAIN_SHARE = 0.8         # of each second, the share all sessions together may train
-FRAMES_PER_TICK = 15      # redraws per tick: 60 a second, the display's rate
-UNITS_EVERY = 3           # every third frame also carries the unit pictures (20 a second)
-TICK_BUDGET = 0.2         # training time per tick, all frames together
+FRAMES_PER_TICK = 30      # redraws per tick: 60 a second, the display's rate
+UNITS_EVERY = 2           # every other frame also carries the unit pictures (30 a second)
+TICK_BUDGET = 0.4         # training time per tick, all frames together
 FRAME_CAP = 0.04          # training time per redraw, at most
 GRID = 100                # the surface's resolution
 UNIT_GRID = 24            # each unit's picture in the network diagram
@@ -63,7 +64,7 @@ _PLAYING = weakref.WeakSet()
 
 
 def tick_seconds():
-    """The live view's tick: 0.25 s, longer when many sessions play at once, so the
+    """The live view's tick: TICK_SECONDS, longer when many sessions play at once, so the
     server's fixed cost per tick (a script run, a message) stays bounded."""
     return TICK_SECONDS * max(1.0, len(_PLAYING) / SESSIONS_PER_TICK)
 
@@ -286,9 +287,13 @@ class Playback:
         return specs
 
     def message(self):
+        """Why training stopped, for the live view ("" while it plays; a divergence's
+        advice is the page's warning, not repeated here)."""
         s = self.session
-        if s.diverged or self.paused_why:
-            return s.diverged or self.paused_why
+        if s.diverged:
+            return ""
+        if self.paused_why:
+            return self.paused_why
         if self.finished:
             return (f"Finished {s.config.epochs:,} epochs: raise Epochs to run to go on."
                     if s.epoch == s.config.epochs else
@@ -301,9 +306,10 @@ class Playback:
                                                        W_and_b(self.session.params)]
         return [xy for layer in unit_positions(sizes)[1:] for xy in layer]
 
-    def payload(self, plotly_url, clickable=False):
+    def payload(self, plotly_url, clickable=False, scroll=False):
         """The live view's data: this tick's frames, and any figure it does not have yet.
-        `clickable`: clicks on the plane are reported (the learner is placing points)."""
+        `clickable`: clicks on the plane are reported (the learner is placing points);
+        `scroll`: the page brings the view into sight (a lesson was just loaded)."""
         specs = self._specs()
         data = {"mount": self.mount, "seq": self.seq, "running": self.running,
                 "tick_ms": int(tick_seconds() * 1000), "n": GRID, "unit_n": UNIT_GRID,
@@ -311,7 +317,7 @@ class Playback:
                 "lut": LUTS[self.view["discretize"]], "discrete": self.view["discretize"],
                 "unit_lut": LUTS[False],
                 "specs": specs, "units_xy": self.units_xy(),
-                "plotly_url": plotly_url, "clickable": clickable,
+                "plotly_url": plotly_url, "clickable": clickable, "scroll": scroll,
                 "rate": f"{self.rate:,.0f} epochs/s" if self.running and self.rate else "",
                 "message": self.message()}
         if not self.running or "loss" in specs:

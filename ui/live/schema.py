@@ -24,6 +24,7 @@ PAYLOAD = {
     "units_xy": "[[x, y], ...]: each hidden/output unit's place in the diagram's axes",
     "plotly_url": "str: where plotly.js is served",
     "clickable": "bool: clicks on the plane are reported (`point`)",
+    "scroll": "bool: bring the view into sight (once, after a lesson is loaded)",
     "rate": "str: epochs per second while playing, or ''",
     "message": "str: why training stopped (diverged, finished, paused), or ''",
     "history": "optional {epoch, train, test}: the whole loss curve so far",

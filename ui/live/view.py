@@ -72,7 +72,8 @@ def _live(speed):
     was_running = run.running
     run.serve(st.session_state.get("speed", speed))
     clickable = st.session_state.get("click_mode", "off") != "off"
-    live_view(data=run.payload(plotly_url(), clickable), key="live",
+    scroll = st.session_state.pop("scroll_to_live", False)
+    live_view(data=run.payload(plotly_url(), clickable, scroll), key="live",
               on_want_change=_want, on_pause_change=_pause, on_resync_change=_resync,
               on_point_change=_point)
     stopped = st.session_state.pop("live_stopped", False) or (was_running and not run.running)

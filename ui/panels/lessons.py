@@ -9,6 +9,7 @@ from ui.live.playback import watchable_speed
 def _load_lesson(name):
     set_widgets(LESSONS[name].config)
     st.session_state["speed"] = watchable_speed(LESSONS[name].config.epochs)
+    st.session_state["scroll_to_live"] = True       # the lesson plays up there
     st.session_state["lesson"] = name
     st.session_state["points"] = None
     st.session_state["notice"] = f"Lesson loaded: {LESSONS[name].title}. Press Play."
