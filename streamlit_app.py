@@ -108,30 +108,32 @@ def sync_run(config: Config):
 
 
 def controls_ui():
+    """Play, Pause, Step, Reset and the speed in one row that wraps (on a phone the
+    buttons stay side by side, just above the live view)."""
     run = _run()
-    c = st.columns([1.1, 1.1, 1, 1, 3.2], vertical_alignment="bottom")
+    row = st.container(horizontal=True, vertical_alignment="bottom", key="controls")
     if shown("play"):
-        c[0].button("Play", key="play", icon=":material/play_arrow:", type="primary",
-                    on_click=play, disabled=run.running or run.session.done, width="stretch",
-                    help="Train continuously and watch the surface and the loss change. "
-                         "Key: Space (when the cursor is not in a text field).")
+        row.button("Play", key="play", icon=":material/play_arrow:", type="primary",
+                   on_click=play, disabled=run.running or run.session.done, width=96,
+                   help="Train continuously and watch the surface and the loss change. "
+                        "Key: Space (when the cursor is not in a text field).")
     if shown("pause"):
-        c[1].button("Pause", key="pause", icon=":material/pause:", on_click=pause,
-                    disabled=not run.running, width="stretch",
-                    help="Stop training at the picture on screen; the weights stay there. "
-                         "Key: Space.")
+        row.button("Pause", key="pause", icon=":material/pause:", on_click=pause,
+                   disabled=not run.running, width=96,
+                   help="Stop training at the picture on screen; the weights stay there. "
+                        "Key: Space.")
     if shown("step"):
-        c[2].button("Step", key="step", icon=":material/skip_next:", on_click=step,
-                    disabled=run.session.done, width="stretch",
-                    help="Advance exactly one epoch, then stop. Key: s.")
+        row.button("Step", key="step", icon=":material/skip_next:", on_click=step,
+                   disabled=run.session.done, width=96,
+                   help="Advance exactly one epoch, then stop. Key: s.")
     if shown("reset"):
-        c[3].button("Reset", key="reset", icon=":material/replay:", on_click=reset,
-                    width="stretch", help="Back to epoch 0 with the same starting weights and data. Key: r.")
+        row.button("Reset", key="reset", icon=":material/replay:", on_click=reset, width=96,
+                   help="Back to epoch 0 with the same starting weights and data. Key: r.")
     if shown("speed"):
-        c[4].select_slider("Speed: epochs per redraw", list(SPEEDS), key="speed",
-                           help="How many epochs are trained between two pictures. Each "
-                                "picture's training is also capped at about 40 ms, so big "
-                                "networks stay responsive.")
+        row.select_slider("Speed: epochs per redraw", list(SPEEDS), key="speed", width=300,
+                          help="How many epochs are trained between two pictures. Each "
+                               "picture's training is also capped at about 40 ms, so big "
+                               "networks stay responsive.")
 
 
 def status_ui(run):

@@ -159,7 +159,7 @@ def network_figure(weights, input_labels, unit_images=None, activation="", heigh
     fig.add_trace(go.Scatter(
         x=node_x, y=node_y, mode="markers+text", hovertext=node_text, hoverinfo="text",
         text=list(input_labels) + [""] * (len(node_x) - len(input_labels)),
-        textposition="middle left", showlegend=False,
+        textposition="middle left", showlegend=False, cliponaxis=False,
         marker=dict(size=30, symbol="square", color="white", line=dict(color="#5f6368", width=1))))
     images = []
     if unit_images is not None:
@@ -169,17 +169,17 @@ def network_figure(weights, input_labels, unit_images=None, activation="", heigh
                 images.append(dict(source=png_data_uri(unit_picture(img)), x=x, y=y, xref="x", yref="y",
                                    sizex=0.34, sizey=0.34, xanchor="center", yanchor="middle",
                                    sizing="contain", layer="above"))
-    names = ["input"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output"]
+    names = ["input"] + [f"hidden<br>layer {l}" for l in range(1, len(sizes) - 1)] + ["output"]
     tallest = max(sizes)
     fig.update_layout(
-        height=height or max(260, 46 * tallest + 60), margin=dict(l=60, r=10, t=28, b=26),
+        height=height or max(260, 46 * tallest + 60), margin=dict(l=60, r=10, t=42, b=26),
         font=FONT, showlegend=False, plot_bgcolor="white", paper_bgcolor="white",
         images=images, hovermode="closest", uirevision="keep",
         xaxis=dict(visible=False, fixedrange=True, range=[-0.6, len(sizes) - 0.4]),
         yaxis=dict(visible=False, fixedrange=True, range=[-0.7, tallest - 0.3],
                    scaleanchor=None),
         annotations=[dict(x=i, y=tallest - 0.3, text=f"{name}<br>{k} unit{'s' * (k != 1)}",
-                          showarrow=False, yanchor="bottom", font=dict(size=11, color="#5f6368"))
+                          showarrow=False, yanchor="bottom", font=dict(size=10, color="#5f6368"))
                      for i, (name, k) in enumerate(zip(names, sizes))])
     if activation:
         fig.add_annotation(text=f"activation: {activation}", x=0, xref="paper", xanchor="left",
