@@ -93,9 +93,9 @@ def test_play_moves_the_counter_and_the_surface_and_pause_stops_them(page, tmp_p
     shown, pictures, points = epoch(page), painted(page), loss_points(page)
     numbers = page.locator(".nnp-numbers").first.text_content()
     press(page, "play", "Play")
-    page.wait_for_timeout(2000)
+    page.wait_for_function("n => (window.__nnpPainted || 0) >= n", arg=pictures + 10)
+    page.wait_for_timeout(500)
     assert epoch(page) > shown
-    assert painted(page) >= pictures + 10
     assert loss_points(page) > points
     assert page.locator(".nnp-numbers").first.text_content() != numbers      # the loss shown moves
     screenshot(page, tmp_path / "playing.png")
