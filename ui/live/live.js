@@ -195,17 +195,23 @@ function paintUnits(st, layers) {
   for (; k < st.units.length; k++) st.units[k].style.display = "none";
 }
 
+// Text only changes when it differs: the paused state the server confirms after Pause is
+// the frame already on screen, and the page should not even rewrite it.
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 function show(st, f) {
   if (f.z) { st.lastZ = bytesFromBase64(f.z); paintSurface(st, st.lastZ); }
   if (f.units) paintUnits(st, f.units);
   st.shown = f.epoch;
-  st.epoch.textContent = "Epoch " + f.epoch.toLocaleString("en-US");
-  st.epoch.dataset.epoch = String(f.epoch);
   const pct = (a) => (a === null || a === undefined ? "–" : (100 * a).toFixed(1));
-  st.numbers.textContent =
+  setText(st.epoch, "Epoch " + f.epoch.toLocaleString("en-US"));
+  st.epoch.dataset.epoch = String(f.epoch);
+  setText(st.numbers,
     `Train loss ${formatNumber(f.train_loss)} · accuracy ${pct(f.train_acc)}%` +
     (f.test_loss === null ? "" :
-      `\nTest loss ${formatNumber(f.test_loss)} · accuracy ${pct(f.test_acc)}%`);
+      `\nTest loss ${formatNumber(f.test_loss)} · accuracy ${pct(f.test_acc)}%`));
   const L = st.lossData;
   if (L.x.length === 0 || f.epoch > L.x[L.x.length - 1]) {
     L.x.push(f.epoch); L.train.push(f.train_loss); L.test.push(f.test_loss);
