@@ -186,9 +186,10 @@ function paintUnits(st, layers) {
         c.width = un; c.height = un;
         placeUnits(st);
       }
-      const ctx = c.getContext("2d"), img = ctx.createImageData(un, un);
-      paint(bytes.subarray(off, off + size), st.unitLut, un, img.data);
-      ctx.putImageData(img, 0, 0);
+      const ctx = c.getContext("2d");
+      c.__img = c.__img || ctx.createImageData(un, un);
+      paint(bytes.subarray(off, off + size), st.unitLut, un, c.__img.data);
+      ctx.putImageData(c.__img, 0, 0);
     }
   }
   window.__nnpUnitsPainted = (window.__nnpUnitsPainted || 0) + 1;
@@ -218,8 +219,8 @@ function show(st, f) {
     if (L.x.length > 4000) {                      // keep the curve light: every other point
       for (const k of ["x", "train", "test"]) L[k] = L[k].filter((_, i) => i % 2 === 0 || i === L[k].length - 1);
     }
-    // A 3,000-point restyle costs ~10 ms: redraw the curve 4 times a second, not per frame.
-    if (!st.queue.length || performance.now() - (st.lossAt || 0) > 250) drawLoss(st);
+    // A 3,000-point restyle costs ~10 ms: redraw the curve twice a second, not per frame.
+    if (!st.queue.length || performance.now() - (st.lossAt || 0) > 500) drawLoss(st);
   }
 }
 

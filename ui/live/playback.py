@@ -39,7 +39,8 @@ TICK_BUDGET = 0.4         # training time per tick, all frames together
 FRAME_CAP = 0.04          # training time per redraw, at most
 GRID = 100                # the surface's resolution
 UNIT_GRID = 24            # each unit's picture in the network diagram
-DIAGRAM_EVERY = 1.0       # seconds between updates of the diagram's edges while playing
+DIAGRAM_EVERY = 2.0       # seconds between updates of the diagram's edges while playing
+                          # (a Plotly redraw of the diagram costs the page ~50 ms)
 CHECKPOINTS = 3 * FRAMES_PER_TICK   # frames Pause can go back to (the page may lag a tick)
 IDLE_PAUSE = 20 * 60.0    # a tab nobody has touched for this long pauses
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)   # epochs per redraw
