@@ -16,7 +16,7 @@ from playground.fast import initial_params  # noqa: E402
 from ui.live.playback import SPEEDS, Playback  # noqa: E402
 from playground.session import TUNABLE, needs_reset  # noqa: E402
 from playground.data.userdata import PointsError, dataset_from_points  # noqa: E402
-from ui.controls import init_state, sidebar_ui  # noqa: E402
+from ui.controls import config_from_state, init_state, sidebar_ui  # noqa: E402
 from ui.links import link_warning_ui, read_link, shown, sync_url  # noqa: E402
 from ui.live.view import live_ui  # noqa: E402
 from ui.panels.compare import compare_ui  # noqa: E402
@@ -61,7 +61,7 @@ def own_data(config: Config):
         return None                 # too few points or one class so far: keep the dataset
 
 
-def new_playback(config: Config) -> Playback:
+def new_playback(config: Config, running=False) -> Playback:
     """A fresh run on the current data; from the last pinned run's initial weights when the
     learner asked for that and the architecture allows it (so only one thing differs)."""
     data, pins = own_data(config), app_state().pins
@@ -69,8 +69,9 @@ def new_playback(config: Config) -> Playback:
         c = config
         fresh = initial_params([len(c.features), *c.hidden, 1], c.init, c.seed)
         if same_shapes(fresh, pins[-1].initial_params):
-            return Playback(config, data, initial_params=pins[-1].initial_params)
-    return Playback(config, data)
+            return Playback(config, data, initial_params=pins[-1].initial_params,
+                            running=running)
+    return Playback(config, data, running=running)
 
 
 def sync_run(config: Config):
@@ -85,8 +86,7 @@ def sync_run(config: Config):
     if needs_reset(old, config) or points_changed:
         changed = [f for f in Config.__dataclass_fields__
                    if f not in TUNABLE + ("preset",) and getattr(old, f) != getattr(config, f)]
-        st.session_state["run"] = new_playback(config)
-        st.session_state["run"].running = run.running and not points_changed
+        st.session_state["run"] = new_playback(config, running=run.running and not points_changed)
         if not state.notice:
             state.say(points_changed or (
                 f"New network: {', '.join(changed).replace('_', ' ')} changed, so training "
@@ -95,40 +95,49 @@ def sync_run(config: Config):
     changes = {f: getattr(config, f) for f in TUNABLE if getattr(old, f) != getattr(config, f)}
     if changes:
         run.session.retune(**changes)
-        if run.session.epoch:
+        if run.session.epoch and run.session.done and not run.session.diverged:
+            state.say(
+                f"{', '.join(changes).replace('_', ' ')} changed: this run has already "
+                f"trained {run.session.epoch:,} epochs, so it is finished. Raise Epochs to "
+                "run to go on.")
+        elif run.session.epoch:
             state.say(
                 f"{', '.join(changes).replace('_', ' ')} changed: training continues from the "
                 f"current weights at epoch {run.session.epoch:,}.")
 
 
 def controls_ui():
+    """Play, Pause, Step, Reset and the speed in one row that wraps (on a phone the
+    buttons stay side by side, just above the live view)."""
     run = _run()
-    c = st.columns([1.1, 1.1, 1, 1, 3.2], vertical_alignment="bottom")
+    row = st.container(horizontal=True, vertical_alignment="bottom", key="controls")
     if shown("play"):
-        c[0].button("Play", key="play", icon=":material/play_arrow:", type="primary",
-                    on_click=play, disabled=run.running or run.session.done, width="stretch",
-                    help="Train continuously and watch the surface and the loss change.")
+        row.button("Play", key="play", icon=":material/play_arrow:", type="primary",
+                   on_click=play, disabled=run.running or run.session.done, width=96,
+                   help="Train continuously and watch the surface and the loss change. "
+                        "Key: Space (when the cursor is not in a text field).")
     if shown("pause"):
-        c[1].button("Pause", key="pause", icon=":material/pause:", on_click=pause,
-                    disabled=not run.running, width="stretch",
-                    help="Stop training; the weights stay where they are.")
+        row.button("Pause", key="pause", icon=":material/pause:", on_click=pause,
+                   disabled=not run.running, width=96,
+                   help="Stop training at the picture on screen; the weights stay there. "
+                        "Key: Space.")
     if shown("step"):
-        c[2].button("Step", key="step", icon=":material/skip_next:", on_click=step,
-                    disabled=run.session.done, width="stretch",
-                    help="Advance exactly one epoch, then stop.")
+        row.button("Step", key="step", icon=":material/skip_next:", on_click=step,
+                   disabled=run.session.done, width=96,
+                   help="Advance exactly one epoch, then stop. Key: s.")
     if shown("reset"):
-        c[3].button("Reset", key="reset", icon=":material/replay:", on_click=reset,
-                    width="stretch", help="Back to epoch 0 with the same starting weights and data.")
+        row.button("Reset", key="reset", icon=":material/replay:", on_click=reset, width=96,
+                   help="Back to epoch 0 with the same starting weights and data. Key: r.")
     if shown("speed"):
-        c[4].select_slider("Speed: epochs per redraw", list(SPEEDS), key="speed",
-                           help="How many epochs are trained between two pictures. Each "
-                                "picture's training is also capped at about 40 ms, so big "
-                                "networks stay responsive.")
+        row.select_slider("Speed: epochs per redraw", list(SPEEDS), key="speed", width=300,
+                          help="How many epochs are trained between two pictures. Each "
+                               "picture's training is also capped at about 40 ms, so big "
+                               "networks stay responsive.")
 
 
 def status_ui(run):
-    """Notices and warnings, always in one container: the elements before the live view
-    must not change in number, or its timed fragment would redraw in a stale place."""
+    """Notices and warnings, in one container (a diverged run's advice is said here
+    only, not again by the live view)."""
     with st.container(key="status"):
         link_warning_ui()
         notice = app_state().take_notice()
@@ -156,16 +165,25 @@ def main():
     st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
     link = read_link()
     init_state(link.config)
-    config = sidebar_ui()
+    # The widgets' values are in the session state before they are drawn, so the live
+    # view can be sent first and the sidebar after it: the page then loads the live
+    # view's code before the sidebar's many widget kinds, and the surface shows sooner.
+    config = config_from_state()
     found = problems(config)
     if found:
+        sidebar_ui()
         st.error("These settings can't run: " + "; ".join(found) + ".")
         st.stop()
+    main_ui(config)
+    sidebar_ui()
+
+
+def main_ui(config: Config):
     sync_run(config)
     sync_url(config)
     run = _run()
     run.touch()                     # a full run means the learner did something
-    run.view = {k: st.session_state[k] for k in ("show_test", "discretize", "log_scale")}
+    run.set_view(**{k: st.session_state[k] for k in ("show_test", "discretize", "log_scale")})
     st.markdown("#### NN Playground · a neural network from scratch in NumPy")
     controls_ui()
     status_ui(run)

@@ -1,21 +1,33 @@
-"""Measure the playground in a real browser, against the plain Streamlit baseline.
+"""Measure the live view in a real browser, against TensorFlow Playground and a one-line
+Streamlit app, in one run of the same headless Chromium.
 
-    python benchmarks/bench_app.py [--seconds 10] [--no-baseline]
+    python benchmarks/bench_app.py [--seconds 10]
 
-Starts `streamlit run` on a free port (a fresh server each time), opens it in headless
-Chromium (Debian's /usr/bin/chromium through Playwright), presses Play on the first-load
-network (moons, 2-8-8-1 tanh), plays for --seconds, presses Pause, and reports:
-epochs trained per second, distinct surfaces painted per second in the page, bytes the
-server sent per painted surface, how long after the Pause click (in the page) the epoch
-counter last changed,
-seconds from navigation to the first drawn surface, and the server's CPU use.
-The baseline (benchmarks/baseline_app.py) re-sends an st.plotly_chart every tick.
-Targets: >= 30 surfaces/s, >= 2,000 epochs/s, Pause <= 300 ms, first surface <= 3 s,
-< 100 KB per surface.
+Plays, in turn: our app (first-load network: moons, 2-8-8-1 tanh), TensorFlow Playground
+built from source (/work/shared/anchors/tensorflow-playground, served by `python3 -m
+http.server`; tanh, batch 10, xor, 8,8) and a one-line Streamlit app (st.write and a chart,
+benchmarks/baseline_app.py). For each page it records, in the page's own clock:
+
+- distinct surfaces painted per second: every animation frame the page samples the surface's
+  pixels (a canvas: our `.nnp-surface canvas`, TF Playground's `#heatmap canvas`; an old
+  Plotly heatmap's `<image>` href) and counts a change; ours also reports live.js's own
+  counter of surfaces drawn;
+- unit pictures animating per second (the first hidden unit's picture in the diagram);
+- epochs per second while animating (`.nnp-epoch`, `#iter-number`);
+- main-thread busy share while playing (Chrome's Performance.getMetrics TaskDuration);
+- Pause: how long after the click the epoch counter last moved, and how far the epoch
+  shown 2 s later is from the one on screen at the click;
+- first surface after navigation (the one-line app: its first element), with where the
+  time went (page shell, script start, component mount, plotly.js loaded, diagram); on
+  the server's second page, and on its first (cold: the server imports everything).
+
+Then prints the figures and the ratios against the issue's targets. Absolute rates vary
+3-5x between machines; the ratios within one run do not.
 """
 import argparse
-import os
+import json
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,107 +36,253 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tools.appserver import (CHROMIUM, CHROMIUM_ARGS, ROOT, free_port,  # noqa: E402
-                                  start_server, stop)
+                             healthy, start_server, stop)
 
-TARGETS = {"surfaces_per_s": 30, "epochs_per_s": 2000, "pause_ms": 300, "first_surface_s": 3,
-           "kb_per_surface": 100}
+TFP_DIR = Path("/work/shared/anchors/tensorflow-playground")
+TFP_HASH = "#activation=tanh&batchSize=10&dataset=xor&networkShape=8,8&seed=0.1"
 
-# Counts distinct heatmap pictures as Plotly paints them (it draws each heatmap into an
-# <image> whose href is a PNG data URL), and notes when the epoch shown last changed.
+# Runs in every page before its own scripts. Samples, once per animation frame, the
+# surface and one unit picture, and the epoch shown; notes milestones of the first load.
 OBSERVER = r"""
 (() => {
-  const seen = new Set(); window.__bench = { painted: 0, epoch: 0, changedAt: 0, clickedAt: 0 };
-  // When the user's click happened in the page (Playwright's own click takes ~100 ms more).
-  document.addEventListener('click', () => { window.__bench.clickedAt = performance.now(); }, true);
-  const hash = (s) => { let h = 0; for (let i = 0; i < s.length; i += 7) h = (h * 31 + s.charCodeAt(i)) | 0; return h + ':' + s.length; };
-  const note = (img) => {
-    const href = img.getAttribute('href') || img.getAttribute('xlink:href') || '';
-    if (!href.startsWith('data:')) return;
-    const h = hash(href); if (!seen.has(h)) { seen.add(h); window.__bench.painted++; }
+  const B = window.__bench = { surfaces: 0, units: 0, epoch: 0, changedAt: 0, clickedAt: 0,
+                               epochAtClick: null, marks: {} };
+  const mark = (name) => { if (B.marks[name] === undefined) B.marks[name] = performance.now(); };
+  const epochNow = () => {
+    const ours = document.querySelector('.nnp-epoch');
+    if (ours) return Number(ours.dataset.epoch || 0);
+    const tfp = document.querySelector('#iter-number');
+    if (tfp) return Number((tfp.textContent || '0').replace(/,/g, '')) || 0;
+    return 0;
   };
-  new MutationObserver((muts) => { for (const m of muts) {
-    if (m.type === 'attributes' && m.attributeName === 'href' && m.target.closest('.heatmaplayer')) note(m.target);
-    for (const n of m.addedNodes || []) if (n.querySelectorAll) {
-      if (n.tagName === 'image') note(n); n.querySelectorAll('.heatmaplayer image').forEach(note); }
-  }}).observe(document, { subtree: true, childList: true, attributes: true });  // a filter would miss xlink:href
+  // The click's time and the epoch on screen at that moment, read from the page itself.
+  document.addEventListener('click', () => { B.clickedAt = performance.now(); B.epochAtClick = epochNow(); }, true);
+  const scratch = document.createElement('canvas');
+  const sig = (el) => {           // a cheap signature of what an element shows, or null
+    if (!el) return null;
+    if (el.tagName === 'CANVAS') {
+      if (!el.width || !el.height) return null;
+      scratch.width = 24; scratch.height = 24;
+      const c = scratch.getContext('2d', { willReadFrequently: true });
+      c.clearRect(0, 0, 24, 24); c.drawImage(el, 0, 0, 24, 24);
+      const d = c.getImageData(0, 0, 24, 24).data;
+      let h = 0, any = false;
+      for (let i = 0; i < d.length; i += 1) { h = (h * 31 + d[i]) | 0; if (d[i]) any = true; }
+      return any ? String(h) : null;
+    }
+    const href = el.getAttribute('href') || el.getAttribute('xlink:href') || '';
+    if (!href.startsWith('data:')) return null;
+    let h = 0; for (let i = 0; i < href.length; i += 7) h = (h * 31 + href.charCodeAt(i)) | 0;
+    return h + ':' + href.length;
+  };
+  let lastSurface = null, lastUnit = null;
   const poll = () => {
-    const el = document.querySelector('.nnp-epoch');
-    let e = el ? Number(el.dataset.epoch || 0) : 0;
-    if (!el) { const m = /Epoch ([\d,]+)/.exec(document.body ? document.body.innerText : ''); e = m ? Number(m[1].replace(/,/g, '')) : 0; }
-    if (e !== window.__bench.epoch) { window.__bench.epoch = e; window.__bench.changedAt = performance.now(); }
+    if (document.querySelector('[data-testid=stApp]')) mark('shell');
+    const app = document.querySelector('[data-testid=stApp]');
+    if (app && app.dataset.testScriptState === 'running') mark('script_started');
+    if (B.marks.script_started !== undefined && app && app.dataset.testScriptState === 'notRunning') mark('script_done');
+    if (document.querySelector('.nnp-live')) mark('mount');
+    if (window.Plotly) mark('plotly_ready');
+    if (document.querySelector('.nnp-diagram .main-svg')) mark('diagram');
+    if (document.querySelector('[data-testid=stMarkdownContainer] p')) mark('first_element');
+    const surface = document.querySelector('.nnp-surface canvas, #heatmap canvas, .nnp-surface .heatmaplayer image');
+    const s = sig(surface);
+    if (s !== null) { mark('first_surface'); if (s !== lastSurface) { B.surfaces++; lastSurface = s; } }
+    const unit = document.querySelector('canvas.nnp-unit, .nnp-diagram .layer-above image, #network canvas');
+    const u = sig(unit);
+    if (u !== null && u !== lastUnit) { B.units++; lastUnit = u; }
+    const e = epochNow();
+    if (e !== B.epoch) { B.epoch = e; B.changedAt = performance.now(); }
     requestAnimationFrame(poll);
   };
   requestAnimationFrame(poll);
 })();
 """
 
-
-def cpu_seconds(pid):
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+SNAPSHOT = "() => ({...window.__bench, painted: window.__nnpPainted || 0})"
 
 
-def measure(browser, script, seconds):
+def busy_seconds(cdp):
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return metrics["TaskDuration"]
+
+
+def resource_timing(page, fragment):
+    return page.evaluate(
+        """f => performance.getEntriesByType('resource').filter(e => e.name.includes(f))
+              .map(e => [e.startTime, e.responseEnd])[0] || null""", fragment)
+
+
+def play_and_pause(page, play, pause, seconds):
+    """Play for `seconds`, Pause; the page's figures while playing and after."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    page.wait_for_timeout(1000)
+    start = page.evaluate(SNAPSHOT)
+    busy0, wall0 = busy_seconds(cdp), time.perf_counter()
+    play()
+    page.wait_for_timeout(int(seconds * 1000))
+    end = page.evaluate(SNAPSHOT)
+    busy1, played = busy_seconds(cdp), time.perf_counter() - wall0
+    pause()
+    page.wait_for_timeout(2500)
+    after = page.evaluate(SNAPSHOT)
+    return {
+        "surfaces_per_s": (end["surfaces"] - start["surfaces"]) / played,
+        "drawn_per_s": (end["painted"] - start["painted"]) / played,
+        "units_per_s": (end["units"] - start["units"]) / played,
+        "epochs_per_s": (end["epoch"] - start["epoch"]) / played,
+        "busy": (busy1 - busy0) / played,
+        "pause_ms": max(0.0, after["changedAt"] - after["clickedAt"]),
+        "pause_jump": after["epoch"] - (after["epochAtClick"] or 0),
+    }
+
+
+def new_page(browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.add_init_script(OBSERVER)
+    return page
+
+
+def first(page, mark, timeout=60_000):
+    page.wait_for_function(f"() => window.__bench && window.__bench.marks.{mark} !== undefined",
+                           timeout=timeout)
+    return page.evaluate("() => window.__bench.marks")
+
+
+def ours(browser, seconds):
     port = free_port()
-    server = start_server(port, script=script)
+    server = start_server(port)
     try:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.add_init_script(OBSERVER)
-        received = []
-        page.on("websocket", lambda ws: ws.on(
-            "framereceived", lambda payload: received.append(len(payload))))
-        t0 = time.perf_counter()
+        cold = load(browser, port, "first_surface")      # the server's first page imports all
+        page = new_page(browser)
         page.goto(f"http://127.0.0.1:{port}/")
-        page.wait_for_selector(".heatmaplayer image", state="attached", timeout=30000)
-        first_surface = time.perf_counter() - t0
-        page.wait_for_timeout(1500)
-        start = page.evaluate("() => ({...window.__bench})")
-        bytes0, cpu0, wall0 = sum(received), cpu_seconds(server.pid), time.perf_counter()
-        page.get_by_role("button", name=re.compile("Play")).first.click()
-        page.wait_for_timeout(int(seconds * 1000))
-        end = page.evaluate("() => ({...window.__bench})")
-        played = time.perf_counter() - wall0
-        cpu = (cpu_seconds(server.pid) - cpu0) / played
-        sent = sum(received) - bytes0
-        page.get_by_role("button", name=re.compile("Pause")).first.click()
-        page.wait_for_timeout(2000)
-        clicked, stopped = page.evaluate("() => [window.__bench.clickedAt, window.__bench.changedAt]")
-        painted = end["painted"] - start["painted"]
+        marks = first(page, "first_surface")
+        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+        page.wait_for_selector(".nnp-diagram .main-svg", state="attached")
+        marks = page.evaluate("() => window.__bench.marks")
+        plotly = resource_timing(page, "plotly")
+        button = lambda key: page.locator(f".st-key-{key}").get_by_role("button").first
+        out = play_and_pause(page, lambda: button("play").click(), lambda: button("pause").click(),
+                             seconds)
+        # The page's picture after Pause is the run's own state: one Step shows one more epoch.
+        shown = page.evaluate("() => window.__bench.epoch")
+        button("step").click()
+        page.wait_for_function("e => window.__bench.epoch !== e", arg=shown, timeout=20_000)
+        out["step_after_pause"] = page.evaluate("() => window.__bench.epoch") - shown
         page.close()
-        return {
-            "epochs_per_s": (end["epoch"] - start["epoch"]) / played,
-            "surfaces_per_s": painted / played,
-            "kb_per_surface": sent / 1024 / max(painted, 1),
-            "pause_ms": max(0.0, stopped - clicked),
-            "first_surface_s": first_surface,
-            "server_cpu": cpu,
-        }
+        out.update(first_s=marks["first_surface"] / 1000, marks=marks, plotly=plotly, cold_s=cold)
+        return out
     finally:
         stop(server)
+
+
+def tf_playground(browser, seconds):
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
+                               "127.0.0.1", "--directory", str(TFP_DIR)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not healthy(f"http://127.0.0.1:{port}", "/index.html"):
+            if time.monotonic() > deadline:
+                raise RuntimeError("http.server did not start")
+            time.sleep(0.1)
+        page = new_page(browser)
+        page.goto(f"http://127.0.0.1:{port}/index.html{TFP_HASH}")
+        marks = first(page, "first_surface")
+        button = page.locator("#play-pause-button")
+        out = play_and_pause(page, button.click, button.click, seconds)
+        page.close()
+        out.update(first_s=marks["first_surface"] / 1000, marks=marks)
+        return out
+    finally:
+        stop(server)
+
+
+def load(browser, port, mark):
+    """Seconds from navigation to `mark` on a fresh page of the server at `port`."""
+    page = new_page(browser)
+    page.goto(f"http://127.0.0.1:{port}/")
+    marks = first(page, mark)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    page.close()
+    return marks[mark] / 1000
+
+
+def oneline(browser):
+    """The one-line app's first element: on its server's first page (cold) and second."""
+    port = free_port()
+    server = start_server(port, script=ROOT / "benchmarks" / "baseline_app.py")
+    try:
+        cold = load(browser, port, "first_element")
+        page = new_page(browser)
+        page.goto(f"http://127.0.0.1:{port}/")
+        marks = first(page, "first_element")
+        page.close()
+        return {"first_s": marks["first_element"] / 1000, "marks": marks, "cold_s": cold}
+    finally:
+        stop(server)
+
+
+def table(us, tfp, one):
+    rows = [  # name, ours, theirs, ratio, target, met
+        ("surfaces painted /s", us["surfaces_per_s"], tfp["surfaces_per_s"],
+         us["surfaces_per_s"] / max(tfp["surfaces_per_s"], 1e-9),
+         ">= 2x TFP (or >= 50/s)",
+         us["surfaces_per_s"] >= (50 if tfp["surfaces_per_s"] >= 55 else 2 * tfp["surfaces_per_s"])),
+        ("  (live.js drew /s)", us["drawn_per_s"], float("nan"), float("nan"), "", None),
+        ("unit pictures /s", us["units_per_s"], tfp["units_per_s"],
+         us["units_per_s"] / max(tfp["units_per_s"], 1e-9), ">= 10/s", us["units_per_s"] >= 10),
+        ("epochs /s", us["epochs_per_s"], tfp["epochs_per_s"],
+         us["epochs_per_s"] / max(tfp["epochs_per_s"], 1e-9), ">= 100x TFP",
+         us["epochs_per_s"] >= 100 * tfp["epochs_per_s"]),
+        ("first surface s", us["first_s"], one["first_s"], us["first_s"] / one["first_s"],
+         "<= 1.5x one-line app", us["first_s"] <= 1.5 * one["first_s"]),
+        ("  same, first page of server", us["cold_s"], one["cold_s"], us["cold_s"] / one["cold_s"],
+         "(cold: imports)", None),
+        ("  TFP first surface s", tfp["first_s"], float("nan"), float("nan"), "", None),
+        ("pause ms", us["pause_ms"], tfp["pause_ms"], float("nan"), "<= 300", us["pause_ms"] <= 300),
+        ("epochs shown after pause", us["pause_jump"], tfp["pause_jump"], float("nan"),
+         "<= 1 frame (speed 100)", abs(us["pause_jump"]) <= 100),
+        ("step after pause adds", us["step_after_pause"], float("nan"), float("nan"), "== 1",
+         us["step_after_pause"] == 1),
+        ("main thread busy", us["busy"], tfp["busy"], us["busy"] / max(tfp["busy"], 1e-9),
+         "< 0.5", us["busy"] < 0.5),
+    ]
+    print(f"{'metric':26} {'ours':>9} {'TFP/1-line':>10} {'ratio':>6}  {'target':24} met")
+    for name, a, b, r, target, met in rows:
+        flag = "" if met is None else ("ok" if met else "MISS")
+        print(f"{name:26} {a:9.2f} {b:10.2f} {r:6.2f}  {target:24} {flag}")
+
+
+def breakdown(us, one):
+    keys = ("shell", "script_started", "mount", "first_surface", "plotly_ready", "diagram",
+            "script_done")
+    print("\nfirst load (the server's second page), ms after navigation (page clock)")
+    print("  ours:     " + "  ".join(f"{k}={us['marks'][k]:.0f}" for k in keys if k in us["marks"]))
+    if us.get("plotly"):
+        print(f"  ours:     plotly.js fetched {us['plotly'][0]:.0f}-{us['plotly'][1]:.0f}")
+    print("  one-line: " + "  ".join(f"{k}={v:.0f}" for k, v in one["marks"].items()
+                                      if k in ("shell", "script_started", "first_element",
+                                               "script_done")))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=10)
-    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--json", action="store_true", help="also print the raw figures as JSON")
     args = ap.parse_args()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        ours = measure(browser, ROOT / "streamlit_app.py", args.seconds)
-        base = None if args.no_baseline else measure(
-            browser, ROOT / "benchmarks" / "baseline_app.py", args.seconds)
+        one = oneline(browser)
+        us = ours(browser, args.seconds)
+        tfp = tf_playground(browser, args.seconds)
         browser.close()
-    print(f"{'metric':18} {'playground':>11} {'baseline':>9} {'ratio':>6} {'target':>8}")
-    for key, unit in (("surfaces_per_s", ""), ("epochs_per_s", ""), ("kb_per_surface", ""),
-                      ("pause_ms", ""), ("first_surface_s", ""), ("server_cpu", "cores")):
-        b = base[key] if base else float("nan")
-        ratio = ours[key] / b if base and b else float("nan")
-        target = TARGETS.get(key)
-        lower_is_better = key in ("kb_per_surface", "pause_ms", "first_surface_s")
-        ok = "" if target is None else (
-            "ok" if (ours[key] <= target if lower_is_better else ours[key] >= target) else "MISS")
-        print(f"{key:18} {ours[key]:11.1f} {b:9.1f} {ratio:6.2f} "
-              f"{'' if target is None else ('<=' if lower_is_better else '>=') + str(target):>8} {ok}")
+    table(us, tfp, one)
+    breakdown(us, one)
+    if args.json:
+        print(json.dumps({"ours": us, "tfp": tfp, "oneline": one}, default=str))
 
 
 if __name__ == "__main__":

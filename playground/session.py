@@ -269,6 +269,14 @@ class TrainingSession:
         """Train for about `seconds` of wall time (the app's time cap per redraw)."""
         return self.advance(max_epochs, deadline=time.perf_counter() + seconds)
 
+    def checkpoint(self):
+        """The state training continues from (weights, optimizer, shuffling, epoch)."""
+        return self._snapshot()
+
+    def rewind(self, saved):
+        """Back to a checkpoint of this run: later history and snapshots are dropped."""
+        self._restore(saved)
+
     def _snapshot(self):
         return (self.theta.copy(), copy.deepcopy(self.opt_state),
                 copy.deepcopy(self.rng.bit_generator.state), self.epoch)

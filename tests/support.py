@@ -7,7 +7,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "streamlit_app.py"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
-SURFACE = ".nnp-surface.js-plotly-plot"
+SURFACE = ".nnp-surface canvas"        # the decision surface, painted by the page
 
 
 def numeric_gradient(objective, arrays, h=1e-6):
@@ -43,4 +43,5 @@ def open_app(page, url):
     """Navigate and wait until the live view is drawn and the script has finished."""
     page.goto(url)
     page.wait_for_selector(SURFACE)
+    page.wait_for_selector(".nnp-points.js-plotly-plot")
     wait_idle(page)

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from streamlit.runtime.state.session_state import (  # a component trigger's widget id
+    STREAMLIT_INTERNAL_KEY_PREFIX as INTERNAL_KEY_PREFIX)
+
 from tools.appserver import ROOT, free_port, start_server, stop  # noqa: F401
 
 DATASETS = ("moons", "circles", "xor-cloud", "spiral", "gaussians")
@@ -213,7 +216,10 @@ class WsSession:
       (new_session without fragment ids), as the page's cleanupAutoReruns does;
     - read the live view's data from the bidi_component element's JSON, and "paint" it
       as live.js does: a batch with a new seq adds its frames with a surface when running,
-      or only its last frame when paused; a new mount (a new network) starts afresh.
+      or only its last frame when paused; a new mount (a new network) starts afresh;
+    - while playing, ask for the next batch as live.js does (ui/live/schema.py's `want`
+      trigger: the component's "events" widget with a JSON trigger value, in its
+      fragment) when less than a batch is left to play.
     Differences from the page, none of which change the server's work much: it sends only
     the widget values it changes (the page sends all of them; the server keeps the rest),
     and no cached_message_hashes (the server then sends elements in full rather than as
@@ -229,6 +235,9 @@ class WsSession:
         self.widgets = {}               # widget key (or button label) -> widget id
         self.page_hash = ""
         self.timers = {}                # fragment id -> (interval, task)
+        self.live_id = self.live_fragment = ""   # the live view's widget id and fragment
+        self.played_until = 0.0         # when the frames received so far are all shown
+        self._asking = None             # the pending `want`
         self.mount = self.seq = None
         self.epoch, self.painted, self.payloads, self.bytes = 0, 0, 0, 0
         self.running = False
@@ -252,7 +261,8 @@ class WsSession:
         self._reader = asyncio.create_task(self._read())
         await self.rerun()
 
-    async def rerun(self, triggers=(), fragment_id="", auto=False):
+    async def rerun(self, triggers=(), fragment_id="", auto=False, events=()):
+        """events: (widget id, JSON trigger value) pairs, as a component's triggers."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.WidgetStates_pb2 import WidgetState
         msg = BackMsg()
@@ -261,6 +271,8 @@ class WsSession:
         state.page_script_hash = self.page_hash
         state.widget_states.SetInParent()
         state.widget_states.widgets.extend(WidgetState(id=w, trigger_value=True) for w in triggers)
+        state.widget_states.widgets.extend(WidgetState(id=w, json_trigger_value=v)
+                                           for w, v in events)
         if fragment_id:
             state.fragment_id, state.is_auto_rerun = fragment_id, auto
         info = state.context_info
@@ -337,6 +349,8 @@ class WsSession:
         elif kind == "script_finished":
             self.runs_finished += 1
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            if msg.delta.new_element.WhichOneof("type") == "bidi_component":
+                self.live_fragment = msg.delta.fragment_id
             self._element(msg.delta.new_element)
 
     def _element(self, element):
@@ -352,6 +366,7 @@ class WsSession:
             if not widget_id.endswith("-None"):
                 self.widgets[widget_id.rsplit("-", 1)[1]] = widget_id
         elif kind == "bidi_component" and proto.WhichOneof("data") == "json":
+            self.live_id = proto.id
             data = json.loads(proto.json)
             if isinstance(data, dict) and "frames" in data:
                 self._live(data)
@@ -363,14 +378,29 @@ class WsSession:
             self.mount, self.seq = data.get("mount"), None
         self.running = bool(data.get("running"))
         frames = data.get("frames") or []
-        if data.get("seq") == self.seq or not frames:
-            return
-        self.seq = data.get("seq")
-        shown = frames if self.running else frames[-1:]
-        self.painted += sum(1 for f in shown if f.get("z"))
-        self.epoch = int(shown[-1].get("epoch", self.epoch))
-        if self.painted and self.first_surface is None:
-            self.first_surface = time.perf_counter() - self.opened_at
+        tick = data.get("tick_ms", 500) / 1000
+        if data.get("seq") != self.seq and frames:
+            self.seq = data.get("seq")
+            shown = frames if self.running else frames[-1:]
+            self.painted += sum(1 for f in shown if f.get("z"))
+            self.epoch = int(shown[-1].get("epoch", self.epoch))
+            if self.painted and self.first_surface is None:
+                self.first_surface = time.perf_counter() - self.opened_at
+            if self.running:
+                self.played_until = max(time.perf_counter(), self.played_until) + tick
+        if self._asking is not None:            # every payload answers the last ask
+            self._asking.cancel()
+            self._asking = None
+        if self.running:
+            delay = max(0.0, self.played_until - tick - time.perf_counter())
+            self._asking = asyncio.get_running_loop().create_task(self._want(delay))
+
+    async def _want(self, delay):
+        """live.js's `want`: less than a batch is left to play, so ask for the next."""
+        await asyncio.sleep(delay)
+        events = f"{INTERNAL_KEY_PREFIX}_{self.live_id}__events"
+        value = json.dumps([{"event": "want", "value": {"seq": self.seq}}])
+        await self.rerun(fragment_id=self.live_fragment, events=[(events, value)])
 
     async def _every(self, interval, fragment_id):
         """The page's setInterval: a fixed period, whether or not the last run finished."""

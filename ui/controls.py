@@ -101,11 +101,10 @@ def data_ui():
                   help="The share of points held back from training. The network never learns "
                        "from them; their loss shows whether it generalizes or just memorizes.")
     if shown("seed"):
-        c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-        c1.number_input("Seed", 0, 2**32 - 1, step=1, key="seed",
+        st.number_input("Seed", 0, 2**32 - 1, step=1, key="seed",
                         help="Fixes the random draws: the data, the starting weights and the "
                              "shuffling. The same seed always gives the same run.")
-        c2.button("Regenerate", on_click=_regenerate, width="stretch",
+        st.button("Regenerate", on_click=_regenerate, width="stretch",
                   help="Draw new data and new starting weights (the seed goes up by one).")
 
 

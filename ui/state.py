@@ -30,6 +30,8 @@ class AppState:
     seen_file: str | None = None        # the file_id of the last upload read
     upload_round: int = 0               # part of the uploader's key: bumping it empties the box
     upload_error: str | None = None     # why the last file was refused, shown once
+    scroll_to_live: bool = False        # bring the live view into sight on the next draw
+    live_stopped: bool = False          # the page paused the run: the buttons must follow
 
     @classmethod
     def from_link(cls, link: LinkSetup) -> "AppState":

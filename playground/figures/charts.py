@@ -11,11 +11,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..teach.images import png_data_uri, quantize
+from .colours import (BLUE, DISCRETE_SCALE, INK, LUT, ORANGE, SURFACE_SCALE,  # noqa: F401
+                      colour_lut, unit_positions)
 
-ORANGE, BLUE, INK = "#e8710a", "#1a73e8", "#202124"
-SURFACE_SCALE = [[0.0, "#f29a4a"], [0.25, "#f8c79b"], [0.5, "#f7f7f7"],
-                 [0.75, "#a9c8f3"], [1.0, "#5b9bef"]]     # lighter than the points on top
-DISCRETE_SCALE = [[0.0, "#f5b97f"], [0.5, "#f5b97f"], [0.5, "#8fb8f0"], [1.0, "#8fb8f0"]]
 POS, NEG = "#1a73e8", "#e8710a"          # edge colours: positive and negative weights
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=12, color=INK)
 
@@ -102,8 +100,8 @@ def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220,
         height=height, margin=dict(l=50, r=10, t=30 if title else 8, b=36), font=FONT,
         title=dict(text=title, x=0.5, font=dict(size=13)) if title else None,
         xaxis=dict(title="epoch", showgrid=True, gridcolor="#eee", rangemode="tozero"),
-        yaxis=dict(title="loss", type="log" if log_scale else "linear", showgrid=True,
-                   gridcolor="#eee"),
+        yaxis=dict(title=dict(text="loss", standoff=6), type="log" if log_scale else "linear",
+                   showgrid=True, gridcolor="#eee", automargin=True, tickformat=".3~g"),
         legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
         plot_bgcolor="white", paper_bgcolor="white", uirevision="keep", hovermode="x unified"))
     fig.add_trace(go.Scatter(x=np.asarray(epochs), y=np.asarray(train_loss, dtype=np.float32),
@@ -115,26 +113,9 @@ def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220,
     return fig
 
 
-def colour_lut(scale=SURFACE_SCALE):
-    """(256, 3) uint8 RGB for each uint8 value, interpolating the scale's stops."""
-    stops = np.array([s for s, _ in scale]) * 255
-    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for _, c in scale], float)
-    v = np.arange(256)
-    return np.stack([np.interp(v, stops, rgb[:, k]) for k in range(3)], 1).round().astype(np.uint8)
-
-
-LUT = colour_lut()
-
-
 def unit_picture(u8):
     """(n, n) uint8 with row 0 at the bottom (x2 up) -> RGB image rows top to bottom."""
     return LUT[u8[::-1]]
-
-
-def _unit_positions(sizes):
-    """(x, y) of every node, layer by layer, each layer centred on the tallest one."""
-    centre = (max(sizes) - 1) / 2
-    return [[(i, centre + (k - 1) / 2 - j) for j in range(k)] for i, k in enumerate(sizes)]
 
 
 def network_figure(weights, input_labels, unit_images=None, activation="", height=None):
@@ -143,7 +124,7 @@ def network_figure(weights, input_labels, unit_images=None, activation="", heigh
     [(W, b), ...]; `unit_images` optionally gives each hidden/output unit's picture of
     what it computes over the input plane, as uint8 (units, n, n) per layer."""
     sizes = [len(input_labels)] + [W.shape[1] for W, _ in weights]
-    pos = _unit_positions(sizes)
+    pos = unit_positions(sizes)
     big = max(np.abs(W).max() for W, _ in weights) or 1.0
     edges = {}          # (sign, width bucket) -> x, y lists with None breaks
     mid_x, mid_y, mid_text = [], [], []
@@ -178,7 +159,7 @@ def network_figure(weights, input_labels, unit_images=None, activation="", heigh
     fig.add_trace(go.Scatter(
         x=node_x, y=node_y, mode="markers+text", hovertext=node_text, hoverinfo="text",
         text=list(input_labels) + [""] * (len(node_x) - len(input_labels)),
-        textposition="middle left", showlegend=False,
+        textposition="middle left", showlegend=False, cliponaxis=False,
         marker=dict(size=30, symbol="square", color="white", line=dict(color="#5f6368", width=1))))
     images = []
     if unit_images is not None:
@@ -188,21 +169,22 @@ def network_figure(weights, input_labels, unit_images=None, activation="", heigh
                 images.append(dict(source=png_data_uri(unit_picture(img)), x=x, y=y, xref="x", yref="y",
                                    sizex=0.34, sizey=0.34, xanchor="center", yanchor="middle",
                                    sizing="contain", layer="above"))
-    names = ["input"] + [f"hidden {l}" for l in range(1, len(sizes) - 1)] + ["output"]
+    names = ["input"] + [f"hidden<br>layer {l}" for l in range(1, len(sizes) - 1)] + ["output"]
     tallest = max(sizes)
     fig.update_layout(
-        height=height or max(260, 46 * tallest + 60), margin=dict(l=60, r=10, t=28, b=10),
+        height=height or max(260, 46 * tallest + 60), margin=dict(l=60, r=10, t=42, b=26),
         font=FONT, showlegend=False, plot_bgcolor="white", paper_bgcolor="white",
         images=images, hovermode="closest", uirevision="keep",
         xaxis=dict(visible=False, fixedrange=True, range=[-0.6, len(sizes) - 0.4]),
         yaxis=dict(visible=False, fixedrange=True, range=[-0.7, tallest - 0.3],
                    scaleanchor=None),
         annotations=[dict(x=i, y=tallest - 0.3, text=f"{name}<br>{k} unit{'s' * (k != 1)}",
-                          showarrow=False, yanchor="bottom", font=dict(size=11, color="#5f6368"))
+                          showarrow=False, yanchor="bottom", font=dict(size=10, color="#5f6368"))
                      for i, (name, k) in enumerate(zip(names, sizes))])
     if activation:
-        fig.update_layout(title=dict(text=f"activation: {activation}", x=0.01, y=0.99,
-                                     font=dict(size=11, color="#5f6368")))
+        fig.add_annotation(text=f"activation: {activation}", x=0, xref="paper", xanchor="left",
+                           y=0, yref="paper", yanchor="top", yshift=-4, showarrow=False,
+                           font=dict(size=11, color="#5f6368"))
     return fig
 
 

@@ -19,15 +19,11 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from tests.support import SURFACE, open_app, press, wait_idle  # noqa: F401
 
-SURFACE_DRAWN = ".nnp-surface .heatmaplayer image"
+SURFACE_DRAWN = '.nnp-surface canvas[width="100"]'
 REPLAY = ".stPlotlyChart .js-plotly-plot"
 REPLAY_GD = f"document.querySelector('{REPLAY}')"
 LOSS_LINE = re.compile(r"^Epoch (\d+), Loss: (\S+)$", re.M)
-# The live view that updated last. Streamlit can leave a stale copy of the view in the
-# page when a timed fragment rerun races a full rerun (ui/live.js hides it once it is a
-# second behind); the tests read the current one.
-LIVE = """[...document.querySelectorAll('.nnp-live')]
-    .sort((a, b) => Number(b.dataset.updated || 0) - Number(a.dataset.updated || 0))[0]"""
+LIVE = "document.querySelector('.nnp-live')"      # there is one (tests/browser/test_one_view.py)
 
 
 @pytest.fixture(autouse=True, scope="module")

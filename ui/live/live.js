@@ -1,10 +1,22 @@
-// NN Playground's live view: one Plotly graph per chart, mounted once and updated in
-// place. Streamlit calls this function again with every data update, so all state lives
-// on parentElement. Frames arrive in batches (one batch per server tick); they are
-// played back on requestAnimationFrame, spread over the tick, with Plotly.restyle.
-// Text from the server is only ever set with textContent, never as HTML.
+// NN Playground's live view, the page side. Streamlit calls the default export again with
+// every payload (its keys: SCHEMA, written in ui/live/schema.py); all state lives on
+// parentElement. The surface and each unit's picture are canvases painted with
+// putImageData through a colour lookup table (pure.js); Plotly draws the rest (axes,
+// points, hover, the loss curve, the diagram) and loads after the first surface is on
+// screen. Frames play on requestAnimationFrame; when fewer than a batch are left the
+// page asks the server for the next (`want`), so a hidden tab asks for nothing and a
+// slow one drops frames instead of queueing them. Server text is only set as textContent.
 
 const CONFIG = { displayModeBar: false, responsive: true };
+// The points figure's margins (charts._square_layout), to place the first surface
+// before Plotly has loaded and measured the plot area itself.
+const MARGIN = { l: 44, r: 10, t: 8, b: 40 };
+const UNIT_PX = 26;                               // a unit picture inside its 30 px node
+
+function trigger(st, name, value) {
+  if (!SCHEMA.triggers.includes(name)) throw new Error(`unknown trigger ${name}`);
+  if (st.setTrigger) st.setTrigger(name, value);
+}
 
 function loadPlotly(url) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -27,194 +39,311 @@ function el(tag, cls, parent) {
   return e;
 }
 
+// -- building the view once ------------------------------------------------------------
 function build(root) {
   const box = el("div", "nnp-live", root);
   const left = el("div", "nnp-left", box);
-  const right = el("div", "nnp-right", box);
-  const stats = el("div", "nnp-stats", right);
+  const mid = el("div", "nnp-mid", box);
+  const side = el("div", "nnp-side", box);
+  const stats = el("div", "nnp-stats", side);
   const st = {
     box, root,
-    diagram: el("div", "nnp-diagram", left),
+    diagramWrap: el("div", "nnp-diagram-wrap", left),
     epoch: el("div", "nnp-epoch", stats),
     numbers: el("div", "nnp-numbers", stats),
     rate: el("div", "nnp-rate", stats),
-    wrap: el("div", "nnp-surface-wrap", right),
-    loss: el("div", "nnp-loss", right),
-    message: el("div", "nnp-message", right),
-    queue: [], versions: {}, seq: null, mount: null, next: 0, raf: null,
-    lossData: { x: [], train: [], test: [] }, painted: 0,
+    wrap: el("div", "nnp-surface-wrap", mid),
+    message: el("div", "nnp-message", side),
+    loss: el("div", "nnp-loss", side),
+    queue: [], specs: {}, drawn: {}, seq: null, mount: null, next: 0, raf: null,
+    lossData: { x: [], train: [], test: [] }, painted: 0, shown: 0, units: [],
   };
+  st.diagram = el("div", "nnp-diagram", st.diagramWrap);
+  st.unitLayer = el("div", "nnp-units", st.diagramWrap);
   st.surface = el("div", "nnp-surface", st.wrap);
+  st.canvas = el("canvas", "", st.surface);
   st.points = el("div", "nnp-points", st.wrap);
-  // Clicking the plane reports where, in data coordinates, for adding or removing points.
-  st.points.addEventListener("click", (ev) => {
-    const full = st.points._fullLayout;
-    if (!full || !st.setTrigger || !st.clickable) return;
-    const box = st.points.getBoundingClientRect();
-    const px = ev.clientX - box.left - full._size.l, py = ev.clientY - box.top - full._size.t;
-    if (px < 0 || py < 0 || px > full._size.w || py > full._size.h) return;
-    st.setTrigger("point", { x1: full.xaxis.p2d(px), x2: full.yaxis.p2d(py), at: Date.now() });
-  });
   st.epoch.textContent = "Epoch 0";
-  // Pause answers at once in the page; the server's own pause follows within a tick.
-  st.onClick = (ev) => {
-    const hit = ev.target.closest && ev.target.closest(".st-key-play, .st-key-pause, .st-key-step, .st-key-reset");
-    if (!hit) return;
-    if (hit.classList.contains("st-key-play")) st.frozen = false;
-    else { st.queue = []; st.frozen = true; }
-  };
+  st.points.addEventListener("click", (ev) => clickPlane(st, ev));
+  st.onClick = (ev) => controlPressed(st, ev);
   document.addEventListener("click", st.onClick, true);
-  // A hidden tab tells the server, which pauses it after a while (abandoned tabs must not
-  // keep training on a shared server).
-  st.onVisibility = () => st.setTrigger && st.setTrigger("visible", !document.hidden);
-  document.addEventListener("visibilitychange", st.onVisibility);
+  st.onKey = (ev) => shortcut(st, ev);
+  window.addEventListener("keydown", st.onKey, true);
+  st.onResize = () => place(st);
+  window.addEventListener("resize", st.onResize);
   return st;
 }
 
-function decode(b64, n) {
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const rows = new Array(n);
-  for (let i = 0; i < n; i++) rows[i] = bytes.subarray(i * n, (i + 1) * n);
-  return rows;
+// The view belongs to its parentElement: taking it down removes everything build() made,
+// so a later call builds into an empty element and there is only ever one view.
+function teardown(st, parent) {
+  if (st.raf) cancelAnimationFrame(st.raf);
+  document.removeEventListener("click", st.onClick, true);
+  window.removeEventListener("keydown", st.onKey, true);
+  window.removeEventListener("resize", st.onResize);
+  if (st.Plotly) [st.points, st.loss, st.diagram].forEach((div) => st.Plotly.purge(div));
+  st.box.remove();
+  delete parent.__nnp;
 }
 
-function fmt(x, digits) {
-  return x === null || x === undefined || Number.isNaN(x) ? "–" : Number(x).toFixed(digits);
+// Clicking the plane reports where, in data coordinates, for adding or removing points.
+function clickPlane(st, ev) {
+  const full = st.points._fullLayout;
+  if (!full || !st.clickable) return;
+  const box = st.points.getBoundingClientRect();
+  const xa = full.xaxis, ya = full.yaxis;
+  const px = ev.clientX - box.left - xa._offset, py = ev.clientY - box.top - ya._offset;
+  if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;
+  trigger(st, "point", { x1: xa.p2d(px), x2: ya.p2d(py), at: Date.now() });
 }
 
-function showFrame(st, f, Plotly) {
-  if (f.z) {
-    Plotly.restyle(st.surface, { z: [decode(f.z, st.n)] }, [0]);
-    st.painted += 1;
-    window.__nnpPainted = (window.__nnpPainted || 0) + 1;
+// Pause answers in the page at once and, instead of the button's own message, tells the
+// server which epoch was on screen, so the run stops there (one message: the button's
+// and a trigger's would be two reruns racing). Step and Reset wait for the server.
+function controlPressed(st, ev) {
+  const hit = ev.target.closest && ev.target.closest(
+    ".st-key-play, .st-key-pause, .st-key-step, .st-key-reset");
+  if (!hit) return;
+  if (hit.classList.contains("st-key-play")) { st.frozen = false; return; }
+  st.queue = []; st.frozen = true;
+  if (hit.classList.contains("st-key-pause") && st.running) {
+    ev.stopPropagation(); ev.preventDefault();
+    trigger(st, "pause", { epoch: st.shown, at: Date.now() });
   }
-  st.epoch.textContent = "Epoch " + f.epoch.toLocaleString("en-US");
+}
+
+// Space plays or pauses, s steps, r resets, when the focus is not in a text field.
+function shortcut(st, ev) {
+  if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const t = ev.target, tag = t && t.tagName;
+  if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+  if (ev.key === " " && tag === "BUTTON") return;     // a focused button: its own click
+  const key = { " ": ["pause", "play"], s: ["step"], r: ["reset"] }[ev.key];
+  if (!key) return;
+  const button = key.map((k) => document.querySelector(`.st-key-${k} button:not([disabled])`))
+    .find((b) => b && b.offsetParent !== null);
+  ev.preventDefault(); ev.stopPropagation();       // (Streamlit's own "r" would rerun)
+  if (button) button.click();
+}
+
+// -- geometry: the canvases follow Plotly's plot area ----------------------------------
+function plotArea(st) {
+  const full = st.points._fullLayout;
+  if (full && full.xaxis && full.xaxis._length) {
+    const xa = full.xaxis, ya = full.yaxis;
+    return { l: xa._offset, t: ya._offset, w: xa._length, h: ya._length };
+  }
+  const W = st.wrap.clientWidth, H = st.wrap.clientHeight;   // before Plotly: its layout's rule
+  const side = Math.max(10, Math.min(W - MARGIN.l - MARGIN.r, H - MARGIN.t - MARGIN.b));
+  return { l: MARGIN.l + (W - MARGIN.l - MARGIN.r - side) / 2,
+           t: MARGIN.t + (H - MARGIN.t - MARGIN.b - side) / 2, w: side, h: side };
+}
+
+function place(st) {
+  if (!st.n) return;
+  const area = plotArea(st), box = surfaceBox(area, st.n);
+  Object.assign(st.surface.style, { left: `${area.l}px`, top: `${area.t}px`,
+                                    width: `${area.w}px`, height: `${area.h}px` });
+  Object.assign(st.canvas.style, { left: `${box.left - area.l}px`, top: `${box.top - area.t}px`,
+                                   width: `${box.width}px`, height: `${box.height}px` });
+  placeUnits(st);
+}
+
+function placeUnits(st) {
+  const full = st.diagram._fullLayout;
+  if (!full || !full.xaxis || !st.unitsXY) return;
+  const xa = full.xaxis, ya = full.yaxis;
+  st.units.forEach((c, i) => {
+    const xy = st.unitsXY[i];
+    if (!xy) { c.style.display = "none"; return; }
+    Object.assign(c.style, { display: "block",
+      left: `${xa._offset + xa.l2p(xy[0]) - UNIT_PX / 2}px`,
+      top: `${ya._offset + ya.l2p(xy[1]) - UNIT_PX / 2}px` });
+  });
+}
+
+// -- painting --------------------------------------------------------------------------
+function paintSurface(st, z) {
+  const n = st.n;
+  if (st.canvas.width !== n) { st.canvas.width = n; st.canvas.height = n; st.image = null; }
+  const ctx = st.canvas.getContext("2d");
+  if (!st.image) st.image = ctx.createImageData(n, n);
+  paint(z, st.lut, n, st.image.data);
+  ctx.putImageData(st.image, 0, 0);
+  st.painted += 1;
+  window.__nnpPainted = (window.__nnpPainted || 0) + 1;
+}
+
+function paintUnits(st, layers) {
+  const un = st.unitN, size = un * un;
+  let k = 0;
+  for (const b64 of layers) {
+    const bytes = bytesFromBase64(b64);
+    for (let off = 0; off + size <= bytes.length; off += size, k++) {
+      let c = st.units[k];
+      if (!c) {
+        c = st.units[k] = el("canvas", "nnp-unit", st.unitLayer);
+        c.width = un; c.height = un;
+        placeUnits(st);
+      }
+      const ctx = c.getContext("2d");
+      c.__img = c.__img || ctx.createImageData(un, un);
+      paint(bytes.subarray(off, off + size), st.unitLut, un, c.__img.data);
+      ctx.putImageData(c.__img, 0, 0);
+    }
+  }
+  window.__nnpUnitsPainted = (window.__nnpUnitsPainted || 0) + 1;
+  for (; k < st.units.length; k++) st.units[k].style.display = "none";
+}
+
+// Text only changes when it differs: the paused state the server confirms after Pause is
+// the frame already on screen, and the page should not even rewrite it.
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function show(st, f) {
+  if (f.z) { st.lastZ = bytesFromBase64(f.z); paintSurface(st, st.lastZ); }
+  if (f.units) paintUnits(st, f.units);
+  st.shown = f.epoch;
+  const pct = (a) => (a === null || a === undefined ? "–" : (100 * a).toFixed(1));
+  setText(st.epoch, "Epoch " + f.epoch.toLocaleString("en-US"));
   st.epoch.dataset.epoch = String(f.epoch);
-  st.numbers.textContent =
-    `Train loss ${fmt(f.train_loss, 4)} · accuracy ${fmt(100 * f.train_acc, 1)}%` +
+  setText(st.numbers,
+    `Train loss ${formatNumber(f.train_loss)} · accuracy ${pct(f.train_acc)}%` +
     (f.test_loss === null ? "" :
-      `\nTest loss ${fmt(f.test_loss, 4)} · accuracy ${fmt(100 * f.test_acc, 1)}%`);
+      `\nTest loss ${formatNumber(f.test_loss)} · accuracy ${pct(f.test_acc)}%`));
   const L = st.lossData;
   if (L.x.length === 0 || f.epoch > L.x[L.x.length - 1]) {
     L.x.push(f.epoch); L.train.push(f.train_loss); L.test.push(f.test_loss);
     if (L.x.length > 4000) {                      // keep the curve light: every other point
       for (const k of ["x", "train", "test"]) L[k] = L[k].filter((_, i) => i % 2 === 0 || i === L[k].length - 1);
     }
-    // A 3,000-point restyle costs ~10 ms: redraw the curve 4 times a second, not per frame.
-    if (!st.queue.length || performance.now() - (st.lossAt || 0) > 250) drawLoss(st, Plotly);
+    // A 3,000-point restyle costs ~10 ms: redraw the curve twice a second, not per frame.
+    if (!st.queue.length || performance.now() - (st.lossAt || 0) > 500) drawLoss(st);
   }
 }
 
-function drawLoss(st, Plotly) {
-  if (!st.versions.loss) return;
+function drawLoss(st) {
+  if (!st.Plotly || !st.drawn.loss) return;
   const L = st.lossData;
   st.lossAt = performance.now();
-  Plotly.restyle(st.loss, { x: [L.x, L.x], y: [L.train, L.test] }, [0, 1]);
+  st.Plotly.restyle(st.loss, { x: [L.x, L.x], y: [L.train, L.test] }, [0, 1]);
 }
 
-function loop(st, Plotly) {
+// -- playing frames --------------------------------------------------------------------
+function loop(st) {
   st.raf = null;
-  const now = performance.now();
-  if (st.queue.length && now >= st.next) {
-    // Running behind (a slow tab): skip to the newest frames rather than lag further.
-    while (st.queue.length > 2 * st.batch) st.queue.shift();
-    showFrame(st, st.queue.shift(), Plotly);
-    st.next = Math.max(st.next + st.interval, now);
+  const d = due(st.queue.length, st.next, st.interval, performance.now());
+  if (d.show >= 0) {
+    const f = st.queue[d.show];
+    st.queue.splice(0, d.show + 1);
+    st.next = d.next;
+    show(st, f);
   }
-  if (st.queue.length) st.raf = requestAnimationFrame(() => loop(st, Plotly));
+  ask(st);
+  if (st.queue.length) st.raf = requestAnimationFrame(() => loop(st));
 }
 
-// Streamlit can leave a stale copy of this view behind when a timed fragment rerun races a
-// full rerun under heavy load; the copy never updates again. Remove any copy that has not
-// updated for a second while this one is updating (its element rebuilds if it is reused).
-function dropStaleCopies(st) {
-  const now = Date.now();
-  st.box.dataset.updated = String(now);
-  for (const other of document.querySelectorAll(".nnp-live")) {
-    if (other === st.box || Number(other.dataset.updated || 0) >= now - 1000) continue;
-    const parent = other.parentElement, old = parent && parent.__nnp;
-    if (old) {
-      if (old.raf) cancelAnimationFrame(old.raf);
-      document.removeEventListener("click", old.onClick, true);
-      document.removeEventListener("visibilitychange", old.onVisibility);
-      delete parent.__nnp;
-    }
-    other.remove();
-  }
+function ask(st) {
+  if (!shouldAsk(st.running && !st.frozen, st.asked, st.queue.length, st.batch)) return;
+  st.asked = true;
+  trigger(st, "want", { seq: st.seq, at: Date.now() });
 }
 
-function takeFrames(st, data, Plotly) {
+function takeFrames(st, data) {
   const frames = data.frames || [];
-  if (!data.running) {                            // paused or stopped: show the last state now
+  st.running = !!data.running;
+  st.asked = false;                               // every payload answers a request
+  if (!data.running) {                            // paused or stopped: the last state, now
     // (a paused update can repeat the last batch's seq: it must still end a frozen queue)
     const fresh = data.seq !== st.seq || st.frozen || st.queue.length;
     st.seq = data.seq; st.queue = []; st.frozen = false;
-    if (fresh && frames.length) showFrame(st, frames[frames.length - 1], Plotly);
+    if (fresh && frames.length) show(st, frames[frames.length - 1]);
     return;
   }
-  if (data.seq === st.seq) return;
-  st.seq = data.seq;
-  if (!frames.length) return;
-  if (st.frozen) return;                          // Pause was pressed: wait for the server
-  st.batch = frames.length;
-  st.interval = data.tick_ms / frames.length;
-  st.queue.push(...frames);
-  if (!st.raf) st.raf = requestAnimationFrame(() => loop(st, Plotly));
+  if (data.seq !== st.seq && frames.length && !st.frozen) {
+    st.seq = data.seq;
+    st.batch = frames.length;
+    st.interval = data.tick_ms / frames.length;
+    const now = performance.now();
+    if (!st.queue.length && st.next < now) st.next = now;
+    st.queue.push(...frames);
+    const extra = st.queue.length - 2 * st.batch;  // never more than two batches behind
+    if (extra > 0) st.queue.splice(0, extra);
+  }
+  if (st.queue.length && !st.raf) st.raf = requestAnimationFrame(() => loop(st));
+  else ask(st);
 }
 
-function apply(st, data, Plotly, setTrigger) {
-  dropStaleCopies(st);
+// -- one payload -----------------------------------------------------------------------
+function apply(st, data) {
   if (data.mount !== st.mount) {                  // a new network: start the views afresh
-    st.mount = data.mount; st.queue = []; st.versions = {}; st.seq = null;
-    st.lossData = { x: [], train: [], test: [] };
+    st.mount = data.mount; st.queue = []; st.seq = null; st.specs = {}; st.drawn = {};
+    st.lossData = { x: [], train: [], test: [] }; st.resyncAsked = false;
   }
-  const specs = data.specs || {};
-  const draw = (name) => {
-    const spec = specs[name];
-    if (!spec || st.versions[name] === spec.version) return;
-    const div = { surface: st.surface, points: st.points, loss: st.loss, diagram: st.diagram }[name];
-    Plotly.react(div, spec.figure.data, spec.figure.layout, CONFIG);
-    st.versions[name] = spec.version;
-    if (name === "loss") drawLoss(st, Plotly);
-  };
-  ["surface", "points", "loss"].forEach(draw);
-  // The diagram is the slowest to draw: after this update's frame, so the epoch and the
-  // surface answer Pause and Step first.
-  setTimeout(() => draw("diagram"), 0);
-  if (!st.versions.surface || !st.versions.loss) {   // a remounted view lacks its figures
-    setTrigger("resync", Date.now());
-    return;
-  }
-  st.n = data.n;
+  for (const k of Object.keys(data)) if (!SCHEMA.payload.includes(k)) console.warn(`live view: unknown key ${k}`);
+  st.n = data.n; st.unitN = data.unit_n; st.unitsXY = data.units_xy;
+  const lut = bytesFromBase64(data.lut);
+  st.unitLut = st.unitLut || bytesFromBase64(data.unit_lut);
+  const recolour = st.lut && st.lut.join() !== lut.join();
+  st.lut = lut;
+  st.canvas.style.imageRendering = data.discrete ? "pixelated" : "auto";
+  if (!st.placed) { place(st); st.placed = true; }
+  if (recolour && st.lastZ) paintSurface(st, st.lastZ);
   st.rate.textContent = data.rate || "";
   st.clickable = !!data.clickable;
   st.wrap.classList.toggle("nnp-clickable", st.clickable);
   st.message.textContent = data.message || "";
-  takeFrames(st, data, Plotly);                   // first: the epoch answers Pause and Step
+  Object.assign(st.specs, data.specs || {});
+  takeFrames(st, data);                           // first: the epoch answers Pause and Step
+  if (data.scroll) st.box.scrollIntoView({ block: "start", behavior: "smooth" });
   if (data.history) {
     st.lossData = { x: data.history.epoch.slice(), train: data.history.train.slice(),
                     test: data.history.test.slice() };
-    drawLoss(st, Plotly);
+    drawLoss(st);
+  }
+  if (!st.drawn.points && !Object.keys(st.specs).length && !st.resyncAsked) {
+    st.resyncAsked = true;                        // first load or remounted: ask for figures
+    trigger(st, "resync", Date.now());
   }
 }
 
+// The Plotly figures, once Plotly has loaded: the diagram last, it is the slowest.
+function drawFigures(st) {
+  const Plotly = st.Plotly;
+  const draw = (name) => {
+    const spec = st.specs[name];
+    if (!spec || st.drawn[name] === spec.version) return;
+    const div = { points: st.points, loss: st.loss, diagram: st.diagram }[name];
+    Plotly.react(div, spec.figure.data, spec.figure.layout, CONFIG);
+    if (!div.__nnpPlaced) { div.on("plotly_afterplot", () => place(st)); div.__nnpPlaced = true; }
+    st.drawn[name] = spec.version;
+    if (name === "loss") drawLoss(st);
+  };
+  ["points", "loss"].forEach(draw);
+  place(st);
+  setTimeout(() => { draw("diagram"); placeUnits(st); }, 0);
+}
+
+// Streamlit calls this with every payload, on the same parentElement, and calls the
+// returned cleanup when the element unmounts, and also for a call that a newer payload
+// overtook while Streamlit was still importing this module. So a cleanup takes the view
+// down only if no newer call has taken it over; and taking it down removes its DOM
+// (leaving it, as this view once did, left a frozen second copy on the page).
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   if (!data) return;
   let st = parentElement.__nnp;
   if (!st) st = parentElement.__nnp = build(parentElement);
+  const call = st.calls = (st.calls || 0) + 1;
   st.setTrigger = setTriggerValue;
-  st.pending = data;
+  apply(st, data);
   loadPlotly(data.plotly_url).then((Plotly) => {
-    if (st.pending !== data) return;              // a newer update has arrived meanwhile
-    apply(st, data, Plotly, setTriggerValue);
+    st.Plotly = Plotly;
+    drawFigures(st);
   }).catch((e) => { st.message.textContent = String(e); });
-  return () => {
-    if (st.raf) cancelAnimationFrame(st.raf);
-    document.removeEventListener("click", st.onClick, true);
-    document.removeEventListener("visibilitychange", st.onVisibility);
-    delete parentElement.__nnp;
-  };
+  return () => setTimeout(() => {
+    if (st.calls === call && parentElement.__nnp === st) teardown(st, parentElement);
+  }, 0);
 }

@@ -2,9 +2,12 @@
 yield a batch of frames for the browser to animate.
 
 No Streamlit here: the app keeps one `Playback` per browser session and hands
-`payload()` to its live view. A tick trains for a bounded time (so one session on a
-huge network cannot starve the others), cut into frames of `epochs_per_redraw`
-epochs, each also capped in time; every frame carries the surface as uint8.
+`payload()` to its live view (the keys are in schema.py). The page asks for each tick
+when it runs low on frames, so a hidden tab asks for nothing and a slow one asks less
+often. A tick trains for a bounded time (so one session on a huge network cannot starve
+the others), cut into frames of `epochs_per_redraw` epochs, each also capped in time;
+every frame carries the surface as uint8, and every few frames each unit's picture.
+Each frame keeps a checkpoint, so Pause can stop the run at the frame on screen.
 """
 import base64
 import itertools
@@ -18,23 +21,40 @@ import numpy as np
 
 from playground.activations import ACTIVATIONS
 from playground.data.features import LABELS as FEATURE_LABELS
-from playground.figures import charts as figures
 from playground.fast import W_and_b
 from playground.session import TrainingSession
+from playground.figures.colours import DISCRETE_SCALE, SURFACE_SCALE, colour_lut, unit_positions
+from playground.teach.images import quantize
 
-TICK_SECONDS = 0.25       # how often the app's live fragment runs while playing (alone)
+# Plotly (playground.figures) is imported when a figure is first built, not here: the
+# first payload carries only the surface, so the first picture does not wait for it.
+
+TICK_SECONDS = 0.5        # how long the page takes to play one tick's frames (alone):
+                          # each payload costs the page a Streamlit rerender, so fewer, bigger
 SESSIONS_PER_TICK = 5     # beyond this many playing sessions, ticks get proportionally rarer
-TRAIN_SHARE = 0.5         # of each second, the share all sessions together may train
-FRAMES_PER_TICK = 10      # redraws per tick: 40 a second
-TICK_BUDGET = 0.12        # training time per tick, all frames together
+TRAIN_SHARE = 0.8         # of each second, the share all sessions together may train
+FRAMES_PER_TICK = 30      # redraws per tick: 60 a second, the display's rate
+UNITS_EVERY = 2           # every other frame also carries the unit pictures (30 a second)
+TICK_BUDGET = 0.4         # training time per tick, all frames together
 FRAME_CAP = 0.04          # training time per redraw, at most
 GRID = 100                # the surface's resolution
 UNIT_GRID = 24            # each unit's picture in the network diagram
-DIAGRAM_EVERY = 1.0       # seconds between diagram updates while playing
-HIDDEN_PAUSE = 30.0       # a tab hidden this long pauses (abandoned tabs must not train)
-IDLE_PAUSE = 20 * 60.0    # and so does a tab nobody has touched for this long
+DIAGRAM_EVERY = 2.0       # seconds between updates of the diagram's edges while playing
+                          # (a Plotly redraw of the diagram costs the page ~50 ms)
+CHECKPOINTS = 3 * FRAMES_PER_TICK   # frames Pause can go back to (the page may lag a tick)
+IDLE_PAUSE = 20 * 60.0    # a tab nobody has touched for this long pauses
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)   # epochs per redraw
 DEFAULT_SPEED = 100
+
+LESSON_SECONDS = 6.0      # a lesson's run should unfold over about this long
+
+
+def watchable_speed(epochs, fps=FRAMES_PER_TICK / TICK_SECONDS):
+    """The fastest speed (epochs per redraw) at which `epochs` still take LESSON_SECONDS
+    to play: a lesson's story must be seen, not over in a blink."""
+    fitting = [s for s in SPEEDS if epochs / (s * fps) >= LESSON_SECONDS]
+    return max(fitting, default=SPEEDS[0])
+
 
 _mounts = itertools.count(1)
 # Every playing session of this server process. Training holds one lock, so sessions take
@@ -45,7 +65,7 @@ _PLAYING = weakref.WeakSet()
 
 
 def tick_seconds():
-    """The live view's tick: 0.25 s, longer when many sessions play at once, so the
+    """The live view's tick: TICK_SECONDS, longer when many sessions play at once, so the
     server's fixed cost per tick (a script run, a message) stays bounded."""
     return TICK_SECONDS * max(1.0, len(_PLAYING) / SESSIONS_PER_TICK)
 
@@ -60,6 +80,10 @@ def _num(x, digits=6):
     return float(f"{x:.{digits}g}") if x is not None and math.isfinite(x) else None
 
 
+def _b64(array):
+    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
+
+
 def spec(figure, version):
     """A figure as plain JSON (NumPy arrays become Plotly's compact typed arrays)."""
     return {"version": version, "figure": json.loads(figure.to_json())}
@@ -69,63 +93,108 @@ def unit_images(session, n=UNIT_GRID):
     """Each hidden and output unit's output over the plane as uint8 (units, n, n) per
     layer: hidden values are shown on [-1, 1] (0 is white), the output on [0, 1]."""
     layers = session.unit_surfaces(n)
-    images = [figures.quantize((np.clip(a, -1, 1) + 1) / 2) for a in layers[:-1]]
-    return images + [figures.quantize(layers[-1])]
+    images = [quantize((np.clip(a, -1, 1) + 1) / 2) for a in layers[:-1]]
+    return images + [quantize(layers[-1])]
 
 
-def diagram_figure(session, height=None):
+def diagram_figure(session, height=None, pictures=True):
+    """The network diagram; `pictures=False` leaves the unit pictures out (the live view
+    paints them itself, every few frames, into canvases over the diagram)."""
+    from playground.figures import charts as figures
     c = session.config
     return figures.network_figure(
-        W_and_b(session.params), [FEATURE_LABELS[f] for f in c.features], unit_images(session),
+        W_and_b(session.params), [FEATURE_LABELS[f] for f in c.features],
+        unit_images(session) if pictures else None,
         activation=ACTIVATIONS[c.activation].label, height=height)
 
 
+# The surface's 256-entry RGB lookup tables, smooth and discretized, as the page gets them.
+LUTS = {False: _b64(colour_lut(SURFACE_SCALE)), True: _b64(colour_lut(DISCRETE_SCALE))}
+
+
 class Playback:
-    def __init__(self, config, data=None, initial_params=None):
+    """One browser session's run as the live view plays it. The UI changes it only
+    through its methods: play, pause, step, set_view, want, resync."""
+
+    def __init__(self, config, data=None, initial_params=None, running=False):
         self.session = TrainingSession(config, data, initial_params)
         self.running = False
         self.mount = next(_mounts)      # identifies this network to the live view
         self.seq = 0                    # counts the batches of frames
-        self.sent = {}                  # figure name -> version the view already has
+        self.sent = None                # figure name -> version the page has; None: it
+                                        # has not asked yet (the first payload is light)
         self.view = {"show_test": True, "discretize": False, "log_scale": False}
         self.rate = 0.0                 # epochs per second achieved while playing
         self._last = None               # (time, epoch) of the previous tick
         self._diagram_at = 0.0
-        self.hidden_since = None        # when the browser said the tab was hidden
+        self._wanted = False            # the page asked for a tick (or a full run happened)
+        self._checkpoints = {}          # epoch -> the session's state after that frame
         self.touched = time.monotonic() # the learner's last action
         self.paused_why = ""
-        self.interval = TICK_SECONDS    # this view's tick, as its fragment was declared
         self.frames = [self.frame()]
+        if running:
+            self.play()
 
-    # -- training ------------------------------------------------------------------
+    # -- what the learner does -----------------------------------------------------
     def play(self):
+        self._checkpoints = {}
         self.running = not self.session.done
         self._last = None
         self.paused_why = ""
         if self.running:
             _PLAYING.add(self)
 
-    def pause(self, why=""):
+    def pause(self, why="", at=None):
+        """Stop training. `at`: the epoch the page showed when Pause was pressed; the run
+        goes back to it (the server trains up to a tick ahead of the page)."""
         self.running = False
         self._last = None
         self.paused_why = why
         _PLAYING.discard(self)
+        saved = self._checkpoints.get(at)
+        if saved is not None and at < self.session.epoch:
+            self.session.rewind(saved)
+            self.frames, self.seq = [self.frame()], self.seq + 1
+            self._checkpoints = {e: c for e, c in self._checkpoints.items() if e <= at}
 
-    def set_visible(self, visible, now=None):
-        self.hidden_since = None if visible else (now or time.monotonic())
+    def step(self):
+        """One epoch, then paused (the Step button)."""
+        self.pause()
+        self.session.advance(1)
+        self.frames, self.seq = [self.frame()], self.seq + 1
+
+    def set_view(self, show_test=True, discretize=False, log_scale=False):
+        self.view = {"show_test": show_test, "discretize": discretize, "log_scale": log_scale}
+
+    def want(self):
+        """The next run of the live view trains a tick (if playing)."""
+        self._wanted = True
+
+    def resync(self):
+        """The page lacks its figures (first load, or it was remounted): send them all."""
+        self.sent = {}
 
     def touch(self, now=None):
         """The learner did something: the idle clock starts again."""
         self.touched = now or time.monotonic()
 
     def should_rest(self, now=None):
-        """Why this tab should stop training now, or "" (hidden or idle too long)."""
+        """Why this run should stop training now, or "" (idle too long)."""
         now = now or time.monotonic()
-        if self.hidden_since is not None and now - self.hidden_since > HIDDEN_PAUSE:
-            return "Paused: this tab was hidden, and a hidden tab does not keep training."
         if now - self.touched > IDLE_PAUSE:
             return "Paused after 20 minutes without a click. Press Play to go on."
         return ""
+
+    @property
+    def finished(self):
+        s = self.session
+        return s.done and not s.diverged
+
+    # -- training ------------------------------------------------------------------
+    def serve(self, epochs_per_redraw=DEFAULT_SPEED):
+        """Train a tick if playing and one was asked for; returns the epochs trained."""
+        wanted, self._wanted = self._wanted, False
+        return self.tick(epochs_per_redraw) if wanted and self.running else 0
 
     def tick(self, epochs_per_redraw=DEFAULT_SPEED, budget=None, frames=FRAMES_PER_TICK):
         """Train one tick's frames, taking turns with the server's other sessions;
@@ -137,7 +206,7 @@ class Playback:
         _PLAYING.add(self)
         with _LOCK:
             start, first = time.perf_counter(), self.session.epoch
-            budget = tick_budget(self.interval) if budget is None else budget
+            budget = tick_budget(tick_seconds()) if budget is None else budget
             batch = []
             while len(batch) < frames and not self.session.done:
                 now = time.perf_counter()
@@ -145,19 +214,21 @@ class Playback:
                     break
                 self.session.advance(epochs_per_redraw,
                                      deadline=min(now + FRAME_CAP, start + budget))
-                batch.append(self.frame())
+                self._checkpoint()
+                batch.append(self.frame(units=len(batch) % UNITS_EVERY == UNITS_EVERY - 1))
         if batch:
+            if "units" not in batch[-1]:
+                batch[-1] = self.frame()
             self.frames, self.seq = batch, self.seq + 1
         self._measure_rate(time.perf_counter())
         if self.session.done:
             self.pause()
         return self.session.epoch - first
 
-    def step(self):
-        """One epoch, then paused (the Step button)."""
-        self.pause()
-        self.session.advance(1)
-        self.frames, self.seq = [self.frame()], self.seq + 1
+    def _checkpoint(self):
+        self._checkpoints[self.session.epoch] = self.session.checkpoint()
+        while len(self._checkpoints) > CHECKPOINTS:
+            del self._checkpoints[next(iter(self._checkpoints))]
 
     def _measure_rate(self, now):
         epoch = self.session.epoch
@@ -166,14 +237,16 @@ class Playback:
             self.rate = rate if self.rate == 0 else 0.7 * self.rate + 0.3 * rate
         self._last = (now, epoch)
 
-    # -- what the live view is sent ------------------------------------------------
-    def frame(self):
+    # -- what the live view is sent (keys: schema.py) -------------------------------
+    def frame(self, units=True):
         s = self.session
         m = s.evaluate()
-        z = figures.quantize(s.surface(GRID))
-        return {"epoch": s.epoch, "train_loss": _num(m.train_loss), "train_acc": _num(m.train_accuracy),
-                "test_loss": _num(m.test_loss), "test_acc": _num(m.test_accuracy),
-                "z": base64.b64encode(z.tobytes()).decode("ascii")}
+        out = {"epoch": s.epoch, "train_loss": _num(m.train_loss),
+               "train_acc": _num(m.train_accuracy), "test_loss": _num(m.test_loss),
+               "test_acc": _num(m.test_accuracy), "z": _b64(quantize(s.surface(GRID)))}
+        if units:
+            out["units"] = [_b64(layer) for layer in unit_images(s)]
+        return out
 
     def history(self, points=2000):
         """The loss curve so far, thinned to about `points` points for the browser."""
@@ -185,44 +258,69 @@ class Playback:
                 "test": [_num(x) for x in pick("test_loss")]}
 
     def figures(self):
-        """name -> (version, builder) of the live view's figures."""
+        """name -> (version, builder) of the live view's Plotly figures."""
+        from playground.figures import charts as figures
         s, v = self.session, self.view
         m = self.mount
         return {
-            "surface": (f"{m}-{v['discretize']}", lambda: figures.surface_figure(
-                s.surface(GRID), s.bounds, None, discretize=v["discretize"])),
             "points": (f"{m}-{v['show_test']}", lambda: figures.points_figure(
-                s.data, s.bounds, v["show_test"])),
+                s.data, s.bounds, v["show_test"], height=340)),
             "loss": (f"{m}-{v['log_scale']}", lambda: figures.loss_figure(
                 [], [], [] if s.data.has_test else None, log_scale=v["log_scale"])),
-            "diagram": (f"{m}-{s.epoch}", lambda: diagram_figure(s)),
+            "diagram": (f"{m}-{s.epoch}", lambda: diagram_figure(s, pictures=False)),
         }
 
-    def payload(self, plotly_url, clickable=False):
-        """The live view's data: this tick's frames, and any figure it does not have yet.
-        `clickable`: clicks on the plane are reported (the learner is placing points)."""
+    def _specs(self):
+        """The figures the page does not have yet (none before it has asked)."""
+        if self.sent is None:
+            return {}
         now = time.perf_counter()
         specs = {}
         for name, (version, build) in self.figures().items():
             if self.sent.get(name) == version:
                 continue
-            if name == "diagram" and self.running and \
-                    now - self._diagram_at < max(DIAGRAM_EVERY, 4 * self.interval):
+            if name == "diagram" and self.running and now - self._diagram_at < DIAGRAM_EVERY:
                 continue
             specs[name] = spec(build(), version)
             self.sent[name] = version
             if name == "diagram":
                 self._diagram_at = now
+        return specs
+
+    def message(self):
+        """Why training stopped, for the live view ("" while it plays; a divergence's
+        advice is the page's warning, not repeated here)."""
+        s = self.session
+        if s.diverged:
+            return ""
+        if self.paused_why:
+            return self.paused_why
+        if self.finished:
+            return (f"Finished {s.config.epochs:,} epochs: raise Epochs to run to go on."
+                    if s.epoch == s.config.epochs else
+                    f"Finished: Epochs to run ({s.config.epochs:,}) is below this run's "
+                    f"{s.epoch:,} epochs. Raise it to go on.")
+        return ""
+
+    def units_xy(self):
+        sizes = [len(self.session.config.features)] + [W.shape[1] for W, _ in
+                                                       W_and_b(self.session.params)]
+        return [xy for layer in unit_positions(sizes)[1:] for xy in layer]
+
+    def payload(self, plotly_url, clickable=False, scroll=False):
+        """The live view's data: this tick's frames, and any figure it does not have yet.
+        `clickable`: clicks on the plane are reported (the learner is placing points);
+        `scroll`: the page brings the view into sight (a lesson was just loaded)."""
+        specs = self._specs()
         data = {"mount": self.mount, "seq": self.seq, "running": self.running,
-                "tick_ms": int(self.interval * 1000), "n": GRID,
+                "tick_ms": int(tick_seconds() * 1000), "n": GRID, "unit_n": UNIT_GRID,
                 "frames": self.frames if self.running else self.frames[-1:],  # paused: the last
-                "specs": specs, "plotly_url": plotly_url, "clickable": clickable,
+                "lut": LUTS[self.view["discretize"]], "discrete": self.view["discretize"],
+                "unit_lut": LUTS[False],
+                "specs": specs, "units_xy": self.units_xy(),
+                "plotly_url": plotly_url, "clickable": clickable, "scroll": scroll,
                 "rate": f"{self.rate:,.0f} epochs/s" if self.running and self.rate else "",
-                "message": self.session.diverged or self.paused_why}
+                "message": self.message()}
         if not self.running or "loss" in specs:
             data["history"] = self.history()
         return data
-
-    def resync(self):
-        """The view lost its figures (it was remounted): send them all again."""
-        self.sent = {}

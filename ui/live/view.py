@@ -1,22 +1,34 @@
-"""The live view: a Streamlit v2 component that keeps its Plotly graphs mounted and is
-fed batches of frames by a timed fragment while training plays."""
+"""The live view: a Streamlit v2 component that keeps its graphs mounted, inside a
+fragment that reruns when the page asks for frames.
+
+No timer drives it. The page asks (`want`) when it runs low on frames, so a hidden tab
+asks for nothing, and the fragment is never rerun by a clock while a widget's full
+rerun is rebuilding the page: a timed fragment (`run_every`) did that, and each such
+meeting could leave a second, stale copy of the view on the page. The messages both
+ways are written down in schema.py.
+"""
 from pathlib import Path
 
 import streamlit as st
 
-from ui.live.playback import tick_seconds
+from ui.live.schema import js_constant
 from ui.state import app_state
 
 HERE = Path(__file__).parent
 # plotly.js's "cartesian" bundle from npm (MIT; scatter, heatmap and friends), the same
 # version plotly.py 7.1 ships in full. Streamlit serves static/ (enableStaticServing);
-# the page loads it once by URL. It is a third of the full bundle and parses 3x faster,
-# which is most of the time to the first drawn surface.
+# the page loads it once by URL, after it has painted the first surface itself.
 PLOTLY_JS = "plotly-cartesian-4.1.1.min.js"
 
+
+def page_script():
+    """live.js with what it needs in front: the schema and the pure functions (pure.js,
+    an ES module of its own so node can test it)."""
+    return js_constant() + (HERE / "pure.js").read_text() + (HERE / "live.js").read_text()
+
+
 live_view = st.components.v2.component(
-    "nnp_live", js=(HERE / "live.js").read_text(), css=(HERE / "live.css").read_text(),
-    isolate_styles=False)
+    "nnp_live", js=page_script(), css=(HERE / "live.css").read_text(), isolate_styles=False)
 
 
 def plotly_url():
@@ -24,44 +36,55 @@ def plotly_url():
     return f"/{base}/app/static/{PLOTLY_JS}" if base else f"/app/static/{PLOTLY_JS}"
 
 
-def _resync():
-    st.session_state["run"].resync()
+def _run():
+    return st.session_state["run"]
 
 
-def _event(name, default=None):
-    """This run's value of one of the live view's events."""
+def _event(name):
+    """This run's value of one of the live view's triggers (schema.TRIGGERS)."""
     state = st.session_state.get("live")
-    return getattr(state, name, None) if state is not None else default
+    return getattr(state, name, None) if state is not None else None
 
 
-def _visibility():
-    st.session_state["run"].set_visible(_event("visible") is not False)
+def _want():
+    _run().want()
+
+
+def _pause():
+    at = _event("pause")
+    _run().pause(at=at.get("epoch") if isinstance(at, dict) else None)
+    app_state().live_stopped = True             # the buttons must follow: a full rerun
+
+
+def _resync():
+    _run().resync()
 
 
 def _point():
     from ui.panels.your_data import on_point_click
     where = _event("point")
     if isinstance(where, dict) and {"x1", "x2"} <= set(where):
-        on_point_click(where["x1"], where["x2"])
+        on_point_click(where["x1"], where["x2"])      # checked there, as a file's rows are
+
+
+@st.fragment
+def _live(speed):
+    run = _run()
+    was_running = run.running
+    run.serve(st.session_state.get("speed", speed))
+    clickable = st.session_state.get("click_mode", "off") != "off"
+    state = app_state()
+    scroll, state.scroll_to_live = state.scroll_to_live, False
+    live_view(data=run.payload(plotly_url(), clickable, scroll), key="live",
+              on_want_change=_want, on_pause_change=_pause, on_resync_change=_resync,
+              on_point_change=_point)
+    stopped, state.live_stopped = state.live_stopped or (was_running and not run.running), False
+    if stopped or state.needs_full_run():
+        st.rerun()          # it stopped, new points or a notice: the whole page follows
 
 
 def live_ui(speed):
-    """Draw the live view; while playing it reruns every tick, training as it goes."""
-    run = st.session_state["run"]
-    run.interval = tick_seconds()       # longer when many sessions play on this server
-
-    @st.fragment(run_every=run.interval if run.running else None)
-    def live():
-        run = st.session_state["run"]
-        was_running = run.running
-        if run.running:
-            run.tick(st.session_state.get("speed", speed))
-        clickable = st.session_state.get("click_mode", "off") != "off"
-        live_view(data=run.payload(plotly_url(), clickable), key="live",
-                  on_resync_change=_resync, on_visible_change=_visibility, on_point_change=_point)
-        crowd_changed = run.running and not 0.5 < tick_seconds() / run.interval < 2
-        if (was_running and not run.running) or app_state().needs_full_run() \
-                or crowd_changed:
-            st.rerun()          # stopped, new points, or a new tick for the crowd: a full run
-
-    live()
+    """Draw the live view. A full run while playing trains a tick too (so AppTest, which
+    has no page to ask, plays by running the script again)."""
+    _run().want()
+    _live(speed)

@@ -53,6 +53,6 @@ def export_ui(run):
                          mime="text/html", on_click="ignore", icon=":material/insert_chart:",
                          help="The decision surface and the loss curve, interactive, in one "
                               "file that opens offline.")
-    c[2].caption("For a picture of any chart, use the camera button of its toolbar.")
+    c[2].caption("For a picture of a chart, open Charts (HTML): each chart there has a camera button that saves a PNG.")
     with st.expander("Preview the script"):
         st.code(export.script(s), language="python")

@@ -3,13 +3,16 @@ import streamlit as st
 
 from playground.teach.lessons import LESSONS, lesson_names
 from ui.controls import set_widgets
+from ui.live.playback import watchable_speed
 from ui.state import app_state
 
 
 def _load_lesson(name):
     set_widgets(LESSONS[name].config)
+    st.session_state["speed"] = watchable_speed(LESSONS[name].config.epochs)
     state = app_state()
     state.lesson, state.points = name, None
+    state.scroll_to_live = True                     # the lesson plays up there
     state.say(f"Lesson loaded: {LESSONS[name].title}. Press Play.")
 
 

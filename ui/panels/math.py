@@ -9,7 +9,7 @@ def math_ui(run):
     s = run.session
     st.markdown("**The forward and backward pass of this network**, as equations:")
     for line in mathview.architecture_latex(s.config):
-        st.latex(line)
+        equation(line)
     with st.expander("The same as the tutorial's code"):
         st.code(mathview.tutorial_code(s.config), language="python")
     n = len(s.data.y_train)
@@ -21,4 +21,10 @@ def math_ui(run):
     walk = mathview.point_walkthrough(s, int(index))
     st.caption(f"Epoch {s.epoch:,}: the numbers of the next training step.")
     for line in mathview.walkthrough_latex(walk):
-        st.latex(line)
+        equation(line)
+
+
+def equation(latex):
+    """One equation, full size but as inline math: KaTeX can then break it after an `=`
+    or an operator on a narrow screen, where display math would scroll sideways."""
+    st.markdown(f"$\\displaystyle {latex}$")

@@ -1,0 +1,32 @@
+"""The colours every figure shares, and the surface's colour lookup table: NumPy only,
+so the live view can colour its first picture before Plotly is imported.
+
+Orange (class 0) and blue (class 1) follow TensorFlow Playground, a pair that stays
+distinct for the common colour-vision deficiencies; the surface is a diverging
+orange-white-blue scale of P(class 1), lighter than the points drawn on it.
+"""
+import numpy as np
+
+ORANGE, BLUE, INK = "#e8710a", "#1a73e8", "#202124"
+SURFACE_SCALE = [[0.0, "#f29a4a"], [0.25, "#f8c79b"], [0.5, "#f7f7f7"],
+                 [0.75, "#a9c8f3"], [1.0, "#5b9bef"]]
+DISCRETE_SCALE = [[0.0, "#f5b97f"], [0.5, "#f5b97f"], [0.5, "#8fb8f0"], [1.0, "#8fb8f0"]]
+
+
+def colour_lut(scale=SURFACE_SCALE):
+    """(256, 3) uint8 RGB for each uint8 value, interpolating the scale's stops (a stop
+    given twice is a sharp step, as in Plotly: 127 is below it, 128 above)."""
+    stops = np.array([s for s, _ in scale]) * 255
+    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for _, c in scale], float)
+    v = np.arange(256)
+    return np.stack([np.interp(v, stops, rgb[:, k]) for k in range(3)], 1).round().astype(np.uint8)
+
+
+LUT = colour_lut()
+
+
+def unit_positions(sizes):
+    """(x, y) of every node of a network diagram, layer by layer, each layer centred on
+    the tallest one."""
+    centre = (max(sizes) - 1) / 2
+    return [[(i, centre + (k - 1) / 2 - j) for j in range(k)] for i, k in enumerate(sizes)]

@@ -1,0 +1,79 @@
+"""One live view, always: play, then change things as a learner would while it trains
+(each change is a full rerun meeting the live view's own updates), and after every step
+the page shows exactly one `Epoch N`, still advancing, with no exception and no error
+in the browser's console."""
+import re
+
+import pytest
+from tests.support import SURFACE, open_app, press, wait_idle  # noqa: F401
+
+EPOCH_TEXT = re.compile(r"^Epoch [\d,]+$")
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text}"))
+    open_app(page, app_url)
+    yield page
+    context.close()
+
+
+def shown_epoch(page):
+    """The one epoch the page shows; fails if there are several live views or none."""
+    views = page.get_by_text(EPOCH_TEXT)
+    texts = views.all_text_contents()
+    assert len(texts) == 1, f"{len(texts)} elements read 'Epoch N': {texts}"
+    return int(texts[0].split()[1].replace(",", ""))
+
+
+def settle_and_check(page, what):
+    """After a change: the script finished, one view, the epoch moving, no errors."""
+    wait_idle(page)
+    page.wait_for_timeout(600)
+    before = shown_epoch(page)
+    page.wait_for_timeout(900)
+    after = shown_epoch(page)
+    assert after > before, f"after {what}: the epoch stayed at {before}"
+    assert page.locator("[data-testid=stException]").count() == 0, f"after {what}: an exception"
+    assert not page.errors, f"after {what}: {page.errors}"
+    return after
+
+
+def choose(page, key, option):
+    """Pick an option of a sidebar selectbox (scrolled into view first, as a learner
+    would: a scroll while its list is open closes the list)."""
+    box = page.locator(f".st-key-{key} input")
+    box.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_one_live_view_through_changes_while_playing(page):
+    press(page, "play", "Play")
+    settle_and_check(page, "Play")
+    slider = page.locator(".st-key-lr input[type=range]")
+    for k, key in enumerate(["ArrowLeft", "ArrowRight", "ArrowLeft", "ArrowRight", "ArrowLeft"]):
+        slider.focus()
+        page.keyboard.press(key)
+        settle_and_check(page, f"learning-rate change {k + 1}")
+    choose(page, "activation", "ReLU")
+    settle_and_check(page, "the activation")
+    choose(page, "dataset", "Circles")
+    page.get_by_text("dataset changed").wait_for()
+    settle_and_check(page, "the dataset")
+    for toggle in ("show_test", "discretize", "log_scale"):
+        page.locator(f".st-key-{toggle} label").click()
+        settle_and_check(page, f"toggling {toggle}")
+    panel = page.locator(".st-key-panel").get_by_role("radio", name="Replay")
+    panel.click()
+    page.locator(".stPlotlyChart").first.wait_for()      # the panel's full run is done
+    settle_and_check(page, "opening Replay")
+    panel.click()
+    page.locator(".stPlotlyChart").first.wait_for(state="detached")
+    settle_and_check(page, "closing Replay")

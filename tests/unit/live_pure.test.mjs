@@ -1,0 +1,49 @@
+// The live view's pure parts (ui/live/pure.js), run by node's test runner from
+// tests/unit/test_live_js.py.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { bytesFromBase64, due, formatNumber, paint, shouldAsk, surfaceBox } from "../../ui/live/pure.js";
+
+test("paint looks each value up in the table and puts row 0 at the bottom", () => {
+  const lut = new Uint8Array(768);
+  for (let v = 0; v < 256; v++) { lut[3 * v] = v; lut[3 * v + 1] = 255 - v; lut[3 * v + 2] = 7; }
+  const values = Uint8Array.from([0, 1, 2, 255]);            // rows: [0, 1] bottom, [2, 255] top
+  const px = paint(values, lut, 2);
+  assert.deepEqual([...px], [2, 253, 7, 255, 255, 0, 7, 255, 0, 255, 7, 255, 1, 254, 7, 255]);
+});
+
+test("base64 decodes to the bytes", () => {
+  assert.deepEqual([...bytesFromBase64(Buffer.from([0, 128, 255]).toString("base64"))], [0, 128, 255]);
+});
+
+test("frames wait for their time, then one shows per call", () => {
+  assert.equal(due(3, 100, 10, 99).show, -1);
+  const d = due(3, 100, 10, 100);
+  assert.deepEqual(d, { show: 0, drop: 0, next: 110 });
+});
+
+test("a tab that fell behind drops frames instead of queueing them", () => {
+  const d = due(10, 100, 10, 135);                           // 3 frames late
+  assert.equal(d.show, 3);
+  assert.equal(d.drop, 3);
+  assert.equal(d.next, 140);
+  assert.equal(due(2, 100, 10, 1000).show, 1);                // never past the last frame
+});
+
+test("the page asks for the next batch once, when less than a batch is left", () => {
+  assert.equal(shouldAsk(true, false, 5, 15), true);
+  assert.equal(shouldAsk(true, true, 5, 15), false);
+  assert.equal(shouldAsk(true, false, 20, 15), false);
+  assert.equal(shouldAsk(false, false, 0, 15), false);       // paused or hidden: nothing
+});
+
+test("the surface canvas reaches half a cell beyond the plot area", () => {
+  assert.deepEqual(surfaceBox({ l: 10, t: 20, w: 99, h: 99 }, 100),
+                   { left: 9.5, top: 19.5, width: 100, height: 100 });
+});
+
+test("huge numbers get an exponent, like the server's text", () => {
+  assert.equal(formatNumber(0.12345), "0.1235");
+  assert.equal(formatNumber(90577300000000000000), "9.058e+19");
+  assert.equal(formatNumber(null), "–");
+});

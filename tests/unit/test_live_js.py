@@ -1,0 +1,45 @@
+"""The live view's JavaScript: its pure parts under node's test runner, and its messages
+against the one written schema (ui/live/schema.py)."""
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT
+from ui.live import schema
+
+NODE = shutil.which("node") or "/usr/bin/node"
+
+
+def test_the_pure_parts_pass_their_node_tests():
+    if not Path(NODE).exists():
+        reason = "node is missing (apt-get install nodejs); the live view's JS tests need it"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    done = subprocess.run([NODE, "--test", str(ROOT / "tests/unit/live_pure.test.mjs")],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_page_uses_only_the_schemas_triggers_and_keys():
+    js = (ROOT / "ui/live/live.js").read_text()
+    triggers = set(re.findall(r'trigger\(st, "(\w+)"', js))
+    assert triggers == set(schema.TRIGGERS), triggers
+    used = set(re.findall(r"\bdata\.(\w+)", js))
+    assert used <= set(schema.PAYLOAD), used - set(schema.PAYLOAD)
+    frame = set(re.findall(r"\bf\.(\w+)", js))
+    assert frame <= set(schema.FRAME), frame - set(schema.FRAME)
+
+
+def test_the_view_registers_a_callback_for_every_trigger():
+    view = (ROOT / "ui/live/view.py").read_text()
+    assert set(re.findall(r"on_(\w+)_change=", view)) == set(schema.TRIGGERS)
+
+
+def test_check_payload_names_unknown_and_missing_keys():
+    assert schema.check_payload({"mount": 1, "extra": 2}) and \
+        "unknown key 'extra'" in schema.check_payload({"extra": 2})

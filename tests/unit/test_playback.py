@@ -1,0 +1,80 @@
+"""The live view's server side: ticks only when the page asks, Pause stops at the frame
+the page showed, and every payload follows the written schema."""
+import numpy as np
+
+from playground.config import Config
+from ui.live.playback import FRAMES_PER_TICK, UNITS_EVERY, Playback
+from ui.live.schema import check_payload
+
+
+def playing():
+    run = Playback(Config(epochs=10**6))
+    run.play()
+    return run
+
+
+def test_nothing_trains_until_the_page_asks():
+    run = playing()
+    assert run.serve(100) == 0 and run.session.epoch == 0      # a hidden tab asks nothing
+    run.want()
+    assert run.serve(100) > 0
+    assert run.serve(100) == 0                                  # one ask, one tick
+
+
+def test_pause_goes_back_to_the_frame_on_screen():
+    run = playing()
+    run.want()
+    run.serve(100)
+    shown = run.frames[len(run.frames) // 2]
+    assert shown["epoch"] < run.session.epoch                   # the server is ahead
+    run.pause()                                                 # the button, then the page's
+    run.pause(at=shown["epoch"])                                # trigger: either order works
+    assert run.session.epoch == shown["epoch"] == run.frames[-1]["epoch"]
+    assert run.frames[-1]["z"] == shown["z"]
+    assert run.session.history.column("epoch")[-1] <= shown["epoch"]
+    run.step()
+    assert run.session.epoch == shown["epoch"] + 1
+
+
+def test_the_same_run_continues_after_a_rewind():
+    a, b = playing(), playing()
+    a.want()
+    a.serve(100)
+    a.pause(at=a.frames[3]["epoch"])
+    target = a.session.epoch + 50
+    a.session.advance(target - a.session.epoch)
+    b.session.advance(target)
+    assert np.array_equal(a.session.theta, b.session.theta)
+
+
+def test_payloads_follow_the_schema_and_carry_unit_pictures_every_few_frames():
+    run = playing()
+    assert check_payload(run.payload("/plotly.js")) == []
+    run.want()
+    run.serve(100)
+    run.resync()
+    data = run.payload("/plotly.js", clickable=True)
+    assert check_payload(data) == [] and set(data["specs"]) == {"points", "loss", "diagram"}
+    has_units = ["units" in f for f in data["frames"]]
+    assert 1 <= len(has_units) <= FRAMES_PER_TICK and has_units[-1]
+    assert sum(has_units) >= len(has_units) // UNITS_EVERY
+
+
+def test_a_finished_run_says_so():
+    run = Playback(Config(epochs=300))
+    run.play()
+    while run.running:
+        run.want()
+        run.serve(100)
+    assert run.payload("/p")["message"] == "Finished 300 epochs: raise Epochs to run to go on."
+    run.session.retune(epochs=200)
+    assert "below this run's 300 epochs" in run.message()
+
+
+def test_every_lesson_plays_for_seconds_at_its_speed():
+    from playground.teach.lessons import LESSONS
+    from ui.live.playback import LESSON_SECONDS, TICK_SECONDS, watchable_speed
+    fps = FRAMES_PER_TICK / TICK_SECONDS
+    for name, lesson in LESSONS.items():
+        frames = lesson.config.epochs / watchable_speed(lesson.config.epochs)
+        assert frames / fps >= min(LESSON_SECONDS, lesson.config.epochs / fps), name

@@ -1,0 +1,56 @@
+// The live view's pure parts: no DOM, no Plotly, so node tests them
+// (tests/unit/test_live_js.py runs tests/unit/live_pure.test.mjs). view.py puts this
+// file in front of live.js; as a module of its own it only exports.
+
+// base64 text -> bytes.
+export function bytesFromBase64(b64) {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+// RGBA pixels of an n x n picture of uint8 values through a 256-entry RGB lookup table
+// (768 bytes). Row 0 of the values is the bottom of the plane (x2 grows upward); row 0
+// of an image is its top, so the rows flip.
+export function paint(values, lut, n, out = new Uint8ClampedArray(n * n * 4)) {
+  for (let r = 0; r < n; r++) {
+    const src = (n - 1 - r) * n, dst = r * n * 4;
+    for (let c = 0; c < n; c++) {
+      const v = values[src + c] * 3, o = dst + c * 4;
+      out[o] = lut[v]; out[o + 1] = lut[v + 1]; out[o + 2] = lut[v + 2]; out[o + 3] = 255;
+    }
+  }
+  return out;
+}
+
+// Which of `queued` frames to show at time `now` (ms), frames being due every `interval`
+// ms from `next`. A tab that fell behind shows the newest due frame and drops the ones
+// before it: it never plays a backlog. Returns {show: index or -1, drop, next}.
+export function due(queued, next, interval, now) {
+  if (queued === 0 || now < next) return { show: -1, drop: 0, next };
+  const late = Math.floor((now - next) / interval);
+  const show = Math.min(queued - 1, late);
+  const after = next + (late + 1) * interval;
+  return { show, drop: show, next: after };
+}
+
+// Whether to ask the server for the next batch: playing, not already asked, and less
+// than a batch left to play (so the next one arrives while this one plays).
+export function shouldAsk(playing, asked, queued, batch) {
+  return playing && !asked && queued < Math.max(1, batch);
+}
+
+// Where the n x n surface canvas goes so that its pixel centres sit on the grid, whose
+// first and last points are the plot area's edges: half a cell beyond them each side.
+export function surfaceBox(area, n) {
+  const cw = area.w / (n - 1), ch = area.h / (n - 1);
+  return { left: area.l - cw / 2, top: area.t - ch / 2, width: area.w + cw, height: area.h + ch };
+}
+
+// A loss or an accuracy for the page: fixed digits, or an exponent once the number is
+// huge (a diverging run), the same rule as the server's text (ui/live/playback.py).
+export function formatNumber(x, digits = 4) {
+  if (x === null || x === undefined || Number.isNaN(x)) return "–";
+  return Math.abs(x) >= 1e5 ? Number(x).toExponential(3) : Number(x).toFixed(digits);
+}

@@ -1,0 +1,66 @@
+"""The live view's messages, written down once: what the server sends the page (the
+payload and each frame in it) and what the page sends back (its triggers).
+
+`Playback.payload()` builds these dicts, `live.js` reads them through the `SCHEMA`
+constant that view.py puts in front of it (so a renamed key fails in both at once),
+and the tests check every payload against `check_payload`.
+"""
+import json
+
+# Server -> page: the component's `data`, sent with every run of the live fragment.
+PAYLOAD = {
+    "mount": "int: identifies the network; a new one makes the page start afresh",
+    "seq": "int: counts batches of frames; the page plays a batch once",
+    "running": "bool: training plays; false shows the last frame at once",
+    "tick_ms": "int: how long the page takes to play one batch",
+    "n": "int: the surface's grid size (n x n)",
+    "unit_n": "int: each unit picture's grid size",
+    "frames": "list of FRAME: this batch (paused: only the last)",
+    "lut": "base64 of 256 x RGB: the surface's colour for each uint8 value",
+    "unit_lut": "base64 of 256 x RGB: the same for the unit pictures (never discretized)",
+    "discrete": "bool: paint the surface as sharp classes, not smoothed",
+    "specs": "{name: {version, figure}}: Plotly figures the page lacks (points, loss, "
+             "diagram); empty until the page asks with `resync`",
+    "units_xy": "[[x, y], ...]: each hidden/output unit's place in the diagram's axes",
+    "plotly_url": "str: where plotly.js is served",
+    "clickable": "bool: clicks on the plane are reported (`point`)",
+    "scroll": "bool: bring the view into sight (once, after a lesson is loaded)",
+    "rate": "str: epochs per second while playing, or ''",
+    "message": "str: why training stopped (diverged, finished, paused), or ''",
+    "history": "optional {epoch, train, test}: the whole loss curve so far",
+}
+
+# One picture of the run: the numbers after `epoch` epochs and the surface as uint8.
+FRAME = {
+    "epoch": "int: epochs completed",
+    "train_loss": "float or null", "train_acc": "float or null",
+    "test_loss": "float or null", "test_acc": "float or null",
+    "z": "base64 of n x n uint8, row 0 at the bottom: P(class 1) x 255",
+    "units": "optional list (one per layer) of base64 units x unit_n x unit_n uint8",
+}
+
+# Page -> server: each trigger reruns the live fragment and calls its callback.
+TRIGGERS = {
+    "want": "{seq}: the page is running low on frames: train and send the next batch",
+    "pause": "{epoch}: Pause was pressed while this epoch was on screen: stop there",
+    "resync": "timestamp: the page lacks its figures (first load or remounted)",
+    "point": "{x1, x2, at}: a click on the plane, in data coordinates",
+}
+
+
+def js_constant():
+    """The schema as a JavaScript constant for live.js."""
+    names = {"payload": list(PAYLOAD), "frame": list(FRAME), "triggers": list(TRIGGERS)}
+    return f"const SCHEMA = {json.dumps(names)};\n"
+
+
+def check_payload(data):
+    """The problems with a payload (empty when it follows the schema)."""
+    problems = [f"unknown key {k!r}" for k in data if k not in PAYLOAD]
+    problems += [f"missing key {k!r}" for k in PAYLOAD
+                 if k not in data and not PAYLOAD[k].startswith("optional")]
+    for f in data.get("frames", []):
+        problems += [f"frame: unknown key {k!r}" for k in f if k not in FRAME]
+        problems += [f"frame: missing key {k!r}" for k in FRAME
+                     if k not in f and not FRAME[k].startswith("optional")]
+    return problems
