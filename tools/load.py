@@ -299,6 +299,13 @@ class WsSession:
         for _, task in self.timers.values():
             task.cancel()
         self.timers.clear()
+        if self._asking is not None:        # a pending task left to the garbage collector
+            self._asking.cancel()           # runs Python in its __del__ at any moment
+            try:
+                await self._asking
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._asking = None
         if self.ws is not None:
             await self.ws.close()
         if self._reader is not None:
