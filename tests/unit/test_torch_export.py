@@ -15,6 +15,7 @@ import pytest
 from playground import Config, TrainingSession
 from playground.cli import weights_json
 from playground.teach.torch_script import script
+from tests.support import ROOT
 
 EPOCHS = 200
 RTOL = {"float64": 1e-9, "float32": 1e-4}
@@ -131,3 +132,35 @@ def test_the_script_is_idiomatic_pytorch():
     for piece in ("nn.Sequential(", "nn.Linear(2, 5), nn.ReLU()", "torch.optim.Adam(",
                   "loss.backward()", "optimizer.step()", "optimizer.zero_grad()"):
         assert piece in code
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "playground", *args], capture_output=True,
+                          text=True, timeout=300, cwd=ROOT)
+
+
+def test_the_command_line_writes_a_script_that_matches_train_json(tmp_path):
+    flags = ["--preset", "tutorial", "--epochs", "300"]
+    exported = cli("export", "--format", "torch", *flags)
+    assert exported.returncode == 0, exported.stderr
+    path = tmp_path / "train_network.py"
+    path.write_text(exported.stdout)
+    ran = subprocess.run([sys.executable, str(path), "--json"], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    mine = json.loads(ran.stdout.strip().splitlines()[-1])
+    trained = json.loads(cli("train", "--json", *flags).stdout.strip().splitlines()[-1])
+    assert len(mine["losses"]) == len(trained["losses"]) == 3
+    np.testing.assert_allclose(mine["losses"], trained["losses"], rtol=1e-12)
+    assert [len(layer["W"]) for layer in mine["weights"]] == [2, 2]
+    np.testing.assert_allclose(flat_weights(mine["weights"]), flat_weights(trained["weights"]),
+                               rtol=1e-9)
+
+
+@pytest.mark.parametrize("flags, says", [(["--format", "jax"], "invalid choice: 'jax'"),
+                                         (["--lr", "-1"], "learning rate must be"),
+                                         (["--hidden", "8,x"], "expected whole numbers")])
+def test_bad_export_flags_get_one_line_and_exit_2(flags, says):
+    result = cli("export", *flags)
+    assert result.returncode == 2 and result.stdout == ""
+    assert says in result.stderr and result.stderr.count("\n") == 1
