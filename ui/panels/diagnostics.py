@@ -1,0 +1,64 @@
+"""Why is it stuck? Per layer: dead and saturated units, gradient norms, histograms of the
+weights and gradients, and one plain sentence naming the first problem seen. While the run
+plays it refreshes every few seconds on its own (a fragment), never on every tick."""
+import streamlit as st
+
+from playground.figures.diagnostics import histograms_figure, norms_figure
+from playground.network import W_and_b
+from playground.teach import diagnostics
+
+REFRESH = 2.0       # seconds between updates while training plays
+
+COLUMNS = {
+    "layer": st.column_config.TextColumn("Layer", help="Layer l computes a_l = f(a_(l-1) W_l + b_l); the last is the output unit."),
+    "units": st.column_config.NumberColumn("Units"),
+    "dead": st.column_config.TextColumn("Dead", help="ReLU units that output 0 on every training point: no gradient reaches them, so they never recover."),
+    "saturated": st.column_config.TextColumn("Saturated", help="Sigmoid or tanh units beyond 0.99 of their range on 9 points in 10: their slope is nearly 0, so they learn slowly."),
+    "saturation": st.column_config.ProgressColumn("Saturated outputs", min_value=0.0, max_value=1.0, format="percent", help="Share of (unit, point) pairs beyond 0.99 of the activation's range."),
+    "grad_norm": st.column_config.NumberColumn("Gradient norm", format="%.2e", help="Size of this layer's gradient (W and b together) on all training points. Layers far apart on this scale learn at very different speeds."),
+}
+
+
+def _norms(run):
+    """The gradient norms over the run, recomputed only when the epoch moved."""
+    key = (run.mount, run.session.epoch)
+    cached = st.session_state.get("diag_norms")
+    if not cached or cached[0] != key:
+        cached = st.session_state["diag_norms"] = (key, diagnostics.norm_history(run.session))
+    return cached[1]
+
+
+def _table(rows, activation):
+    L = len(rows)
+    return [{"layer": diagnostics.layer_name(r.layer, L), "units": r.units,
+             "dead": f"{r.dead} of {r.units}" if activation == "relu" and r.layer < L else "–",
+             "saturated": f"{r.saturated} of {r.units}"
+             if activation in ("sigmoid", "tanh") and r.layer < L else "–",
+             "saturation": r.saturation, "grad_norm": r.grad_norm} for r in rows]
+
+
+def _view():
+    run = st.session_state["run"]
+    s = run.session
+    rows, finding = diagnostics.diagnose(s)
+    if finding:
+        st.warning(finding, icon=":material/troubleshoot:")
+    else:
+        st.success(f"Nothing looks stuck at epoch {s.epoch:,}: no dead or saturated layers, "
+                   "gradients of similar size, and the loss still moving (or every point right).",
+                   icon=":material/check_circle:")
+    st.dataframe(_table(rows, s.config.activation), column_config=COLUMNS, hide_index=True,
+                 key="diag_table")
+    grads = diagnostics.gradients(s.params, s.X, s.y, s.config)
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(histograms_figure([W for W, _ in W_and_b(s.params)],
+                                      [g[:-1] for g in grads]),
+                    key="diag_hist", config={"displaylogo": False})
+    c2.plotly_chart(norms_figure(*_norms(run)), key="diag_norms_chart",
+                    config={"displaylogo": False})
+    st.caption(f"Epoch {s.epoch:,}. " + ("Refreshes every few seconds while training plays."
+                                         if run.running else "Press Play or Step to watch it change."))
+
+
+def diagnostics_ui(run):
+    st.fragment(_view, run_every=REFRESH if run.running else None)()
