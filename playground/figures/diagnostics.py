@@ -20,8 +20,9 @@ def _name(l, layers):
 def histograms_figure(weights, grads, height=300):
     """Left: every layer's weights. Right: log10 of every layer's gradient sizes, since
     gradients span many orders of magnitude. weights, grads: one array per layer."""
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
-                        subplot_titles=("Weights", "Gradients: log₁₀ |dW|"))
+    zeros = sum(int(np.count_nonzero(g == 0)) for g in grads)    # dead units' are exactly 0
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=(
+        "Weights", "Gradients: log₁₀ |dW|" + f" ({zeros} exactly 0, not shown)" * bool(zeros)))
     L = len(weights)
     for l, (W, g) in enumerate(zip(weights, grads), start=1):
         style = dict(marker_color=_colour(l), opacity=0.6, legendgroup=str(l), nbinsx=30)

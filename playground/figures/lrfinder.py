@@ -14,11 +14,12 @@ def lrfinder_figure(sweep, current_lr=None, height=320):
                    line=dict(color=BLUE, width=2.5)),
         go.Scatter(x=[sweep.lrs[i]], y=[sweep.smooth[i]], mode="markers+text",
                    name="steepest descent", marker=dict(color=ORANGE, size=12, symbol="star"),
-                   text=[f"steepest: {sweep.suggestion:g}"], textposition="top right"),
+                   text=[f"steepest: {sweep.suggestion:g}"],
+                   textposition="top right" if i < 0.7 * len(sweep.lrs) else "top left"),
     ])
     if current_lr:
         fig.add_vline(x=current_lr, line=dict(color=INK, dash="dash", width=1),
-                      annotation_text=f"now {current_lr:g}", annotation_position="bottom left")
+                      annotation_text=f"now {current_lr:g}", annotation_position="top left")
     fig.update_layout(height=height, font=FONT, margin=dict(l=10, r=10, t=30, b=10),
                       xaxis=dict(type="log", title="learning rate", exponentformat="power",
                                  gridcolor="#eee"),
