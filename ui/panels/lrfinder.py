@@ -11,8 +11,7 @@ def _find():
 
 
 def _use(lr):
-    st.session_state["lr"] = lr
-    st.session_state["notice"] = f"Learning rate set to {lr:g} by the finder."
+    st.session_state["lr"] = lr       # the app then retunes the run and says so
 
 
 def lrfinder_ui(run):
