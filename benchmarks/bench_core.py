@@ -3,9 +3,11 @@ and initial weights. Prints microseconds per step for both and the speed-up rati
 
     python benchmarks/bench_core.py [--repeat 5]
 
-Cases: (a) the tutorial's XOR 2-2-1; (b) moons, 500 points, 2-8-8-1 tanh, BCE, full
+Cases: (a) the tutorial's XOR 2-2-1, float64, which trains with network.py in the
+tutorial's order of operations; (a32) the same network in float32, which trains with the
+fast twin, fast.py, as every other run does; (b) moons, 500 points, 2-8-8-1 tanh, BCE, full
 batch; (c) the same with mini-batches of 10 (a step is one mini-batch update); (d) one
-forward pass over a 100x100 and a 200x200 grid. Targets: 2x, 3x, 2.5x, 4x.
+forward pass over a 100x100 and a 200x200 grid. Targets: 2x, 2x, 3x, 2.5x, 4x.
 """
 import argparse
 import os
@@ -18,10 +20,10 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from tools import tutorial_oracle as T  # noqa: E402
 from playground import TrainingSession, from_preset  # noqa: E402
-from playground.network import W_and_b  # noqa: E402
+from playground.fast import W_and_b  # noqa: E402
 
 STEPS = 50  # epochs per call of ours: advance() checks finiteness once per call
-TARGETS = {"a": 2.0, "b": 3.0, "c": 2.5, "d100": 4.0, "d200": 4.0}
+TARGETS = {"a": 2.0, "a32": 2.0, "b": 3.0, "c": 2.5, "d100": 4.0, "d200": 4.0}
 
 
 # -- the textbook code, generalized from the tutorial to L layers, tanh and BCE --------
@@ -93,9 +95,11 @@ def cases(repeat):
         T.compute_loss(T.y, a2)
         T.update_parameters(net, T.backward_propagation(net, cache, T.X, T.y), 0.1)
 
-    ours = TrainingSession(from_preset("tutorial", epochs=10**7))
-    yield "a", "tutorial XOR 2-2-1, full batch", per_call(tutorial_step, repeat=repeat), \
-        per_call(lambda: ours.advance(STEPS), repeat=repeat) / STEPS
+    textbook = per_call(tutorial_step, repeat=repeat)
+    for key, precision in (("a", "float64"), ("a32", "float32")):
+        ours = TrainingSession(from_preset("tutorial", epochs=10**7, precision=precision))
+        yield key, f"tutorial XOR 2-2-1, full batch, {precision}", textbook, \
+            per_call(lambda: ours.advance(STEPS), repeat=repeat) / STEPS
 
     # (b), (c): moons 500, 2-8-8-1 tanh, BCE, same data and initial weights for both
     moons = from_preset("default", dataset="moons", samples=500, noise=0.1, hidden=(8, 8),

@@ -12,7 +12,7 @@ from .config import INITS, PRESETS, REGULARIZATIONS, from_preset, problems
 from .data.datasets import DATASETS
 from .data.features import FEATURES
 from .losses import LOSSES
-from .network import W_and_b
+from .fast import W_and_b
 from .optimizers import OPTIMIZERS
 from .session import TrainingSession
 from .teach import codegen, torch_script

@@ -42,7 +42,7 @@ class Config:
     init: str = "xavier"            # "randn" (the tutorial's), "xavier" or "he"
     features: tuple = ("x1", "x2")  # input features fed to the network
     delta_rule: bool = False        # the tutorial's update: summed over the batch, no 2/N
-    precision: str = "float32"      # float64 where numbers must match exactly
+    precision: str = "float32"      # float64: network.py, the tutorial's exact order of operations
     preset: str = ""                # name of the preset this came from, if any
 
     def replace(self, **changes) -> "Config":

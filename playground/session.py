@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import network
+from . import fast, network
 from .config import Config, validated
 from .data.datasets import Dataset, make_dataset
 from .data.features import expand
@@ -23,6 +23,7 @@ from .optimizers import OPTIMIZERS, new_state
 # Settings that can change mid-run and continue from the current weights, as in
 # TensorFlow Playground; any other change means a new network (see `needs_reset`).
 TUNABLE = ("lr", "optimizer", "batch_size", "epochs", "loss", "regularization", "reg_rate")
+BLOW_UP = 10        # a loss this many times above its best (and above chance) has diverged
 
 
 def needs_reset(old: Config, new: Config) -> bool:
@@ -60,13 +61,17 @@ class TrainingSession:
         c = self.config
         self.data = data or make_dataset(c.dataset, c.samples, c.noise, c.test_fraction, c.seed)
         self.dtype = np.dtype(c.precision)
+        # float64 trains with network.py, in the tutorial's order of operations, so the
+        # tutorial's numbers come out digit for digit; float32 with its fast twin, fast.py
+        self.exact = self.dtype == np.float64
         self.X, self.y = self._inputs(self.data.X_train, self.data.y_train)
         self.X_test, self.y_test = self._inputs(self.data.X_test, self.data.y_test)
         sizes = [len(c.features), *c.hidden, 1]
         if initial_params is None:
-            initial_params = network.initialize(sizes, c.init, c.seed, self.dtype)
+            initial_params = fast.initial_params(sizes, c.init, c.seed, self.dtype)
         self.initial_params = [np.array(p, dtype=self.dtype) for p in initial_params]
-        self.theta, self.params = network.flat(self.initial_params)  # params: views of theta
+        self.theta, self.params = fast.flat(self.initial_params)  # params: Wb views of theta
+        self.layers = fast.W_and_b(self.params)             # [(W, b), ...]: views of theta
         self._theta_list = [self.theta]                     # the optimizers take lists
         self.opt_state = new_state([self.theta])
         self.rng = np.random.default_rng([c.seed, 2])       # mini-batch shuffling
@@ -74,21 +79,32 @@ class TrainingSession:
         self.history = History()
         self.snapshots = Snapshots()                        # for replaying the run
         self.diverged = ""                                  # the reason, once it happens
+        self.best_loss = math.inf                           # lowest training loss checked
         self.changes = []                                   # [(epoch, {setting: value})]
         self.bounds = data_bounds(np.concatenate([self.data.X_train, self.data.X_test]))
         self._workspaces, self._grids = {}, {}
 
     def _inputs(self, X, y):
-        """Raw points -> network inputs with the ones column, and labels as (n, 1)."""
-        Xe = network.with_ones(expand(X, self.config.features), self.dtype)
-        return Xe, y.reshape(-1, 1).astype(self.dtype)
+        """Raw points -> network inputs (fast.py's with the ones column), labels (n, 1)."""
+        X = expand(X, self.config.features)
+        X = np.ascontiguousarray(X, self.dtype) if self.exact else fast.with_ones(X, self.dtype)
+        return X, y.reshape(-1, 1).astype(self.dtype)
 
     def _workspace(self, n, purpose="eval"):
         """Arrays for n points; training and evaluation keep separate ones, since an
         evaluation happens between a training step's forward and backward passes."""
         if (n, purpose) not in self._workspaces:
-            self._workspaces[n, purpose] = network.Workspace(self.params, n)
+            self._workspaces[n, purpose] = (network.Workspace(self.layers, n) if self.exact
+                                            else fast.Workspace(self.params, n))
         return self._workspaces[n, purpose]
+
+    def _outputs(self, X, params=None):
+        """Probabilities (n,) for network inputs X, with the current or the given
+        (folded) parameters."""
+        params = self.params if params is None else params
+        if self.exact:
+            return network.predict(fast.W_and_b(params), X, self.config.activation)[:, 0]
+        return fast.predict(params, X, self.config.activation)
 
     # -- reading the state ---------------------------------------------------------
     @property
@@ -101,10 +117,10 @@ class TrainingSession:
             return math.nan, math.nan
         if a is None:
             ws = self._workspace(len(y))
-            a = network.forward(self.params, X, self.config.activation, ws)
-            z = ws.z[-1]
+            a, z = ws.forward(X, self.config.activation), ws.z[-1]
+        entry = LOSSES[self.config.loss]
         with np.errstate(all="ignore"):
-            loss = LOSSES[self.config.loss][0](y, a, z)
+            loss = (entry.value if self.exact else entry.fast_value)(y, a, z)
             accuracy = float(np.count_nonzero((a > 0.5) == (y > 0.5))) / len(y)
         return loss, accuracy
 
@@ -115,22 +131,44 @@ class TrainingSession:
 
     def predict(self, X):
         """Probability of class 1 for raw points X (n, 2)."""
-        return network.predict(self.params, self._inputs(np.asarray(X, float), np.empty(0))[0],
-                               self.config.activation)
+        return self._outputs(self._inputs(np.asarray(X, float), np.empty(0))[0])
 
     def _grid(self, n):
         if n not in self._grids:
             self._grids[n] = self._inputs(grid_points(self.bounds, n), np.empty(0))[0]
         return self._grids[n]
 
-    def surface(self, n=100):
-        """(n, n) probability of class 1 over the input plane (rows: x2, columns: x1)."""
-        return network.predict(self.params, self._grid(n), self.config.activation).reshape(n, n)
+    def surface(self, n=100, params=None):
+        """(n, n) probability of class 1 over the input plane (rows: x2, columns: x1), with
+        the current parameters or the given ones (a snapshot's, folded)."""
+        return self._outputs(self._grid(n), params).reshape(n, n)
 
     def unit_surfaces(self, n=32):
         """Every unit's output over the plane: one (units, n, n) array per layer."""
-        outs = network.layer_outputs(self.params, self._grid(n), self.config.activation)
+        if self.exact:
+            with np.errstate(all="ignore"):
+                outs = network.forward(self.layers, self._grid(n), self.config.activation)[1].a
+        else:
+            outs = fast.layer_outputs(self.params, self._grid(n), self.config.activation)
         return [a.T.reshape(-1, n, n) for a in outs]
+
+    def gradients(self):
+        """[(dW, db), ...] in W_and_b order: the gradient of the mean loss over the whole
+        training set at the current weights, as this run's optimizer would get it
+        (regularization included; the tutorial's summed delta rule when the run uses it).
+        Computed on arrays of its own: the run is not changed."""
+        return [(dW.copy(), db.copy()) for dW, db in self.full_pass().grads]
+
+    def full_pass(self):
+        """A workspace after forward and backward over the whole training set at the current
+        weights: every layer's z, a and delta, and the gradient, flat (`grad`) and by layer
+        (`grads`), regularization included. Its arrays are its own: the run is not changed."""
+        c, ws = self.config, self._workspace(len(self.y), "full pass")
+        with np.errstate(all="ignore"):
+            ws.forward(self.X, c.activation)
+            ws.backward(self.X, self.y, c.activation, c.loss, c.delta_rule)
+            network.add_penalty(self.layers, ws.grads, c.regularization, c.reg_rate)
+        return ws
 
     # -- training ------------------------------------------------------------------
     def _step(self):
@@ -140,7 +178,7 @@ class TrainingSession:
             self.snapshots.add(self.epoch, self.theta)
         if c.batch_size == 0 or c.batch_size >= len(y):
             ws = self._workspace(len(y), "train")
-            a = network.forward(self.params, X, c.activation, ws)
+            a = ws.forward(X, c.activation)
             if self.history.wants(self.epoch):
                 self._record(a, ws.z[-1])
             self._update(X, y, ws)
@@ -152,12 +190,13 @@ class TrainingSession:
         Xs, ys = X[order], y[order]
         ws, size = self._workspace(c.batch_size, "train"), c.batch_size
         # A small batch's step is mostly Python overhead: look the calls up once.
-        forward, update, params, act = network.forward, self._update, self.params, c.activation
+        forward, update, act = ws.forward, self._update, c.activation
         for i in range(0, len(y), size):
             Xb, yb = Xs[i:i + size], ys[i:i + size]
             if len(yb) != ws.n:
                 ws = self._workspace(len(yb), "train")
-            forward(params, Xb, act, ws)
+                forward = ws.forward
+            forward(Xb, act)
             update(Xb, yb, ws)
         self.epoch += 1
 
@@ -167,41 +206,62 @@ class TrainingSession:
 
     def _update(self, X, y, ws):
         c = self.config
-        grads = network.backward(self.params, X, y, c.activation, c.loss, ws, c.delta_rule)
+        grad = ws.backward(X, y, c.activation, c.loss, c.delta_rule)
         if c.regularization != "none":
-            network.add_regularization(self.params, grads, c.regularization, c.reg_rate)
-        OPTIMIZERS[c.optimizer](self._theta_list, ws.grad_list, self.opt_state, c.lr)
+            network.add_penalty(self.layers, ws.grads, c.regularization, c.reg_rate)
+        OPTIMIZERS[c.optimizer].step(self._theta_list, [grad], self.opt_state, c.lr)
 
-    def _healthy(self):
-        return bool(np.isfinite(self.theta).all()) and math.isfinite(self.evaluate().train_loss)
+    def _trouble(self):
+        """Why the current state is not a good one ("" when it is): weights or loss not
+        finite, or the loss blown up, BLOW_UP times above its best and above the loss of
+        answering 0.5 everywhere (a run can climb there and stay, finite but ruined)."""
+        if not np.isfinite(self.theta).all():
+            return "the weights stopped being finite numbers (NaN or infinity)"
+        loss = self.evaluate().train_loss
+        if not math.isfinite(loss):
+            return "the loss stopped being a finite number (NaN or infinity)"
+        if loss > BLOW_UP * self.best_loss and loss > self._chance_loss():
+            return (f"the loss blew up to {loss:.4g}, more than {BLOW_UP} times its best "
+                    f"({self.best_loss:.4g})")
+        self.best_loss = min(self.best_loss, loss)
+        return ""
+
+    def _chance_loss(self):
+        """The loss of predicting 0.5 for every training point (0.25 for mse, ln 2 for bce)."""
+        half, zero = np.full_like(self.y, 0.5), np.zeros_like(self.y)
+        return LOSSES[self.config.loss].value(self.y, half, zero)
 
     def advance(self, k, deadline=None):
         """Run up to k epochs (fewer at the end of the run, on divergence, or once
         time.perf_counter() passes `deadline`); returns the number run.
 
-        Finiteness is checked once at the end, not every epoch (that would cost more than
-        a small network's step). A diverged stretch is rolled back and replayed one checked
-        epoch at a time, so the run stops at its last finite state, with a reason.
+        Health (finite weights and loss, no blow-up: see `_trouble`) is checked once at the
+        end, not every epoch (that would cost more than a small network's step). A diverged
+        stretch is rolled back and replayed one checked epoch at a time, so the run stops
+        at its last good state, with a reason.
         """
         k = 0 if self.diverged else max(0, min(int(k), self.config.epochs - self.epoch))
         if k == 0:
             return 0
         start, saved = self.epoch, self._snapshot()
         with np.errstate(all="ignore"):
+            if self.best_loss == math.inf:                  # the loss to stay near
+                self.best_loss = self.evaluate().train_loss
             for _ in range(k):
                 self._step()
                 if deadline is not None and time.perf_counter() > deadline:
                     break
-            if self._healthy():
+            if not self._trouble():
                 return self.epoch - start
             stop = self.epoch
             self._restore(saved)
             while self.epoch < stop:
                 before = self._snapshot()
                 self._step()
-                if not self._healthy():
+                trouble = self._trouble()
+                if trouble:
                     self._restore(before)
-                    self._diverge()
+                    self._diverge(trouble)
                     break
         return self.epoch - start
 
@@ -222,7 +282,7 @@ class TrainingSession:
         self.history.truncate(epoch)
         self.snapshots.truncate(epoch)
 
-    def _diverge(self):
+    def _diverge(self, trouble):
         c = self.config
         advice = [f"press Reset and lower the learning rate (now {c.lr:g})"]
         if c.activation in ("relu", "leaky-relu", "linear"):
@@ -232,8 +292,7 @@ class TrainingSession:
         if 0 < c.batch_size < 10:
             advice.append("use larger batches")
         self.diverged = (
-            f"Training diverged at epoch {self.epoch + 1:,}: the loss or the weights stopped "
-            f"being finite numbers (NaN or infinity). The last good state, epoch "
+            f"Training diverged at epoch {self.epoch + 1:,}: {trouble}. The last good state, epoch "
             f"{self.epoch:,}, is kept. To fix it, " + ", or ".join(advice) + ".")
 
     def retune(self, **changes):
@@ -247,6 +306,8 @@ class TrainingSession:
             return
         if "optimizer" in changed:
             self.opt_state = new_state([self.theta])
+        if "loss" in changed:
+            self.best_loss = math.inf                       # losses on another scale
         self.config = new
         self.changes.append((self.epoch, changed))
         if self.diverged and ("lr" in changed or "optimizer" in changed):

@@ -1,11 +1,31 @@
-"""What the tests of every kind share: where things are, and the browser tests' ways of
-waiting for and pressing things in the page."""
+"""What the tests of every kind share: where things are, central differences, and the
+browser tests' ways of waiting for and pressing things in the page."""
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "streamlit_app.py"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 SURFACE = ".nnp-surface.js-plotly-plot"
+
+
+def numeric_gradient(objective, arrays, h=1e-6):
+    """d objective() / d every entry of `arrays`, by central differences, perturbing each
+    entry in place and putting it back exactly."""
+    grads = []
+    for p in arrays:
+        g = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            saved = p[i]
+            p[i] = saved + h
+            up = objective()
+            p[i] = saved - h
+            down = objective()
+            p[i] = saved
+            g[i] = (up - down) / (2 * h)
+        grads.append(g)
+    return grads
 
 
 def wait_idle(page):

@@ -117,3 +117,20 @@ def train_network_logged(X, y, input_size, hidden_size, output_size, epochs, lea
         gradients = backward_propagation(network, cache, X, y)
         network = update_parameters(network, gradients, learning_rate)
     return network, losses
+
+
+if __name__ == "__main__":
+    # The tutorial's closing lines, verbatim: `python tools/tutorial_oracle.py` prints
+    # exactly what the tutorial's code prints.
+    # Training the network
+    input_size = 2
+    hidden_size = 2
+    output_size = 1
+    epochs = 10000
+    learning_rate = 0.1
+
+    trained_network = train_network(X, y, input_size, hidden_size, output_size, epochs, learning_rate)
+
+    # Making predictions
+    predictions = predict(trained_network, X)
+    print(f'Predictions: \n{predictions}')

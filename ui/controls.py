@@ -5,12 +5,12 @@ preset or a link sets a widget by writing st.session_state[field] before it is d
 """
 import streamlit as st
 
-from playground.activations import LABELS as ACTIVATIONS
+from playground.activations import ACTIVATIONS, labels
 from playground.config import MAX_LAYERS, MAX_UNITS, PRESETS, Config
 from playground.data.datasets import LABELS as DATASETS
 from playground.data.features import LABELS as FEATURES
-from playground.losses import LABELS as LOSSES
-from playground.optimizers import LABELS as OPTIMIZERS
+from playground.losses import LOSSES
+from playground.optimizers import OPTIMIZERS
 from ui.live.playback import DEFAULT_SPEED
 from ui.links import shown
 
@@ -104,7 +104,7 @@ def network_ui():
     st.subheader("Network")
     if shown("layers"):
         layers_ui()
-    choose("activation", "Activation", ACTIVATIONS,
+    choose("activation", "Activation", labels(ACTIVATIONS),
            "The bend each hidden unit applies to its weighted sum. Without one (linear), any "
            "number of layers can only draw a straight boundary.")
     if shown("features"):
@@ -151,10 +151,10 @@ def training_ui():
                      key="batch_size", format_func=lambda b: "Full batch" if b == 0 else str(b),
                      help="Points per update. Full batch follows the true slope; small batches "
                           "take many noisy steps per epoch.")
-    choose("loss", "Loss", LOSSES,
+    choose("loss", "Loss", labels(LOSSES),
            "How wrongness is scored. Cross-entropy punishes confident mistakes hard; squared "
            "error is the tutorial's choice.")
-    choose("optimizer", "Optimizer", OPTIMIZERS,
+    choose("optimizer", "Optimizer", labels(OPTIMIZERS),
            "How gradients become steps: plain descent (the tutorial's), momentum (keeps rolling "
            "in a steady direction) or Adam (adapts each weight's step size). Takes effect "
            "mid-run.")

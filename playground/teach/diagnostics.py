@@ -4,7 +4,8 @@ Per layer: dead units (a ReLU that outputs 0 on every training point gets no gra
 again, so it never comes back), saturated units (a sigmoid or tanh beyond 0.99 of its
 range on most points has a slope near 0, so it learns slowly), and the gradient's norm.
 Over the run: the gradient norms at the run's snapshots (playground/snapshots.py keeps at
-most 160, so this costs a few forward and backward passes and nothing while training).
+most 160, so this costs a few forward and backward passes, on a copy, and nothing while
+training). The numbers come from TrainingSession.full_pass, which leaves the run alone.
 `first_problem` names the first thing worth fixing, in plain words.
 Layers are numbered as the math panel does: layer l has weights W_l; the last is the output.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import network
+from ..session import TrainingSession
 
 SATURATED_AT = 0.99     # |tanh| or the sigmoid's distance from 0.5, doubled, beyond this
 MOST = 0.9              # "most points": a unit saturated on 9 points in 10
@@ -55,29 +56,18 @@ def saturated_units(a, activation):
     return saturation(a, activation) > MOST
 
 
-def gradients(params, Xe, y, config):
-    """Each layer's gradient [W; b] (fan_in + 1, fan_out) of the loss over the points Xe,
-    at `params`, which stay untouched (the training step's own rule: the delta rule if set)."""
-    ws = network.Workspace(params, len(y))
-    with np.errstate(all="ignore"):
-        network.forward(params, Xe, config.activation, ws)
-        grads = network.backward(params, Xe, y, config.activation, config.loss, ws,
-                                 config.delta_rule)
-    return [g.copy() for g in grads]
-
-
 def norms(grads):
-    return [float(np.linalg.norm(g)) for g in grads]
+    """Each layer's gradient norm, W and b together, from [(dW, db), ...]."""
+    return [float(np.sqrt(np.sum(dW * dW) + np.sum(db * db))) for dW, db in grads]
 
 
-def health(params, Xe, y, config):
-    """LayerHealth per weight layer (the last is the output unit: never counted dead nor
-    saturated, since a confident output is what the loss asks for)."""
-    outs = network.layer_outputs(params, Xe, config.activation)
-    g = norms(gradients(params, Xe, y, config))
+def health(outputs, grads, activation):
+    """LayerHealth per layer from its outputs [(n, units), ...] and gradients [(dW, db), ...].
+    The last layer is the output unit: never counted dead nor saturated, since a confident
+    output is what the loss asks for."""
     rows = []
-    for l, (a, norm) in enumerate(zip(outs, g), start=1):
-        act = config.activation if l < len(outs) else "output"
+    for l, (a, norm) in enumerate(zip(outputs, norms(grads)), start=1):
+        act = activation if l < len(outputs) else "output"
         rows.append(LayerHealth(l, a.shape[1], int(dead_units(a, act).sum()),
                                 int(saturated_units(a, act).sum()),
                                 float(saturation(a, act).mean()), norm))
@@ -85,16 +75,17 @@ def health(params, Xe, y, config):
 
 
 def norm_history(session):
-    """(epochs (k,), gradient norms (k, layers)) at the run's snapshots and now."""
-    shapes = [p.shape for p in session.params]
+    """(epochs (k,), gradient norms (k, layers)) at the run's snapshots and now, computed
+    on a copy of the session (the snapshots' weights are loaded into the copy, not the run)."""
+    copy = TrainingSession(session.config, session.data, initial_params=session.params)
     epochs, rows = [], []
     for epoch, theta in [*zip(session.snapshots.epochs, session.snapshots.thetas),
                          (session.epoch, session.theta)]:
         if epochs and epoch <= epochs[-1]:
             continue
-        params = network.views(np.array(theta), shapes)
+        copy.theta[...] = theta
         epochs.append(epoch)
-        rows.append(norms(gradients(params, session.X, session.y, session.config)))
+        rows.append(norms(copy.gradients()))
     return np.array(epochs), np.array(rows)
 
 
@@ -171,7 +162,8 @@ def first_problem(rows, activation, epochs=(), losses=(), accuracy=1.0):
 
 def diagnose(session):
     """(LayerHealth per layer, the first problem's sentence) of a session now."""
-    rows = health(session.params, session.X, session.y, session.config)
+    ws = session.full_pass()
+    rows = health(ws.a, ws.grads, session.config.activation)
     h = session.history
     return rows, first_problem(rows, session.config.activation, h.column("epoch"),
                                h.column("train_loss"), session.evaluate().train_accuracy)

@@ -1,5 +1,5 @@
 """Downloads of the current run: the weights (JSON), the history and the data (CSV), and
-`script` (from codegen.py), a standalone NumPy program that reproduces the run."""
+`script` (from codegen/), a standalone NumPy program that reproduces the run."""
 import csv
 import io
 import json
@@ -7,7 +7,7 @@ import math
 
 from .codegen import script  # noqa: F401  (the download of the run as a program)
 from ..history import COLUMNS
-from ..network import W_and_b
+from ..fast import W_and_b
 
 SCHEMA_VERSION = 1
 

@@ -9,67 +9,21 @@ import copy
 
 import numpy as np
 
-from .. import network
-from ..activations import LEAKY_SLOPE
+from .. import fast
+from ..activations import ACTIVATIONS
+from ..losses import DELTA_RULE_TEX, LOSSES
+from ..optimizers import OPTIMIZERS
 from .codegen import (INIT_LABELS, Plan, comment, describe, features_code,
-                     functions_code, settings_code)
+                      functions_code, settings_code)
 from .export import layer_names
-from ..optimizers import BETA1, BETA2, EPS, MOMENTUM, OPTIMIZERS
-
-# name -> (its symbol, its formula in z, its derivative written with the output a)
-ACTIVATION_TEX = {
-    "sigmoid": (r"\sigma", r"\frac{1}{1 + e^{-z}}", r"a \odot (1 - a)"),
-    "tanh": (r"\tanh", r"\frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", r"1 - a^{2}"),
-    "relu": (r"\operatorname{ReLU}", r"\max(0,\ z)", r"\mathbf{1}[a > 0]"),
-    "leaky-relu": (r"\operatorname{LeakyReLU}", rf"\max({LEAKY_SLOPE:g}\,z,\ z)",
-                   rf"\begin{{cases}} 1 & a > 0 \\ {LEAKY_SLOPE:g} & a \le 0 \end{{cases}}"),
-    "linear": (r"\operatorname{id}", "z", "1"),
-}
 
 FEATURE_TEX = {"x1": "x_1", "x2": "x_2", "x1_sq": "x_1^{2}", "x2_sq": "x_2^{2}",
                "x1_x2": "x_1 x_2", "sin_x1": r"\sin x_1", "sin_x2": r"\sin x_2"}
-
-LOSS_TEX = {
-    "mse": r"\mathcal{L} = \frac{1}{n} \sum_{i=1}^{n} \left(y_i - \hat{y}_i\right)^{2}",
-    "bce": (r"\mathcal{L} = -\frac{1}{n} \sum_{i=1}^{n} \left[y_i \log \hat{y}_i + (1 - y_i)"
-            r" \log (1 - \hat{y}_i)\right] = \frac{1}{n} \sum_{i=1}^{n} \left[\log\left(1 + "
-            r"e^{z^{(L)}_i}\right) - y_i z^{(L)}_i\right]"),
-}
-
-# the output delta, dLoss/dz^{(L)}, for the mean loss (or the tutorial's summed rule)
-OUTPUT_DELTA_TEX = {
-    "mse": r"\frac{2}{n} \left(a^{(L)} - y\right) \odot a^{(L)} \odot \left(1 - a^{(L)}\right)",
-    "bce": r"\frac{1}{n} \left(a^{(L)} - y\right)",
-    "delta_rule": r"\left(a^{(L)} - y\right) \odot a^{(L)} \odot \left(1 - a^{(L)}\right)",
-}
 
 PENALTY_TEX = {   # kind -> (term added to the loss, term added to dW)
     "l2": (r"\frac{\lambda}{2} \sum_{l} \sum_{j,k} \left(W^{(l)}_{jk}\right)^{2}", r"\lambda W"),
     "l1": (r"\lambda \sum_{l} \sum_{j,k} \left|W^{(l)}_{jk}\right|",
            r"\lambda \operatorname{sign}(W)"),
-}
-
-
-EPS_POWER = int(round(np.log10(EPS)))    # Adam's eps, 1e-8
-
-# name -> the update of every parameter theta with its gradient g ({eta}: the rate)
-OPTIMIZER_TEX = {
-    "sgd": [r"\theta \leftarrow \theta - \eta\, g, \quad {eta}"],
-    "momentum": [rf"v \leftarrow {MOMENTUM:g}\, v + g, \qquad \theta \leftarrow \theta - \eta\, v,"
-                 r" \quad {eta}"],
-    "adam": [rf"t \leftarrow t + 1, \quad m \leftarrow {BETA1:g}\, m + {1 - BETA1:.1g}\, g, \quad "
-             rf"s \leftarrow {BETA2:g}\, s + {1 - BETA2:.1g}\, g^{{2}}",
-             rf"\theta \leftarrow \theta - \frac{{\eta}}{{1 - {BETA1:g}^{{t}}}} \cdot "
-             rf"\frac{{m}}{{\sqrt{{s}} / \sqrt{{1 - {BETA2:g}^{{t}}}} + 10^{{{EPS_POWER}}}}},"
-             r" \quad {eta}"],
-}
-
-# name -> the change it makes, as the walkthrough states it
-UPDATE_TEX = {
-    "sgd": r"-\eta\, g",
-    "momentum": rf"-\eta\, v, \ v = {MOMENTUM:g}\, v + g",
-    "adam": rf"-\frac{{\eta}}{{1 - {BETA1:g}^{{t}}}} \cdot \frac{{m}}{{\sqrt{{s}} / "
-            rf"\sqrt{{1 - {BETA2:g}^{{t}}}} + 10^{{{EPS_POWER}}}}}",
 }
 
 
@@ -93,7 +47,8 @@ def matrix_tex(M):
 
 # -- the equations of the architecture ---------------------------------------------------
 def _layer_lines(config, L):
-    f, formula, _ = ACTIVATION_TEX[config.activation]
+    entry = ACTIVATIONS[config.activation]
+    f, formula = entry.symbol, entry.tex
     sizes = [len(config.features), *config.hidden, 1]
     lines = []
     for l in range(1, L + 1):
@@ -113,14 +68,14 @@ def architecture_latex(config) -> list[str]:
     """The forward pass, the loss, the backward pass, the gradients and the update rule of
     this network, one LaTeX equation per string (L is the output layer)."""
     c, L = config, len(config.hidden) + 1
-    f, _, derivative = ACTIVATION_TEX[c.activation]
+    f, derivative = ACTIVATIONS[c.activation].symbol, ACTIVATIONS[c.activation].tex_derivative
     batch = ("all the training points" if c.batch_size == 0 else
              f"a mini-batch of {c.batch_size} points, shuffled anew every epoch")
     lines = [r"a^{(0)} = x = \begin{bmatrix} " + " & ".join(FEATURE_TEX[x] for x in c.features)
              + r" \end{bmatrix} \quad \text{(one row per point; a batch stacks } n \text{ rows: "
              + batch + ")}"]
     lines += [rf"L = {L}: \text{{the output layer}}"] + _layer_lines(c, L)
-    lines.append(LOSS_TEX[c.loss])
+    lines.append(LOSSES[c.loss].tex)
     if c.delta_rule:
         lines.append(r"\text{updates follow the tutorial's delta rule, the gradient of } E = "
                      r"\frac{1}{2} \sum_{i=1}^{n} \left(y_i - \hat{y}_i\right)^{2} \text{ (summed"
@@ -131,7 +86,7 @@ def architecture_latex(config) -> list[str]:
                      rf"\lambda = {number_tex(c.reg_rate)} \text{{ (biases are not penalized)}}")
     target = "E" if c.delta_rule else r"\mathcal{L}"
     lines.append(rf"\delta^{{(L)}} = \frac{{\partial {target}}}{{\partial z^{{(L)}}}} = "
-                 + OUTPUT_DELTA_TEX["delta_rule" if c.delta_rule else c.loss])
+                 + (DELTA_RULE_TEX if c.delta_rule else LOSSES[c.loss].tex_delta))
     for l in range(L - 1, 0, -1):
         said = rf", \quad f'(a) = {derivative} \text{{ for }} f = {f}" if l == L - 1 else ""
         lines.append(rf"\delta^{{({l})}} = \left(\delta^{{({l + 1})}} W^{{({l + 1})\top}}\right)"
@@ -143,7 +98,7 @@ def architecture_latex(config) -> list[str]:
     lines.append(r"\text{every parameter } \theta \text{ (each } W \text{ and } b \text{) with "
                  r"its gradient } g \text{ (its } dW \text{ or } db\text{):}")
     eta = rf"\eta = {number_tex(c.lr)}"
-    return lines + [line.replace("{eta}", eta) for line in OPTIMIZER_TEX[c.optimizer]]
+    return lines + [line.replace("{eta}", eta) for line in OPTIMIZERS[c.optimizer].tex]
 
 
 # -- the same as tutorial-style code ------------------------------------------------------
@@ -200,20 +155,16 @@ def point_walkthrough(session, index) -> dict:
     c, n = session.config, len(session.y)
     if not 0 <= index < n:
         raise IndexError(f"point {index} is not one of the {n} training points")
-    params = session.params
-    ws = network.Workspace(params, n)
+    params, ws = session.params, session.full_pass()
+    zs = [z[index].astype(float) for z in ws.z]
+    activations = [a[index].astype(float) for a in ws.a]
+    deltas = [d[index].astype(float) for d in ws.delta]
+    gradient = ws.grad.copy()
+    theta, state = session.theta.copy(), copy.deepcopy(session.opt_state)
     with np.errstate(all="ignore"):
-        network.forward(params, session.X, c.activation, ws)
-        zs = [z[index].astype(float) for z in ws.z]
-        activations = [a[index].astype(float) for a in ws.a]
-        network.backward(params, session.X, session.y, c.activation, c.loss, ws, c.delta_rule)
-        deltas = [d[index].astype(float) for d in ws.delta]
-        network.add_regularization(params, ws.grads, c.regularization, c.reg_rate)
-        gradient = ws.grad.copy()
-        theta, state = session.theta.copy(), copy.deepcopy(session.opt_state)
-        OPTIMIZERS[c.optimizer]([theta], [gradient.copy()], state, c.lr)
+        OPTIMIZERS[c.optimizer].step([theta], [gradient.copy()], state, c.lr)
     shapes = [Wb.shape for Wb in params]
-    grads, updates = network.views(gradient, shapes), network.views(theta - session.theta, shapes)
+    grads, updates = fast.views(gradient, shapes), fast.views(theta - session.theta, shapes)
     layers = []
     for l, name in enumerate(layer_names(len(params))):
         layers.append({
@@ -226,7 +177,8 @@ def point_walkthrough(session, index) -> dict:
     return {
         "index": index, "epoch": session.epoch, "n": n,
         "point": session.data.X_train[index].astype(float),
-        "label": y, "features": list(c.features), "x": session.X[index, :-1].astype(float),
+        "label": y, "features": list(c.features),
+        "x": session.X[index, :len(c.features)].astype(float),
         "activation": c.activation, "loss_name": c.loss, "delta_rule": c.delta_rule,
         "optimizer": c.optimizer, "lr": c.lr, "regularization": c.regularization,
         "reg_rate": c.reg_rate, "full_batch": c.batch_size == 0 or c.batch_size >= n,
@@ -238,7 +190,7 @@ def point_walkthrough(session, index) -> dict:
 def walkthrough_latex(walk) -> list[str]:
     """point_walkthrough's numbers as LaTeX, 4 significant digits, one equation a string."""
     L, layers = len(walk["layers"]), walk["layers"]
-    f = ACTIVATION_TEX[walk["activation"]][0]
+    f = ACTIVATIONS[walk["activation"]].symbol
     x1, x2 = walk["point"]
     lines = [rf"\text{{training point {walk['index']} of {walk['n']}, epoch {walk['epoch']:,}: }}"
              rf"(x_1, x_2) = ({number_tex(x1)}, {number_tex(x2)}), \quad y = {walk['label']:g}",
@@ -269,7 +221,7 @@ def walkthrough_latex(walk) -> list[str]:
     for l in range(L, 0, -1):
         lines += [rf"dW^{{({l})}} = {matrix_tex(layers[l - 1]['dW'])}, \quad db^{{({l})}} = "
                   f"{matrix_tex(layers[l - 1]['db'])}"]
-    update = UPDATE_TEX[walk["optimizer"]]
+    update = OPTIMIZERS[walk["optimizer"]].tex_change
     lines.append(rf"\text{{the next step changes each parameter by }} {update}, \quad "
                  rf"\eta = {number_tex(walk['lr'])}:")
     for l in range(L, 0, -1):

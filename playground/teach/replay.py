@@ -1,7 +1,7 @@
 """What a replay shows, gathered from a session's snapshots: pure NumPy, no Plotly."""
 import numpy as np
 
-from .. import network
+from .. import fast
 from .images import quantize
 
 REPLAY_GRID = 80        # surface resolution in the replay (each frame is n*n bytes)
@@ -33,11 +33,9 @@ def replay_frames(session, n=REPLAY_GRID, max_frames=MAX_FRAMES):
         thetas.append(session.theta.copy())
     pick = np.unique(np.linspace(0, len(epochs) - 1, min(max_frames, len(epochs))).round().astype(int))
     shapes = [p.shape for p in session.params]
-    grid = session._grid(n)
     frames = []
     for k in pick:
-        params = network.views(thetas[k], shapes)
-        surface = network.predict(params, grid, session.config.activation).reshape(n, n)
-        frames.append((int(epochs[k]), quantize(surface),
-                       [(W.astype(float), b.astype(float)) for W, b in network.W_and_b(params)]))
+        params = fast.views(thetas[k], shapes)
+        frames.append((int(epochs[k]), quantize(session.surface(n, params)),
+                       [(W.astype(float), b.astype(float)) for W, b in fast.W_and_b(params)]))
     return frames

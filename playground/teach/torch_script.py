@@ -14,10 +14,11 @@ import textwrap
 
 import numpy as np
 
-from ..activations import LABELS as ACTIVATION_LABELS
-from ..network import W_and_b
-from .codegen import (LOG_EVERY, SCRIPT_NAMES, Plan, _labels, _matrix, _number, _start,
-                      comment, describe)
+from ..activations import ACTIVATIONS
+from ..fast import W_and_b
+from .codegen.assemble import _labels, _matrix, _number, _start, comment, describe
+from .codegen.plan import LOG_EVERY, Plan
+from .codegen.templates import SCRIPT_NAMES
 
 MODULES = {"sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()", "relu": "nn.ReLU()",
            "leaky-relu": "nn.LeakyReLU(0.01)", "linear": "nn.Identity()"}
@@ -233,7 +234,7 @@ def script(session, epochs=None) -> str:
             x1, x2 = points[:, 0], points[:, 1]
             return torch.stack([{features}], dim=1).to(DTYPE)
         '''), "X = compute_features(points_train)\ny = labels_train.reshape(-1, 1)\n",
-        f"# The network: {ACTIVATION_LABELS[config.activation]} hidden units, one output unit\n" +
+        f"# The network: {ACTIVATIONS[config.activation].label} hidden units, one output unit\n" +
         model_code(config),
         weights_code(session.initial_params) + _code('''
         with torch.no_grad():  # start from the app's initial weights (PyTorch stores W.T)

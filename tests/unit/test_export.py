@@ -16,7 +16,7 @@ from playground import Config, TrainingSession
 from playground.config import from_preset
 from playground.teach.export import dataset_csv, history_csv, script, weights_json
 from playground.history import COLUMNS
-from playground.network import W_and_b
+from playground.fast import W_and_b
 
 RTOL = 1e-5              # the brief: the script's numbers are the app's within 1e-5
 TUTORIAL_RTOL = 1e-12    # float64 and the tutorial's own arithmetic
@@ -183,7 +183,7 @@ def test_script_imports_only_numpy_and_names_the_tutorials_functions(activation)
     tree = ast.parse(code)
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                 for alias in node.names}
-    assert imported == {"numpy", "sys"}
+    assert imported == {"numpy", "sys", "contextlib", "io", "json"}   # NumPy, else stdlib
     assert not any(isinstance(node, ast.ImportFrom) for node in ast.walk(tree))
     defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
     assert {"initialize_network", "sigmoid", "sigmoid_derivative", "forward_propagation",
@@ -257,3 +257,37 @@ def test_dataset_csv_lists_every_point_with_its_split():
     np.testing.assert_array_equal([[float(r[0]), float(r[1])] for r in train], session.data.X_train)
     np.testing.assert_array_equal([int(r[2]) for r in test], session.data.y_test)
     assert {r[2] for r in rows} == {"0", "1"}
+
+
+# -- the script's --json is the command line's ----------------------------------------------
+JSON_RUNS = [
+    ["--dataset", "moons", "--samples", "120", "--hidden", "6,4", "--optimizer", "momentum",
+     "--batch-size", "16", "--epochs", "300", "--lr", "0.2", "--regularization", "l2"],
+    ["--dataset", "circles", "--samples", "80", "--activation", "relu", "--loss", "mse",
+     "--optimizer", "adam", "--lr", "0.01", "--epochs", "250", "--precision", "float64"],
+    ["--preset", "tutorial", "--epochs", "700"],
+]
+
+
+def last_json_line(args, cwd):
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True,
+                            timeout=120, cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("flags", JSON_RUNS, ids=["float32-minibatch", "float64-adam", "tutorial"])
+def test_script_json_is_the_cli_json_for_the_same_flags(flags, tmp_path):
+    """`python -m playground train --json FLAGS` and the exported script of the same run,
+    run with --json: the same losses (every 100th epoch, before its update) and weights."""
+    from playground.cli import build_parser, config_from_args, train
+    from tests.support import ROOT
+    cli = last_json_line(["-m", "playground", "train", "--json", *flags], ROOT)
+    session, _ = train(config_from_args(build_parser().parse_args(["train", *flags])))
+    path = tmp_path / "train_network.py"
+    path.write_text(script(session))
+    exported = last_json_line([str(path), "--json"], tmp_path)
+    assert set(exported) == {"losses", "weights"}
+    assert len(exported["losses"]) == -(-session.epoch // 100) >= 3      # epochs 0, 100, ...
+    assert exported["losses"] == cli["losses"]
+    assert exported["weights"] == cli["weights"]

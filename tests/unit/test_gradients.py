@@ -8,36 +8,29 @@ import pytest
 from playground import network
 from playground.activations import ACTIVATIONS
 from playground.losses import LOSSES
+from tests.support import numeric_gradient as central_differences
 
 H = 1e-6
 SIZES = [3, 4, 3, 1]          # inputs, two hidden layers, the sigmoid output
 
 
 def tiny_problem(seed=0, n=7):
-    """A random float64 net and batch: params, inputs with the ones column, labels (n, 1)."""
+    """A random float64 net and batch: layers [(W, b), ...], inputs X (n, 3), labels (n, 1)."""
     rng = np.random.default_rng(seed)
-    params = [rng.normal(0, 0.8, (fan_in + 1, fan_out))
+    layers = [(rng.normal(0, 0.8, (fan_in, fan_out)), rng.normal(0, 0.8, (1, fan_out)))
               for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:])]
-    Xe = network.with_ones(rng.normal(0, 1, (n, SIZES[0])), np.float64)
+    X = rng.normal(0, 1, (n, SIZES[0]))
     y = rng.integers(0, 2, (n, 1)).astype(float)
-    return params, Xe, y
+    return layers, X, y
 
 
-def numeric_gradient(objective, params):
-    """d objective / d every parameter, by central differences, perturbing in place."""
-    grads = []
-    for Wb in params:
-        g = np.zeros_like(Wb)
-        for i in np.ndindex(Wb.shape):
-            saved = Wb[i]
-            Wb[i] = saved + H
-            up = objective()
-            Wb[i] = saved - H
-            down = objective()
-            Wb[i] = saved
-            g[i] = (up - down) / (2 * H)
-        grads.append(g)
-    return grads
+def numeric_gradient(objective, layers):
+    """d objective / d every W and b, by central differences."""
+    return central_differences(objective, [p for W, b in layers for p in (W, b)], H)
+
+
+def flat_pairs(grads):
+    return [g for pair in grads for g in pair]
 
 
 def relative_error(analytic, numeric):
@@ -49,43 +42,41 @@ def relative_error(analytic, numeric):
 @pytest.mark.parametrize("loss", list(LOSSES))
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
 def test_backward_matches_finite_differences(activation, loss, regularization):
-    params, Xe, y = tiny_problem()
+    layers, X, y = tiny_problem()
     rate = 0.05
-    ws = network.Workspace(params, len(y))
 
     def objective():
-        a = network.forward(params, Xe, activation, ws)
-        return LOSSES[loss][0](y, a, ws.z[-1]) + network.penalty(params, regularization, rate)
+        a, cache = network.forward(layers, X, activation)
+        return network.loss(y, a, cache.z[-1], loss) + network.penalty(layers, regularization, rate)
 
-    network.forward(params, Xe, activation, ws)
-    analytic = [g.copy() for g in network.backward(params, Xe, y, activation, loss, ws)]
-    network.add_regularization(params, analytic, regularization, rate)
-    numeric = numeric_gradient(objective, params)
+    a, cache = network.forward(layers, X, activation)
+    analytic = network.backward(layers, cache, X, y, activation, loss)
+    network.add_penalty(layers, analytic, regularization, rate)
+    analytic = [g.copy() for g in flat_pairs(analytic)]
+    numeric = numeric_gradient(objective, layers)
     assert relative_error(analytic, numeric) < 1e-6
     assert max(np.abs(g).max() for g in analytic) > 1e-3       # not trivially zero
 
 
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
 def test_delta_rule_is_the_gradient_of_half_the_summed_squared_error(activation):
-    params, Xe, y = tiny_problem(seed=1)
-    ws = network.Workspace(params, len(y))
+    layers, X, y = tiny_problem(seed=1)
 
     def objective():
-        a = network.forward(params, Xe, activation, ws)
+        a, _ = network.forward(layers, X, activation)
         return 0.5 * float(np.sum((y - a) ** 2))
 
-    network.forward(params, Xe, activation, ws)
-    analytic = [g.copy() for g in
-                network.backward(params, Xe, y, activation, "mse", ws, delta_rule_update=True)]
-    assert relative_error(analytic, numeric_gradient(objective, params)) < 1e-6
+    a, cache = network.forward(layers, X, activation)
+    analytic = flat_pairs(network.backward(layers, cache, X, y, activation, "mse", delta_rule=True))
+    assert relative_error(analytic, numeric_gradient(objective, layers)) < 1e-6
 
 
 def test_penalty_formulas():
-    params, _, _ = tiny_problem()
-    W = [Wb[:-1] for Wb in params]
-    assert network.penalty(params, "none", 0.3) == 0.0
-    assert network.penalty(params, "l1", 0.3) == pytest.approx(0.3 * sum(np.abs(w).sum() for w in W))
-    assert network.penalty(params, "l2", 0.3) == pytest.approx(0.15 * sum((w * w).sum() for w in W))
+    layers, _, _ = tiny_problem()
+    W = [W for W, _ in layers]
+    assert network.penalty(layers, "none", 0.3) == 0.0
+    assert network.penalty(layers, "l1", 0.3) == pytest.approx(0.3 * sum(np.abs(w).sum() for w in W))
+    assert network.penalty(layers, "l2", 0.3) == pytest.approx(0.15 * sum((w * w).sum() for w in W))
 
 
 def sigmoid(z):
@@ -98,13 +89,14 @@ def test_bce_value_is_the_textbook_cross_entropy():
     y = rng.integers(0, 2, (50, 1)).astype(float)
     a = sigmoid(z)
     textbook = -np.mean(y * np.log(a) + (1 - y) * np.log(1 - a))
-    assert LOSSES["bce"][0](y, a, z) == pytest.approx(textbook, rel=1e-12)
+    assert LOSSES["bce"].value(y, a, z) == pytest.approx(textbook, rel=1e-12)
 
 
 def test_mse_value_is_the_mean_squared_error():
     rng = np.random.default_rng(4)
     a, y = rng.uniform(0, 1, (20, 1)), rng.integers(0, 2, (20, 1)).astype(float)
-    assert LOSSES["mse"][0](y, a, None) == pytest.approx(np.mean((y - a) ** 2), rel=1e-12)
+    for value in (LOSSES["mse"].value, LOSSES["mse"].fast_value):
+        assert value(y, a, None) == pytest.approx(np.mean((y - a) ** 2), rel=1e-12)
 
 
 def test_bce_stays_finite_for_huge_logits():
@@ -113,8 +105,8 @@ def test_bce_stays_finite_for_huge_logits():
     z = np.array([[1000.0], [-1000.0], [1000.0], [-1000.0]])
     y = np.array([[1.0], [0.0], [0.0], [1.0]])
     with np.errstate(over="ignore"):
-        a = ACTIVATIONS["sigmoid"][0](z)
-    value, delta = LOSSES["bce"]
+        a = ACTIVATIONS["sigmoid"].f(z)
+    value, delta = LOSSES["bce"].value, LOSSES["bce"].delta
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         loss = value(y, a, z)
@@ -125,7 +117,7 @@ def test_bce_stays_finite_for_huge_logits():
 
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
 def test_activation_derivative_in_terms_of_output(activation):
-    f, df = ACTIVATIONS[activation]
+    f, df = ACTIVATIONS[activation].f, ACTIVATIONS[activation].df
     rng = np.random.default_rng(5)
     z = rng.normal(0, 2, (40, 3))
     z = z[np.abs(z).min(axis=1) > 1e-3]          # keep clear of relu's kink
@@ -142,4 +134,4 @@ def test_activation_values_at_a_few_points():
                 "leaky-relu": [-0.02, 0.0, 3.0], "linear": z}
     assert set(expected) == set(ACTIVATIONS)
     for name, values in expected.items():
-        np.testing.assert_allclose(ACTIVATIONS[name][0](z.copy()), values, rtol=1e-15, err_msg=name)
+        np.testing.assert_allclose(ACTIVATIONS[name].f(z.copy()), values, rtol=1e-15, err_msg=name)

@@ -31,8 +31,8 @@ def wrong_points(session):
 def dead_units(session):
     """Indices of hidden units (one layer) whose ReLU output is 0 at every point, train and test."""
     X = np.concatenate([session.data.X_train, session.data.X_test])
-    Xe = network.with_ones(expand(X, session.config.features), session.dtype)
-    hidden = network.layer_outputs(session.params, Xe, session.config.activation)[0]  # (n, h)
+    inputs = expand(X, session.config.features).astype(session.dtype)
+    hidden = network.forward(session.layers, inputs, session.config.activation)[1].a[0]  # (n, h)
     return set(np.flatnonzero(hidden.max(axis=0) <= 0).tolist())
 
 

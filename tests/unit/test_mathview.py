@@ -17,7 +17,7 @@ from playground.config import from_preset
 from playground.data.features import expand
 from playground.teach.mathview import (architecture_latex, point_walkthrough, tutorial_code,
                                  walkthrough_latex)
-from playground.network import W_and_b
+from playground.fast import W_and_b
 
 H = 1e-6
 F = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh,

@@ -26,7 +26,7 @@ def run(name, lr):
     state = new_state(params)
     for _ in range(STEPS):
         grads = [gradient(p, t) for p, t in zip(params, TARGETS)]
-        OPTIMIZERS[name](params, grads, state, lr)
+        OPTIMIZERS[name].step(params, grads, state, lr)
         trail.append([p.copy() for p in params])
     return trail
 
@@ -90,6 +90,29 @@ def test_adam_first_step_moves_each_parameter_by_about_lr():
     params = start()
     grads = [gradient(p, t) for p, t in zip(params, TARGETS)]
     before = [p.copy() for p in params]
-    OPTIMIZERS["adam"](params, [g.copy() for g in grads], new_state(params), 0.1)
+    OPTIMIZERS["adam"].step(params, [g.copy() for g in grads], new_state(params), 0.1)
     for p, b, g in zip(params, before, grads):
         np.testing.assert_allclose(p - b, -0.1 * np.sign(g), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_a_step_leaves_the_callers_gradient_alone(name):
+    params = start()
+    grads = [gradient(p, t) for p, t in zip(params, TARGETS)]
+    kept = [g.copy() for g in grads]
+    OPTIMIZERS[name].step(params, grads, new_state(params), 0.1)
+    assert all(np.array_equal(g, k) for g, k in zip(grads, kept))
+    assert not np.array_equal(params[0], start()[0])
+
+
+def test_the_constant_cache_stays_bounded_whatever_rates_are_trained():
+    """Links can set any learning rate; a hosted server trains many. Before, every distinct
+    rate stayed in a module-level dict forever."""
+    from playground import Config, TrainingSession, activations
+    for i in range(3 * activations.CONST_CACHE):
+        activations.const(0.001 + i * 1e-6, np.dtype(np.float32))
+    session = TrainingSession(Config(dataset="xor", hidden=(2,), lr=0.123456, epochs=5))
+    session.advance(5)
+    assert activations.const.cache_info().currsize <= activations.CONST_CACHE
+    rate = activations.const(0.123456, np.dtype(np.float32))
+    assert rate.dtype == np.float32 and rate == np.float32(0.123456)

@@ -1,5 +1,6 @@
 """The training session: epoch counting, bounded history, seeded mini-batches,
 divergence, retuning mid-run, and the plotted surfaces."""
+import copy
 import math
 import warnings
 
@@ -9,7 +10,8 @@ import pytest
 from playground import Config, TrainingSession
 from playground.config import from_preset
 from playground.history import History
-from playground.session import grid_points
+from playground.session import BLOW_UP, grid_points
+from tests.support import numeric_gradient
 
 SMALL = Config(dataset="moons", samples=100, hidden=(8, 8), epochs=1000, precision="float64")
 EXPLODES = Config(dataset="moons", samples=200, hidden=(8, 8), activation="linear", loss="bce",
@@ -122,18 +124,43 @@ def test_divergence_inside_a_chunk_is_rolled_back_to_the_same_place(no_warnings)
 
 
 def test_lowering_the_learning_rate_lets_a_diverged_run_try_again(no_warnings):
-    """The kept state's weights are already huge (about 1e8 here), so even lr 0.01 blows
-    up on the next step; the run stops again at the same place, advising from the new lr."""
+    """Lr 100 on a linear net: the first step already blows the loss up (0.74 to about 200),
+    so the run keeps epoch 0; lowered to 0.01, it trains on from there."""
     session = TrainingSession(EXPLODES)
     session.advance(2000)
-    stopped = session.epoch
+    stopped, loss = session.epoch, session.evaluate().train_loss
+    assert "blew up" in session.diverged
     session.retune(lr=0.01)
     assert session.diverged == "" and not session.done
     assert session.changes == [(stopped, {"lr": 0.01})]
-    session.advance(50)
-    assert session.epoch == stopped
-    assert "learning rate (now 0.01)" in session.diverged
+    assert session.advance(50) == 50 and not session.diverged
+    assert session.evaluate().train_loss < loss
     assert np.isfinite(session.theta).all()
+
+
+def test_a_loss_that_blows_up_without_nan_stops_the_run(no_warnings):
+    """lr 50, ReLU, spiral: the loss climbs from 0.69 to about 10 and stays there, finite,
+    every prediction 1.0. The run stops at its last good state with the NaN advice."""
+    config = Config(dataset="spiral", activation="relu", lr=50, epochs=2000)
+    session = TrainingSession(config)
+    session.advance(2000)
+    assert session.done and session.epoch < 50
+    assert "the loss blew up" in session.diverged
+    assert "lower the learning rate (now 50)" in session.diverged
+    assert "use tanh or sigmoid" in session.diverged
+    assert session.evaluate().train_loss <= BLOW_UP * session.best_loss     # the good state
+    stepped = TrainingSession(config)           # and one more epoch is what blew it up
+    stepped.advance(session.epoch + 1)
+    assert stepped.epoch == session.epoch and stepped.diverged == session.diverged
+
+
+def test_a_spike_below_chance_is_not_a_blow_up(no_warnings):
+    """A well-trained run whose tiny loss jumps tenfold is not diverging: the loss must
+    also pass the loss of answering 0.5 everywhere."""
+    session = TrainingSession(SMALL.replace(loss="bce", lr=0.5))
+    session.advance(300)
+    session.best_loss = session.evaluate().train_loss / 100     # as if it had been far lower
+    assert session.advance(10) == 10 and not session.diverged
 
 
 # -- retuning ------------------------------------------------------------------------------
@@ -195,3 +222,55 @@ def test_unit_surfaces_have_one_map_per_unit():
     assert [m.shape for m in maps] == [(5, 16, 16), (3, 16, 16), (1, 16, 16)]
     np.testing.assert_allclose(maps[-1][0], session.surface(16), rtol=1e-12)
     assert ((maps[0] >= -1) & (maps[0] <= 1)).all()               # tanh units
+
+
+# -- the gradient, for diagnostics -----------------------------------------------------------
+@pytest.mark.parametrize("changes", [
+    dict(loss="bce", regularization="l2", reg_rate=0.01),
+    dict(loss="mse", activation="relu", regularization="l1", reg_rate=0.003, batch_size=10),
+    dict(loss="mse", delta_rule=True, activation="sigmoid"),
+])
+def test_gradients_match_finite_differences_and_leave_the_run_alone(changes):
+    from playground import network
+    session = TrainingSession(SMALL.replace(samples=60, hidden=(5, 3), optimizer="adam",
+                                            lr=0.01, **changes))
+    session.advance(20)
+    c = session.config
+    saved = (session.theta.copy(), copy.deepcopy(session.opt_state),
+             session.rng.bit_generator.state, session.epoch, session.history.n)
+    grads = session.gradients()
+    assert [(dW.shape, db.shape) for dW, db in grads] == \
+        [(W.shape, b.shape) for W, b in session.layers]
+
+    def objective():
+        a, cache = network.forward(session.layers, session.X, c.activation)
+        if c.delta_rule:
+            return 0.5 * float(np.sum((session.y - a) ** 2))
+        return (network.loss(session.y, a, cache.z[-1], c.loss) +
+                network.penalty(session.layers, c.regularization, c.reg_rate))
+
+    arrays = [p for W, b in session.layers for p in (W, b)]          # W1, b1, W2, ...
+    analytic = [g for pair in grads for g in pair]
+    for k, (p, g, expected) in enumerate(zip(arrays, analytic, numeric_gradient(objective, arrays))):
+        keep = np.ones(p.shape, bool)
+        if c.regularization == "l1" and k % 2 == 0:
+            keep = np.abs(p) > 1e-5                                     # |w| has a kink at 0
+        np.testing.assert_allclose(g[keep], expected[keep], rtol=1e-5, atol=1e-8)
+    assert np.array_equal(session.theta, saved[0]) and session.epoch == saved[3]
+    assert session.opt_state["t"] == saved[1]["t"]
+    assert all(np.array_equal(x, y) for x, y in zip(session.opt_state["m"], saved[1]["m"]))
+    assert session.rng.bit_generator.state == saved[2] and session.history.n == saved[4]
+    grads[0][0][...] = 0                                        # copies, not views
+    assert np.abs(session.gradients()[0][0]).max() > 0
+
+
+def test_gradients_of_a_float32_run_are_the_steps_gradient():
+    """The fast twin's gradient, as the run's own next full-batch step uses it."""
+    session = TrainingSession(Config(dataset="moons", samples=80, hidden=(4,), epochs=50))
+    session.advance(5)
+    grads = session.gradients()
+    before = session.theta.copy()
+    session.advance(1)                                          # plain gradient descent
+    step = np.concatenate([np.concatenate([dW.ravel(), db.ravel()]) for dW, db in grads])
+    np.testing.assert_allclose(before - session.theta, session.config.lr * step, rtol=1e-5,
+                               atol=1e-9)

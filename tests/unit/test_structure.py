@@ -26,7 +26,8 @@ def modules(folder, package):
 
 
 CORE = modules(PACKAGE, "playground") + modules(PACKAGE / "data", "playground.data")
-TEACH = modules(PACKAGE / "teach", "playground.teach")
+TEACH = modules(PACKAGE / "teach", "playground.teach") + ["playground.teach.codegen"] + \
+    modules(PACKAGE / "teach" / "codegen", "playground.teach.codegen")
 FIGURES = modules(PACKAGE / "figures", "playground.figures")
 
 

@@ -1,16 +1,21 @@
-"""The `tutorial` preset against the tutorial's own code (tests/tutorial_oracle.py),
-and one SGD step worked out by hand."""
+"""The `tutorial` preset against the tutorial's own code (tools/tutorial_oracle.py),
+number for number and character for character, and one SGD step worked out by hand."""
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from tools import tutorial_oracle as oracle
-from playground import network
+from playground import fast, network
 from playground.cli import train
 from playground.config import from_preset
 from playground.data.datasets import Dataset
 from playground.session import TrainingSession
+from tests.support import ROOT
 
-RTOL = 1e-12
 SETTINGS = [(2, 10_000, 0.1),   # the tutorial's own run
             (3, 3000, 0.5), (4, 2000, 1.0), (8, 5000, 0.05), (1, 500, 2.0)]
 
@@ -26,27 +31,63 @@ def run_both(hidden, epochs, lr):
 def test_losses_and_predictions_match_the_tutorial(hidden, epochs, lr):
     session, losses, net, oracle_losses = run_both(hidden, epochs, lr)
     assert len(losses) == len(oracle_losses) == epochs // 100 + (epochs % 100 > 0)
-    np.testing.assert_allclose(losses, oracle_losses, rtol=RTOL, atol=0)
-    expected = oracle.predict(net, oracle.X).ravel()
-    np.testing.assert_allclose(session.predict(oracle.X), expected, rtol=RTOL, atol=0)
+    assert losses == [float(x) for x in oracle_losses]
+    assert session.predict(oracle.X).tolist() == oracle.predict(net, oracle.X).ravel().tolist()
     assert session.epoch == epochs
 
 
 @pytest.mark.parametrize("hidden, epochs, lr", SETTINGS[:2])
 def test_trained_weights_match_the_tutorial(hidden, epochs, lr):
     session, _, net, _ = run_both(hidden, epochs, lr)
-    (W1, b1), (W2, b2) = network.W_and_b(session.params)
+    (W1, b1), (W2, b2) = fast.W_and_b(session.params)
     for mine, theirs in ((W1, net["W1"]), (b1, net["b1"]), (W2, net["W2"]), (b2, net["b2"])):
-        np.testing.assert_allclose(mine, theirs, rtol=RTOL, atol=1e-14)
+        assert np.array_equal(mine, theirs)
 
 
 @pytest.mark.parametrize("hidden", [1, 2, 3, 8])
 def test_initial_weights_are_the_tutorials_draws(hidden):
     session = TrainingSession(from_preset("tutorial", hidden=(hidden,)))
     start = oracle.initialize_network(2, hidden, 1)
-    (W1, b1), (W2, b2) = network.W_and_b(session.initial_params)
+    (W1, b1), (W2, b2) = fast.W_and_b(session.initial_params)
     assert np.array_equal(W1, start["W1"]) and np.array_equal(W2, start["W2"])
     assert np.array_equal(b1, start["b1"]) and np.array_equal(b2, start["b2"])
+
+
+def python(*args):
+    """stdout of `python *args` run from the repository, as a learner runs it."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True,
+                            cwd=ROOT, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_cli_prints_the_tutorials_output_character_for_character():
+    """The tutorial's code run as the tutorial writes it, against the preset's printout:
+    105 lines (100 losses, the predictions), equal as text."""
+    tutorial = python("tools/tutorial_oracle.py")
+    assert len(tutorial.splitlines()) == 105 and tutorial.startswith("Epoch 0, Loss: 0.")
+    assert python("-m", "playground", "train", "--preset", "tutorial") == tutorial
+
+
+def test_the_cli_json_holds_the_tutorials_losses_and_predictions():
+    report = json.loads(python("-m", "playground", "train", "--preset", "tutorial",
+                               "--json").splitlines()[-1])
+    net, losses = oracle.train_network_logged(oracle.X, oracle.y, 2, 2, 1, 10_000, 0.1)
+    assert report["losses"] == [float(x) for x in losses]
+    assert report["predictions"] == oracle.predict(net, oracle.X).ravel().tolist()
+    assert report["weights"] == [{"W": net["W1"].tolist(), "b": net["b1"].ravel().tolist()},
+                                 {"W": net["W2"].tolist(), "b": net["b2"].ravel().tolist()}]
+
+
+def test_network_train_is_the_tutorials_train_network():
+    """The readable form's own loop, network.train, against the oracle: every bit."""
+    layers, losses = network.train(oracle.X.astype(float), oracle.y.astype(float), [2, 2, 1],
+                                   10_000, 0.1)
+    net, oracle_losses = oracle.train_network_logged(oracle.X, oracle.y, 2, 2, 1, 10_000, 0.1)
+    assert losses == [float(x) for x in oracle_losses]
+    for (W, b), l in zip(layers, (1, 2)):
+        assert np.array_equal(W, net[f"W{l}"]) and np.array_equal(b, net[f"b{l}"])
 
 
 def test_the_tutorials_own_run_gets_stuck():
@@ -67,10 +108,10 @@ def one_step_session(W1, b1, W2, b2, X, y, lr, loss="mse"):
                          loss=loss, delta_rule=False)
     X2 = np.column_stack([X, np.zeros(len(X))])     # the second coordinate is unused
     data = Dataset(X2, np.asarray(y, float), np.empty((0, 2)), np.empty(0))
-    params = network.from_W_and_b([([[W1]], [b1]), ([[W2]], [b2])])
+    params = fast.from_W_and_b([([[W1]], [b1]), ([[W2]], [b2])])
     session = TrainingSession(config, data=data, initial_params=params)
     assert session.advance(1) == 1
-    (W1, b1), (W2, b2) = network.W_and_b(session.params)
+    (W1, b1), (W2, b2) = fast.W_and_b(session.params)
     return W1.item(), b1.item(), W2.item(), b2.item()
 
 

@@ -16,10 +16,10 @@ import weakref
 
 import numpy as np
 
-from playground.activations import LABELS as ACTIVATION_LABELS
+from playground.activations import ACTIVATIONS
 from playground.data.features import LABELS as FEATURE_LABELS
 from playground.figures import charts as figures
-from playground.network import W_and_b
+from playground.fast import W_and_b
 from playground.session import TrainingSession
 
 TICK_SECONDS = 0.25       # how often the app's live fragment runs while playing (alone)
@@ -77,7 +77,7 @@ def diagram_figure(session, height=None):
     c = session.config
     return figures.network_figure(
         W_and_b(session.params), [FEATURE_LABELS[f] for f in c.features], unit_images(session),
-        activation=ACTIVATION_LABELS[c.activation], height=height)
+        activation=ACTIVATIONS[c.activation].label, height=height)
 
 
 class Playback:

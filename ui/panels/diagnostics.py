@@ -4,7 +4,6 @@ plays it refreshes every few seconds on its own (a fragment), never on every tic
 import streamlit as st
 
 from playground.figures.diagnostics import histograms_figure, norms_figure
-from playground.network import W_and_b
 from playground.teach import diagnostics
 
 REFRESH = 2.0       # seconds between updates while training plays
@@ -49,10 +48,8 @@ def _view():
                    icon=":material/check_circle:")
     st.dataframe(_table(rows, s.config.activation), column_config=COLUMNS, hide_index=True,
                  key="diag_table")
-    grads = diagnostics.gradients(s.params, s.X, s.y, s.config)
     c1, c2 = st.columns(2)
-    c1.plotly_chart(histograms_figure([W for W, _ in W_and_b(s.params)],
-                                      [g[:-1] for g in grads]),
+    c1.plotly_chart(histograms_figure([W for W, _ in s.layers], [dW for dW, _ in s.gradients()]),
                     key="diag_hist", config={"displaylogo": False})
     c2.plotly_chart(norms_figure(*_norms(run)), key="diag_norms_chart",
                     config={"displaylogo": False})

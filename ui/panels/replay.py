@@ -2,7 +2,7 @@
 import streamlit as st
 
 from playground.figures.replay import replay_figure
-from playground.network import layer_sizes
+from playground.fast import layer_sizes
 from playground.teach.replay import replay_frames, thin_curve
 
 
