@@ -22,7 +22,7 @@ def histograms_figure(weights, grads, height=300):
     gradients span many orders of magnitude. weights, grads: one array per layer."""
     zeros = sum(int(np.count_nonzero(g == 0)) for g in grads)    # dead units' are exactly 0
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=(
-        "Weights", "Gradients: log₁₀ |dW|" + f" ({zeros} exactly 0, not shown)" * bool(zeros)))
+        "Weights", "Gradients: log₁₀ |dW|" + f"<br><sup>{zeros} exactly 0, not shown</sup>" * bool(zeros)))
     L = len(weights)
     for l, (W, g) in enumerate(zip(weights, grads), start=1):
         style = dict(marker_color=_colour(l), opacity=0.6, legendgroup=str(l), nbinsx=30)
@@ -30,7 +30,7 @@ def histograms_figure(weights, grads, height=300):
         size = np.abs(np.ravel(g))
         fig.add_trace(go.Histogram(x=np.log10(size[size > 0]), name=_name(l, L),
                                    showlegend=False, **style), 1, 2)
-    fig.update_layout(barmode="overlay", height=height, font=FONT, margin=dict(l=10, r=10, t=30, b=10),
+    fig.update_layout(barmode="overlay", height=height, font=FONT, margin=dict(l=10, r=10, t=45, b=10),
                       legend=dict(orientation="h", y=-0.15), plot_bgcolor="white")
     fig.update_yaxes(title_text="count", row=1, col=1)
     return fig
