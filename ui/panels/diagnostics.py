@@ -54,7 +54,10 @@ def _view():
     c2.plotly_chart(norms_figure(*_norms(run)), key="diag_norms_chart",
                     config={"displaylogo": False})
     st.caption(f"Epoch {s.epoch:,}. " + ("Refreshes every few seconds while training plays."
-                                         if run.running else "Press Play or Step to watch it change."))
+                                         if run.running else "Press Play or Step to watch it change."),
+               help="Histograms: the current weights, and the size of each weight's gradient on "
+                    "all training points (log scale: one step is 10x). Gradient norms over the "
+                    "run: computed at the replay's snapshots, so the early epochs are densest.")
 
 
 def diagnostics_ui(run):

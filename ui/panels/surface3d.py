@@ -35,5 +35,8 @@ def surface3d_ui(run):
         cached = st.session_state["surface3d"]
     st.caption("The output of the network over the plane: height is P(class 1), the dark line "
                "is the 0.5 boundary, the points sit at their label's height (orange at 0, blue "
-               "at 1). Drag to turn, scroll to zoom, double-click to reset the view.")
+               "at 1). Drag to turn, scroll to zoom, double-click to reset the view.",
+               help="The flat map above shows the same numbers as colours. Seen as heights, "
+                    "steep walls are where the network is sure and changes its mind fast; "
+                    "flat shelves near 0.5 are where it is unsure.")
     st.plotly_chart(cached[1], key="surface3d_chart", config={"displaylogo": False})
