@@ -32,7 +32,8 @@ def histograms_figure(weights, grads, height=300):
     title = lambda text, x: dict(text=text, x=x, y=1.0, xref="paper", yref="paper",
                                  xanchor="center", yanchor="bottom", showarrow=False,
                                  font_size=13)
-    grad_title = "Gradients: log₁₀ |dW|" + f"<br><sup>{zeros} exactly 0, not shown</sup>" * bool(zeros)
+    grad_title = "Gradients: log₁₀ |dW|" + \
+        f"<br><sup>{zeros} exactly 0, not shown</sup>" * bool(zeros)
     return go.Figure(traces, dict(
         barmode="overlay", height=height, font=FONT, margin=dict(l=10, r=10, t=45, b=10),
         legend=dict(orientation="h", y=-0.15), plot_bgcolor="white",

@@ -12,7 +12,8 @@ def surface3d_figure(surface, bounds, data, show_test=True, height=520, title=No
     t = np.linspace(bounds[0], bounds[1], n)
     traces = [go.Surface(x=t, y=t, z=surface, cmin=0, cmax=1, colorscale=SURFACE_SCALE,
                          showscale=False, opacity=0.92, name="output",
-                         hovertemplate="x₁ %{x:.2f}<br>x₂ %{y:.2f}<br>output %{z:.3f}<extra></extra>",
+                         hovertemplate="x₁ %{x:.2f}<br>x₂ %{y:.2f}<br>output %{z:.3f}"
+                                       "<extra></extra>",
                          contours=dict(z=dict(show=True, start=0.5, end=0.5, size=1,
                                               color="#555", width=4)))]
     sets = [("train", data.X_train, data.y_train, "circle")]

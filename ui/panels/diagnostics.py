@@ -8,13 +8,26 @@ from playground.teach import diagnostics
 
 REFRESH = 2.0       # seconds between updates while training plays
 
+HELP = {
+    "layer": "Layer l computes a_l = f(a_(l-1) W_l + b_l); the last is the output unit.",
+    "dead": "ReLU units that output 0 on every training point: no gradient reaches them, so "
+            "they never recover.",
+    "saturated": "Sigmoid or tanh units beyond 0.99 of their range on 9 points in 10: their "
+                 "slope is nearly 0, so they learn slowly.",
+    "saturation": "Share of (unit, point) pairs beyond 0.99 of the activation's range.",
+    "grad_norm": "Size of this layer's gradient (W and b together) on all training points. "
+                 "Layers far apart on this scale learn at very different speeds.",
+}
 COLUMNS = {
-    "layer": st.column_config.TextColumn("Layer", help="Layer l computes a_l = f(a_(l-1) W_l + b_l); the last is the output unit."),
+    "layer": st.column_config.TextColumn("Layer", help=HELP["layer"]),
     "units": st.column_config.NumberColumn("Units"),
-    "dead": st.column_config.TextColumn("Dead", help="ReLU units that output 0 on every training point: no gradient reaches them, so they never recover."),
-    "saturated": st.column_config.TextColumn("Saturated", help="Sigmoid or tanh units beyond 0.99 of their range on 9 points in 10: their slope is nearly 0, so they learn slowly."),
-    "saturation": st.column_config.ProgressColumn("Saturated outputs", min_value=0.0, max_value=1.0, format="percent", help="Share of (unit, point) pairs beyond 0.99 of the activation's range."),
-    "grad_norm": st.column_config.NumberColumn("Gradient norm", format="%.2e", help="Size of this layer's gradient (W and b together) on all training points. Layers far apart on this scale learn at very different speeds."),
+    "dead": st.column_config.TextColumn("Dead", help=HELP["dead"]),
+    "saturated": st.column_config.TextColumn("Saturated", help=HELP["saturated"]),
+    "saturation": st.column_config.ProgressColumn("Saturated outputs", min_value=0.0,
+                                                  max_value=1.0, format="percent",
+                                                  help=HELP["saturation"]),
+    "grad_norm": st.column_config.NumberColumn("Gradient norm", format="%.2e",
+                                               help=HELP["grad_norm"]),
 }
 
 
@@ -49,12 +62,14 @@ def _view():
     st.dataframe(_table(rows, s.config.activation), column_config=COLUMNS, hide_index=True,
                  key="diag_table")
     c1, c2 = st.columns(2)
-    c1.plotly_chart(histograms_figure([W for W, _ in s.layers], [dW for dW, _ in s.gradients()]),
+    weights, grads = [W for W, _ in s.layers], [dW for dW, _ in s.gradients()]
+    c1.plotly_chart(histograms_figure(weights, grads),
                     key="diag_hist", config={"displaylogo": False})
     c2.plotly_chart(norms_figure(*_norms(run)), key="diag_norms_chart",
                     config={"displaylogo": False})
     st.caption(f"Epoch {s.epoch:,}. " + ("Refreshes every few seconds while training plays."
-                                         if run.running else "Press Play or Step to watch it change."),
+                                         if run.running else
+                                         "Press Play or Step to watch it change."),
                help="Histograms: the current weights, and the size of each weight's gradient on "
                     "all training points (log scale: one step is 10x). Gradient norms over the "
                     "run: computed at the replay's snapshots, so the early epochs are densest.")
