@@ -74,13 +74,13 @@ def health(outputs, grads, activation):
     return rows
 
 
-def norm_history(session):
-    """(epochs (k,), gradient norms (k, layers)) at the run's snapshots and now, computed
+def norm_history(session, now=True):
+    """(epochs (k,), gradient norms (k, layers)) at the run's snapshots (and now), computed
     on a copy of the session (the snapshots' weights are loaded into the copy, not the run)."""
     copy = TrainingSession(session.config, session.data, initial_params=session.params)
     epochs, rows = [], []
     for epoch, theta in [*zip(session.snapshots.epochs, session.snapshots.thetas),
-                         (session.epoch, session.theta)]:
+                         *[(session.epoch, session.theta)] * now]:
         if epochs and epoch <= epochs[-1]:
             continue
         copy.theta[...] = theta

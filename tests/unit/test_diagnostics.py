@@ -82,6 +82,8 @@ def test_norm_history_covers_the_run_and_leaves_it_alone():
     epochs, norms = diagnostics.norm_history(s)
     assert epochs[0] == 0 and epochs[-1] == 300 and np.all(np.diff(epochs) > 0)
     assert norms.shape == (len(epochs), 3) and np.all(norms > 0)
+    snapshots_only, _ = diagnostics.norm_history(s, now=False)
+    assert list(snapshots_only) == s.snapshots.epochs and snapshots_only[-1] < 300
     assert np.array_equal(s.theta, theta) and s.rng.bit_generator.state == rng and s.epoch == 300
 
 

@@ -31,12 +31,16 @@ COLUMNS = {
 }
 
 
-def _norms(run):
-    """The gradient norms over the run, recomputed only when the epoch moved."""
-    key = (run.mount, run.session.epoch)
+def _norms_chart(run):
+    """The gradient norms over the run. While it plays, only the snapshots' (a new one comes
+    ever more rarely), so the chart is rebuilt and redrawn only when one does."""
+    s = run.session
+    key = (run.mount, len(s.snapshots.epochs), s.snapshots.epochs[-1:],
+           None if run.running else s.epoch)
     cached = st.session_state.get("diag_norms")
     if not cached or cached[0] != key:
-        cached = st.session_state["diag_norms"] = (key, diagnostics.norm_history(run.session))
+        epochs, norms = diagnostics.norm_history(s, now=not run.running)
+        cached = st.session_state["diag_norms"] = (key, norms_figure(epochs, norms))
     return cached[1]
 
 
@@ -65,7 +69,7 @@ def _view():
     weights, grads = [W for W, _ in s.layers], [dW for dW, _ in s.gradients()]
     c1.plotly_chart(histograms_figure(weights, grads),
                     key="diag_hist", config={"displaylogo": False})
-    c2.plotly_chart(norms_figure(*_norms(run)), key="diag_norms_chart",
+    c2.plotly_chart(_norms_chart(run), key="diag_norms_chart",
                     config={"displaylogo": False})
     st.caption(f"Epoch {s.epoch:,}. " + ("Refreshes every few seconds while training plays."
                                          if run.running else
