@@ -20,11 +20,14 @@ from ui.controls import config_from_state, init_state, sidebar_ui  # noqa: E402
 from ui.links import link_warning_ui, read_link, shown, sync_url  # noqa: E402
 from ui.live.view import live_ui  # noqa: E402
 from ui.panels.compare import compare_ui  # noqa: E402
+from ui.panels.diagnostics import diagnostics_ui  # noqa: E402
 from ui.panels.export import export_ui  # noqa: E402
 from ui.panels.lessons import lessons_ui  # noqa: E402
+from ui.panels.lrfinder import lrfinder_ui  # noqa: E402
 from ui.panels.math import math_ui  # noqa: E402
 from ui.panels.replay import replay_ui  # noqa: E402
 from ui.panels.share import share_ui  # noqa: E402
+from ui.panels.surface3d import surface3d_ui  # noqa: E402
 from ui.panels.your_data import mydata_ui  # noqa: E402
 from ui.state import app_state, restart_run  # noqa: E402
 from ui.tutorial import tutorial_ui  # noqa: E402
@@ -148,7 +151,9 @@ def status_ui(run):
 
 
 PANELS = {"Replay": replay_ui, "Compare runs": compare_ui, "The math": math_ui,
-          "Lessons": lessons_ui, "Your data": mydata_ui, "Share": share_ui, "Export": export_ui}
+          "Lessons": lessons_ui, "Your data": mydata_ui, "Share": share_ui, "Export": export_ui,
+          "3-D view": surface3d_ui, "Why is it stuck?": diagnostics_ui,
+          "Learning rate finder": lrfinder_ui}
 
 
 def panels_ui(run):

@@ -1,5 +1,7 @@
 """`python -m playground train`: run one configuration and print what the tutorial prints,
-or one JSON object (--json) that another tool can check number for number."""
+or one JSON object (--json) that another tool can check number for number.
+`python -m playground export --format numpy|torch` with the same flags prints a standalone
+script of that run instead (the script, run with --json, prints the same JSON keys)."""
 import argparse
 import json
 import math
@@ -13,6 +15,9 @@ from .losses import LOSSES
 from .fast import W_and_b
 from .optimizers import OPTIMIZERS
 from .session import TrainingSession
+from .teach import codegen, torch_script
+
+SCRIPTS = {"numpy": codegen.script, "torch": torch_script.script}
 
 SCHEMA_VERSION = 1
 LOG_EVERY = 100
@@ -38,10 +43,8 @@ def _name_list(text):
     return tuple(x.strip() for x in text.split(",") if x.strip())
 
 
-def build_parser():
-    p = OneLineParser(prog="python -m playground", description=__doc__)
-    sub = p.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
-    t = sub.add_parser("train", help="train one network and report its numbers")
+def add_run_flags(t):
+    """The flags that describe one run, shared by train and export."""
     a = t.add_argument
     a("--preset", default="default", help=f"starting settings: {_names(PRESETS)} "
       "(the other flags override it)")
@@ -64,7 +67,18 @@ def build_parser():
     a("--precision", help="float32 (fast, the default) or float64 (exact, the tutorial's)")
     a("--delta-rule", action=argparse.BooleanOptionalAction, default=None,
       help="the tutorial's update: errors summed over the batch, no 2/N (mse only)")
-    a("--json", action="store_true", help="print one JSON object on the last line")
+
+
+def build_parser():
+    p = OneLineParser(prog="python -m playground", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    t = sub.add_parser("train", help="train one network and report its numbers")
+    add_run_flags(t)
+    t.add_argument("--json", action="store_true", help="print one JSON object on the last line")
+    e = sub.add_parser("export", help="print a standalone script that trains this run")
+    e.add_argument("--format", choices=list(SCRIPTS), default="numpy",
+                   help="numpy (the tutorial's style, the default) or torch (PyTorch)")
+    add_run_flags(e)
     return p
 
 
@@ -131,6 +145,9 @@ def main(argv=None):
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if args.command == "export":      # the script of the whole run, config.epochs epochs
+        print(SCRIPTS[args.format](TrainingSession(config), epochs=config.epochs), end="")
+        return 0
     session, losses = train(config, log=None if args.json else print)
     if args.json:
         print(json.dumps(report(session, losses), separators=(",", ":")))

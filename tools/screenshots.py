@@ -150,6 +150,21 @@ def take(page, out):
     page.get_by_text("Preview the script").wait_for()
     shots.append(shoot_panel(page, out / "export.png"))
 
+    open_panel(page, "3-D view")
+    page.locator(".stPlotlyChart .js-plotly-plot .gl-container canvas").wait_for(state="attached")
+    wait_idle(page)
+    shots.append(shoot_panel(page, out / "surface3d.png", settle_ms=1500))
+
+    press(page, "reset", "Reset")                            # the finder from the start
+    page.get_by_text("Reset: the same starting weights").wait_for()
+    wait_idle(page)
+    open_panel(page, "Learning rate finder")
+    page.get_by_role("button", name="Find a learning rate").click()
+    page.locator(".st-key-lrfind_use").wait_for()
+    wait_idle(page)
+    page.mouse.move(5, 5)
+    shots.append(shoot_panel(page, out / "lrfinder.png"))
+
     open_panel(page, "Lessons")
     page.locator(".st-key-lesson_xor-stuck").wait_for()
     shots.append(shoot_panel(page, out / "lessons.png"))
@@ -161,6 +176,20 @@ def take(page, out):
     page.wait_for_selector(".nnp-surface-wrap.nnp-clickable")
     wait_idle(page)
     shots.append(shoot_panel(page, out / "your-data.png"))
+
+    page.get_by_role("radio", name="Clicking does nothing").click()
+    open_panel(page, "Lessons")
+    press(page, "lesson_dying-relu", "Load")
+    page.get_by_text("Lesson loaded: Dying ReLU").wait_for()
+    wait_idle(page)
+    press(page, "play", "Play")                              # its 1,000 epochs, to the end
+    from playwright.sync_api import expect
+    expect(page.locator(".st-key-pause").get_by_role("button", name="Pause")).to_be_disabled()
+    wait_idle(page)
+    open_panel(page, "Why is it stuck?")
+    page.get_by_text("ReLU units in layer 1 are dead").wait_for()
+    page.mouse.move(5, 5)
+    shots.append(shoot_panel(page, out / "diagnostics.png", settle_ms=1500))
     return shots
 
 

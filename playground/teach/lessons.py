@@ -31,10 +31,12 @@ LESSONS = {
         from_preset("tutorial")),
     "xor-stuck": Lesson(
         "Stuck on XOR",
-        "The tutorial's own run does not learn XOR. The loss flattens near 0.128 and two of "
-        "the four points stay on the wrong side of 0.5, their predictions hovering right at "
-        "0.5. The two units have settled on a plateau, where the loss's slope is almost "
-        "flat, so even three times as many epochs barely move it.",
+        "The tutorial's own run does not learn XOR: the loss flattens near 0.128 and two of "
+        "the four points stay on the wrong side of 0.5, hovering right at 0.5. Open the panel "
+        "Why is it stuck? and it names a plateau, where the loss's slope is almost flat. Both "
+        "hidden units are saturated (near 1) at the points (0,1) and (1,1), so those two look "
+        "the same to the output unit, which can only put both at 0.5; even three times as "
+        "many epochs barely move it.",
         from_preset("tutorial")),
     "xor-four-units": Lesson(
         "Four units solve XOR",
@@ -70,8 +72,9 @@ LESSONS = {
         "Sixteen ReLU units trained with a learning rate of 10. Within ten epochs the big "
         "steps push most units' weighted sums below zero at every point; there a ReLU outputs "
         "0 and its slope is 0, so no gradient reaches the unit again and it is dead for good. "
-        "In the unit pictures their bright parts lie away from all the points. With a "
-        "learning rate of 1 all sixteen stay alive and every training point ends up right.",
+        "Open Why is it stuck? to count them (15 of 16 in layer 1) and see their gradient "
+        "fall; with a learning rate of 1 all sixteen stay alive and every training point "
+        "ends up right.",
         Config(dataset="moons", samples=200, hidden=(16,), activation="relu", optimizer="sgd",
                lr=10.0, epochs=1000, init="he", seed=42)),
     "regularization": Lesson(

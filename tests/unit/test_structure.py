@@ -5,6 +5,7 @@ through another module counts too):
   load neither Plotly nor Streamlit;
 - the figures (playground/figures/) load Plotly but not Streamlit;
 - the live view's server side (ui/live/playback.py) loads no Streamlit;
+- the app never loads torch (the PyTorch export only writes text);
 - tests never import benchmarks/, benchmarks never import tests/ (both use tools/).
 """
 import ast
@@ -55,6 +56,11 @@ def test_core_and_teaching_modules_load_neither_plotly_nor_streamlit(module):
 @pytest.mark.parametrize("module", FIGURES + ["ui.live.playback"])
 def test_figures_and_playback_load_no_streamlit(module):
     assert "streamlit" not in loaded_by(module)
+
+
+@pytest.mark.parametrize("module", CORE + TEACH + FIGURES + ["streamlit_app"])
+def test_the_app_never_loads_torch(module):
+    assert "torch" not in loaded_by(module)
 
 
 def test_the_check_sees_an_import_through_another_module():

@@ -5,7 +5,7 @@ import plotly.io as pio
 import streamlit as st
 
 from playground.figures.charts import loss_figure, surface_figure
-from playground.teach import export
+from playground.teach import export, torch_script
 from ui.live.view import PLOTLY_JS
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -49,10 +49,19 @@ def export_ui(run):
                          mime="text/x-python", on_click="ignore", icon=":material/code:", type="primary",
                          help="A NumPy-only script in the tutorial's style that reproduces this "
                               "run and prints the same losses.")
-    c[1].download_button("Charts (HTML)", lambda: _charts(s, run.view), "charts.html",
+    c[1].download_button("PyTorch script", lambda: torch_script.script(s), "train_network_torch.py",
+                         mime="text/x-python", on_click="ignore", icon=":material/rocket_launch:",
+                         help="The same run as plain PyTorch (nn.Sequential, torch.optim, a "
+                              "training loop) to keep extending: same points, starting weights "
+                              "and batch order, so it ends at these weights up to rounding. "
+                              "Run it with --json for the losses and weights as JSON.")
+    c[2].download_button("Charts (HTML)", lambda: _charts(s, run.view), "charts.html",
                          mime="text/html", on_click="ignore", icon=":material/insert_chart:",
                          help="The decision surface and the loss curve, interactive, in one "
                               "file that opens offline.")
-    c[2].caption("For a picture of a chart, open Charts (HTML): each chart there has a camera button that saves a PNG.")
+    st.caption("For a picture of a chart, open Charts (HTML): each chart there has a camera "
+               "button that saves a PNG.")
     with st.expander("Preview the script"):
         st.code(export.script(s), language="python")
+    with st.expander("Preview the PyTorch script"):
+        st.code(torch_script.script(s), language="python")

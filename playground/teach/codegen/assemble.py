@@ -124,13 +124,13 @@ def _start(session):
     return validated(start), [(e, ch) for e, ch in session.changes if e > 0]
 
 
-def script(session) -> str:
+def script(session, epochs=None) -> str:
     """A standalone NumPy program, in the tutorial's style, that reproduces this run: the
-    same points, initial weights and settings, session.epoch epochs with every mid-run
-    change at its epoch. It prints what the tutorial prints."""
+    same points, initial weights and settings, session.epoch epochs (or `epochs`) with
+    every mid-run change at its epoch. It prints what the tutorial prints."""
     config, changes = _start(session)
     data = session.data
-    plan = Plan(config, changes, len(data.y_train), session.epoch)
+    plan = Plan(config, changes, len(data.y_train), session.epoch if epochs is None else epochs)
     dtype = np.dtype(config.precision).name
     test_points = _matrix(data.X_test, 0) if len(data.y_test) else "[]"
     inputs = ("with_ones(compute_features(points_train))  # the features, then a column of ones"

@@ -1,0 +1,65 @@
+"""The four panels past every anchor, through AppTest: each opens without an error, the
+3-D view is not rebuilt while training plays, the diagnostics name what they see, and the
+finder's "Use this" retunes the run without moving it."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.support import APP
+
+
+@pytest.fixture
+def at():
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.run()
+    return app
+
+
+def open_panel(at, name):
+    at.session_state["panel"] = name
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def charts(at):
+    return [el for el in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("name", ["3-D view", "Why is it stuck?", "Learning rate finder", "Export"])
+def test_each_panel_opens_at_epoch_0_and_later(at, name):
+    open_panel(at, name)
+    at.session_state["run"].session.advance(200)
+    open_panel(at, name)
+
+
+def test_the_3d_view_waits_for_a_pause_or_a_click_while_playing(at):
+    open_panel(at, "3-D view")
+    first = at.session_state["surface3d"][0]
+    at.button(key="play").click().run()
+    run = at.session_state["run"]
+    assert run.running and run.session.epoch > first[1]
+    at.run()                                        # a tick, and another full run
+    assert at.session_state["surface3d"][0] == first, "rebuilt while playing"
+    at.button(key="surface3d_update").click().run()
+    assert at.session_state["surface3d"][0][1] > first[1]
+    at.button(key="pause").click().run()
+    assert at.session_state["surface3d"][0][1] == at.session_state["run"].session.epoch
+
+
+def test_the_dying_relu_lesson_is_diagnosed(at):
+    at.session_state["panel"] = "Lessons"
+    at.run()
+    at.button(key="lesson_dying-relu").click().run()
+    at.session_state["run"].session.advance(1000)
+    open_panel(at, "Why is it stuck?")
+    assert any("of 16 ReLU units in layer 1 are dead" in w.value for w in at.warning)
+
+
+def test_use_this_retunes_the_run_and_keeps_its_epoch(at):
+    at.session_state["run"].session.advance(100)
+    open_panel(at, "Learning rate finder")
+    at.button(key="lrfind_go").click().run()
+    suggestion = at.session_state["lrfind"][2].suggestion
+    at.button(key="lrfind_use").click().run()
+    session = at.session_state["run"].session
+    assert at.session_state["lr"] == suggestion == session.config.lr
+    assert session.epoch == 100 and session.changes[-1] == (100, {"lr": suggestion})

@@ -1,0 +1,54 @@
+"""The learning-rate finder: a geometric sweep on a copy that leaves the run untouched, the
+steepest descent found on a curve whose answer is known, and a loss that falls then blows up."""
+import copy
+
+import numpy as np
+import pytest
+
+from playground import Config, TrainingSession
+from playground.teach import lrfinder
+
+
+def test_rates_are_geometric_from_1e_5_to_10():
+    r = lrfinder.rates()
+    assert len(r) == lrfinder.STEPS and r[0] == pytest.approx(1e-5) and r[-1] == pytest.approx(10)
+    assert np.allclose(r[1:] / r[:-1], r[1] / r[0])
+
+
+@pytest.mark.parametrize("settings", [dict(optimizer="adam"), dict(optimizer="momentum", batch_size=20)])
+def test_the_sweep_leaves_the_run_untouched(settings):
+    s = TrainingSession(Config(samples=200, **settings))
+    s.advance(120)
+    s.retune(lr=0.03)
+    before = (s.theta.copy(), copy.deepcopy(s.opt_state), s.rng.bit_generator.state, s.epoch,
+              s.history.rows.copy(), s.history.n, list(s.snapshots.epochs), list(s.changes), s.config)
+    lrfinder.sweep(s)
+    theta, opt, rng, epoch, rows, n, snaps, changes, config = before
+    assert np.array_equal(s.theta, theta) and s.epoch == epoch and s.config == config
+    assert all(np.array_equal(a, b) for key in ("v", "m", "s")
+               for a, b in zip(s.opt_state[key], opt[key])) and s.opt_state["t"] == opt["t"]
+    assert s.rng.bit_generator.state == rng and s.changes == changes
+    assert s.history.n == n and np.array_equal(s.history.rows, rows, equal_nan=True)
+    assert s.snapshots.epochs == snaps
+    s.advance(10)                       # and it trains on as before
+    assert s.epoch == epoch + 10
+
+
+def test_the_loss_falls_then_blows_up_and_the_suggestion_is_on_the_way_down():
+    sweep = lrfinder.sweep(TrainingSession(Config(samples=200)))
+    assert len(sweep.lrs) < lrfinder.STEPS                  # stopped: the loss blew up
+    assert sweep.losses.min() < 0.5 * sweep.losses[0]
+    assert sweep.lrs[0] < sweep.suggestion < sweep.lrs[-1]
+    slope = np.gradient(sweep.smooth, np.log(sweep.lrs))
+    assert slope[sweep.steepest] < 0 and slope[sweep.steepest] == slope[5:-5].min()
+
+
+def test_steepest_finds_the_middle_of_a_known_drop():
+    lrs = lrfinder.rates()
+    losses = 1 / (1 + np.exp(3 * (np.log10(lrs) + 2)))        # falls fastest at 1e-2
+    i = lrfinder.steepest(lrs, lrfinder.running_average(losses, weight=1.0))
+    assert lrs[i] == pytest.approx(1e-2, rel=0.1)
+
+
+def test_running_average_starts_unbiased():
+    assert lrfinder.running_average(np.array([2.0, 2.0, 2.0])) == pytest.approx([2, 2, 2])
