@@ -44,3 +44,21 @@ def open_app(page, url):
     page.goto(url)
     page.wait_for_selector(SURFACE)
     wait_idle(page)
+
+
+def draw_problem(draw, st):
+    """Hypothesis: a problem type with the settings that must fit it, drawn together:
+    {problem, classes, dataset, loss}, every combination `config.problems` accepts."""
+    from playground.data.datasets import DATASETS, MULTICLASS, REGRESSION
+    from playground.outputs import MAX_CLASSES, OUTPUTS, PROBLEMS, output_kind
+    problem = draw(st.sampled_from(PROBLEMS))
+    classes = 2 if problem == "regression" else draw(st.integers(2, MAX_CLASSES))
+    if problem == "regression":
+        datasets = REGRESSION
+    elif classes > 2:
+        datasets = MULTICLASS
+    else:
+        datasets = [name for name in DATASETS if name not in REGRESSION]
+    loss = draw(st.sampled_from(OUTPUTS[output_kind(problem, classes)].losses))
+    return dict(problem=problem, classes=classes, dataset=draw(st.sampled_from(datasets)),
+                loss=loss)

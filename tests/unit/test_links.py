@@ -10,13 +10,12 @@ from hypothesis import strategies as st
 from playground.activations import ACTIVATIONS
 from playground.config import (FIELDS, INITS, MAX_EPOCHS, PRECISIONS, PRESETS, REGULARIZATIONS,
                                Config, from_preset, problems, validated)
-from playground.data.datasets import DATASETS
 from playground.data.features import ALIASES, FEATURES, canonical_feature
 from playground.teach.lessons import LESSONS
 from playground.teach.links import (CONTROLS, SAFE_PUNCTUATION, LinkSetup, from_query, query_string,
                               safe_quote, to_query)
-from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZERS
+from tests.support import draw_problem
 
 DEFAULT = Config()
 
@@ -24,9 +23,10 @@ DEFAULT = Config()
 # -- round trips ----------------------------------------------------------------------
 @st.composite
 def valid_configs(draw, feature_names=tuple(FEATURES)):
-    loss = draw(st.sampled_from(list(LOSSES)))
+    kind = draw_problem(draw, st)
+    loss = kind["loss"]
     return Config(
-        dataset=draw(st.sampled_from(list(DATASETS))),
+        dataset=kind["dataset"], problem=kind["problem"], classes=kind["classes"],
         samples=draw(st.integers(4, 5000)),
         noise=draw(st.floats(0, 2)),
         test_fraction=draw(st.floats(0, 0.9)),
@@ -43,7 +43,8 @@ def valid_configs(draw, feature_names=tuple(FEATURES)):
         init=draw(st.sampled_from(INITS)),
         features=tuple(draw(st.lists(st.sampled_from(feature_names), min_size=1, max_size=7,
                                      unique_by=canonical_feature))),
-        delta_rule=draw(st.booleans()) and loss == "mse",
+        delta_rule=draw(st.booleans()) and loss == "mse" and kind["problem"] == "classification"
+        and kind["classes"] == 2,
         precision=draw(st.sampled_from(PRECISIONS)),
         preset=draw(st.sampled_from(["", "tutorial"])),
     )
