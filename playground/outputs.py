@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from .activations import linear, linear_derivative, sigmoid, sigmoid_derivative
+from .activations import ACTIVATIONS, linear, linear_derivative, sigmoid, sigmoid_derivative
 
 PROBLEMS = ("classification", "regression")
 MIN_CLASSES, MAX_CLASSES = 2, 6
@@ -35,14 +35,14 @@ class Output:
     df: Callable            # df(a, out=None): its derivative in a, for mse (None: ce only)
     losses: tuple           # the losses it trains with; the first is the default
     tex: str                # LaTeX of a^(L) in z^(L)
-    code: str               # the exported script's output function
+    code: str               # the exported script's output function (named as the entry)
 
 
 OUTPUTS = {
     "sigmoid": Output(
         "Sigmoid: the probability of class 1 (2 classes)", sigmoid, sigmoid_derivative,
         ("bce", "mse"), r"a^{(L)} = \sigma\left(z^{(L)}\right) = \frac{1}{1 + e^{-z^{(L)}}}",
-        "sigmoid"),
+        ACTIVATIONS["sigmoid"].code),
     "softmax": Output(
         "Softmax: one probability per class (3 to 6 classes)", softmax, None, ("ce",),
         r"a^{(L)}_k = \frac{e^{z^{(L)}_k}}{\sum_{j=1}^{K} e^{z^{(L)}_j}}", '''
@@ -54,7 +54,7 @@ OUTPUTS = {
         '''),
     "linear": Output(
         "Linear: the value itself (regression)", linear, linear_derivative, ("mse",),
-        r"a^{(L)} = z^{(L)}", "linear"),
+        r"a^{(L)} = z^{(L)}", ACTIVATIONS["linear"].code),
 }
 
 
