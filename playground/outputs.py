@@ -35,6 +35,8 @@ class Output:
     df: Callable            # df(a, out=None): its derivative in a, for mse (None: ce only)
     losses: tuple           # the losses it trains with; the first is the default
     tex: str                # LaTeX of a^(L) in z^(L)
+    symbol: str             # LaTeX symbol of its function
+    tex_mse_delta: str      # LaTeX of d mse / dz^(L) through this output ("": no mse)
     code: str               # the exported script's output function (named as the entry)
 
 
@@ -42,19 +44,23 @@ OUTPUTS = {
     "sigmoid": Output(
         "Sigmoid: the probability of class 1 (2 classes)", sigmoid, sigmoid_derivative,
         ("bce", "mse"), r"a^{(L)} = \sigma\left(z^{(L)}\right) = \frac{1}{1 + e^{-z^{(L)}}}",
+        r"\sigma",
+        r"\frac{2}{n} \left(a^{(L)} - y\right) \odot a^{(L)} \odot \left(1 - a^{(L)}\right)",
         ACTIVATIONS["sigmoid"].code),
     "softmax": Output(
         "Softmax: one probability per class (3 to 6 classes)", softmax, None, ("ce",),
-        r"a^{(L)}_k = \frac{e^{z^{(L)}_k}}{\sum_{j=1}^{K} e^{z^{(L)}_j}}", '''
+        r"a^{(L)}_k = \frac{e^{z^{(L)}_k}}{\sum_{j=1}^{K} e^{z^{(L)}_j}}",
+        r"\operatorname{softmax}", "", """
         def softmax(z):
             # One probability per class, each row summing to 1; the row's largest z is
             # taken off first, which changes nothing but keeps e^z from overflowing
             e = np.exp(z - z.max(axis=1, keepdims=True))
             return e / e.sum(axis=1, keepdims=True)
-        '''),
+        """),
     "linear": Output(
         "Linear: the value itself (regression)", linear, linear_derivative, ("mse",),
-        r"a^{(L)} = z^{(L)}", ACTIVATIONS["linear"].code),
+        r"a^{(L)} = z^{(L)}", r"\operatorname{id}", r"\frac{2}{n} \left(a^{(L)} - y\right)",
+        ACTIVATIONS["linear"].code),
 }
 
 
