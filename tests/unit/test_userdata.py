@@ -231,7 +231,7 @@ def test_a_file_with_up_to_six_classes_reads_when_told_the_classes():
     parsed = parse_points_csv("x1,x2,label\n" + rows, classes=6)
     assert sorted(set(parsed.y)) == [0, 1, 2, 3, 4, 5]
     refuse(rows, "row 3: label `2` must be 0 or 1")                        # two classes
-    refuse(rows, "row 6: label `5` must be a whole number from 0 to 3 for 4 classes",
+    refuse(rows, "row 5: label `4` must be a whole number from 0 to 3 for 4 classes",
            classes=4)
     refuse("0,0,0\n1,1,1\n2,2,1.5\n3,3,0\n", "row 3: label `1.5` must be a whole number "
            "from 0 to 2 for 3 classes", classes=3)
