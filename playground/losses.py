@@ -68,7 +68,7 @@ def ce_value(y, a, z):
     largest z taken off so e^z never overflows and log(0) is never taken."""
     m = z.max(axis=1, keepdims=True)                                      # (n, 1)
     logsumexp = m.ravel() + np.log(np.exp(z - m).sum(axis=1))             # (n,)
-    return float(logsumexp.sum() - np.sum(y * z)) / len(y)
+    return float(logsumexp.sum() - np.vdot(y, z)) / len(y)                # vdot: sum(y z)
 
 
 @dataclass(frozen=True)
