@@ -101,11 +101,11 @@ class Workspace:
 def forward(ws, Xe, activation, output="sigmoid"):
     """Forward propagation of Xe (n, inputs + 1) through ws.params: returns the output
     a (n, units) and keeps every z and a in ws. Callers silence overflow warnings."""
-    f = ACTIVATIONS[activation].f
+    f, f_out = ACTIVATIONS[activation].f, OUTPUTS[output].f
     last, inputT = len(ws.params) - 1, Xe.T
     for l in range(last + 1):
         np.dot(ws.WbT[l], inputT, out=ws.zT[l])                     # z = a_ext @ Wb
-        (OUTPUTS[output].f if l == last else f)(ws.z[l], out=ws.a[l])
+        (f_out if l == last else f)(ws.z[l], out=ws.a[l])
         inputT = ws.a_extT[l]
     return ws.a[last]
 

@@ -60,11 +60,11 @@ def forward(layers, X, activation, cache=None, output="sigmoid"):
     the `output` (sigmoid, softmax or linear). Callers silence overflow warnings
     (np.errstate) around it."""
     cache = cache or Cache(layers, len(X))
-    f, last, a = ACTIVATIONS[activation].f, len(layers) - 1, X
+    f, f_out, last, a = ACTIVATIONS[activation].f, OUTPUTS[output].f, len(layers) - 1, X
     for l, (W, b) in enumerate(layers):
         z = np.dot(a, W, out=cache.z[l])                    # z = a @ W   (n, fan_out)
         z += b                                              #     + b     (1, fan_out)
-        a = (OUTPUTS[output].f if l == last else f)(z, out=cache.a[l])  # a = f(z)
+        a = (f_out if l == last else f)(z, out=cache.a[l])  # a = f(z)    (n, fan_out)
     return a, cache
 
 

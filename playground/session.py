@@ -94,6 +94,10 @@ class TrainingSession:
         self.data = data or make_dataset(c.dataset, c.samples, c.noise, c.test_fraction, c.seed,
                                          c.classes)
         check_labels(self.data, c)
+        # The output layer, fixed for the session (problem and classes are not TUNABLE):
+        # "sigmoid" (2 classes), "softmax" (3 to 6) or "linear" (regression); its units
+        self.output = c.output
+        self.units = c.classes if self.output == "softmax" else 1
         self.dtype = np.dtype(c.precision)
         # float64 trains with network.py, in the tutorial's order of operations, so the
         # tutorial's numbers come out digit for digit; float32 with its fast twin, fast.py
@@ -117,16 +121,6 @@ class TrainingSession:
         self.changes = []                                   # [(epoch, {setting: value})]
         self.bounds = data_bounds(np.concatenate([self.data.X_train, self.data.X_test]))
         self._workspaces, self._grids = {}, {}
-
-    @property
-    def output(self):
-        """The output layer: "sigmoid" (2 classes), "softmax" (3 to 6) or "linear"."""
-        return self.config.output
-
-    @property
-    def units(self):
-        """Output units: K for softmax, else 1."""
-        return self.config.classes if self.output == "softmax" else 1
 
     def _inputs(self, X, y):
         """Raw points -> network inputs (fast.py's with the ones column), and targets:
@@ -184,19 +178,23 @@ class TrainingSession:
         """Loss and accuracy of the current parameters on the train and test points; R^2
         for regression, accuracy per class for classification."""
         with np.errstate(all="ignore"):
-            train, test = self._measure(self.X, self.y), self._measure(self.X_test, self.y_test)
+            (*train, per_train), (*test, per_test) = (
+                self._measure_all(self.X, self.y, self.data.y_train),
+                self._measure_all(self.X_test, self.y_test, self.data.y_test))
             if self.output == "linear":
                 return Metrics(*train, *test, r_squared(train[0], self.data.y_train),
                                r_squared(test[0], self.data.y_test))
-            return Metrics(*train, *test,
-                           train_class_accuracy=self._per_class(self.X, self.data.y_train),
-                           test_class_accuracy=self._per_class(self.X_test, self.data.y_test))
+            return Metrics(*train, *test, train_class_accuracy=per_train,
+                           test_class_accuracy=per_test)
 
-    def _per_class(self, X, labels):
-        if len(labels) == 0:
-            return ()
-        predicted = class_labels(self._forward(X)[0], self.output)
-        return per_class_accuracy(predicted, labels, self.config.classes)
+    def _measure_all(self, X, y, labels):
+        """(loss, accuracy, accuracy per class) from one forward pass."""
+        if len(y) == 0:
+            return math.nan, math.nan, ()
+        a, z = self._forward(X)
+        per_class = () if self.output == "linear" else per_class_accuracy(
+            class_labels(a, self.output), labels, self.config.classes)
+        return (*self._measure(X, y, a, z), per_class)
 
     def predict(self, X):
         """For raw points X (n, 2): the probability of class 1 (n,), of each class (n, K)
