@@ -62,3 +62,13 @@ def draw_problem(draw, st):
     loss = draw(st.sampled_from(OUTPUTS[output_kind(problem, classes)].losses))
     return dict(problem=problem, classes=classes, dataset=draw(st.sampled_from(datasets)),
                 loss=loss)
+
+
+def random_targets(rng, n, output, units):
+    """Targets shaped as the output layer's: labels 0/1 (n, 1) for a sigmoid, one-hot rows
+    (n, units) for softmax, real values (n, 1) for a linear unit."""
+    from playground.outputs import targets
+    if output == "linear":
+        return rng.normal(0, 1, (n, 1))
+    classes = 2 if output == "sigmoid" else units
+    return targets(rng.integers(0, classes, n), output, units)

@@ -10,7 +10,7 @@ from playground import network
 from playground.activations import ACTIVATIONS
 from playground.losses import LOSSES
 from playground.outputs import OUTPUTS, softmax, targets
-from tests.support import numeric_gradient as central_differences
+from tests.support import numeric_gradient as central_differences, random_targets
 
 H = 1e-6
 SIZES = [3, 4, 3, 1]          # inputs, two hidden layers, the sigmoid output
@@ -28,10 +28,7 @@ def tiny_problem(seed=0, n=7, output="sigmoid"):
     layers = [(rng.normal(0, 0.8, (fan_in, fan_out)), rng.normal(0, 0.8, (1, fan_out)))
               for fan_in, fan_out in zip(sizes[:-1], sizes[1:])]
     X = rng.normal(0, 1, (n, sizes[0]))
-    if output == "linear":
-        return layers, X, rng.normal(0, 1, (n, 1))
-    return layers, X, targets(rng.integers(0, sizes[-1] + (output == "sigmoid"), n), output,
-                              sizes[-1])
+    return layers, X, random_targets(rng, n, output, sizes[-1])
 
 
 def numeric_gradient(objective, layers):

@@ -9,7 +9,7 @@ from playground import Config, TrainingSession, fast, network
 from playground.activations import ACTIVATIONS
 from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZERS, new_state
-from playground.outputs import targets
+from tests.support import random_targets
 
 TOL = 1e-12
 SHAPES = [[2, 1], [2, 2, 1], [3, 5, 1], [7, 8, 8, 1], [4, 16, 3, 6, 1]]
@@ -26,10 +26,7 @@ def random_net(sizes, seed, n=23, output="sigmoid"):
     layers = [(rng.normal(0, 0.9, (i, o)), rng.normal(0, 0.5, (1, o)))
               for i, o in zip(sizes[:-1], sizes[1:])]
     X = rng.normal(0, 1.5, (n, sizes[0]))
-    if output == "linear":
-        return layers, X, rng.normal(0, 1, (n, 1))
-    return layers, X, targets(rng.integers(0, sizes[-1] + (output == "sigmoid"), n), output,
-                              sizes[-1])
+    return layers, X, random_targets(rng, n, output, sizes[-1])
 
 
 def close(mine, theirs):
