@@ -356,3 +356,25 @@ def test_any_query_gives_a_valid_config_and_safe_problems(params):
     for problem in setup.problems:
         assert_markdown_safe(problem)
     assert all(math.isfinite(getattr(setup.config, f)) for f in ("noise", "lr", "reg_rate"))
+
+
+def test_a_link_sets_the_problem_type_with_the_settings_that_go_with_it():
+    setup = from_query({"classes": "3", "loss": "ce", "dataset": "spiral"})
+    assert setup.problems == () and (setup.config.classes, setup.config.loss) == (3, "ce")
+    setup = from_query({"problem": "regression", "dataset": "plane", "loss": "mse"})
+    assert setup.problems == () and setup.config.output == "linear"
+    assert from_query(to_query(setup.config)).config == setup.config
+
+
+@pytest.mark.parametrize("query, says", [
+    ({"classes": "3"}, "classes: `3` refused: moons has 2 classes"),
+    ({"classes": "9", "loss": "ce", "dataset": "spiral"}, "classes: `9` refused: classes must be"),
+    ({"classes": "three"}, "classes: `three` is not a whole number"),
+    ({"problem": "regression"}, "problem: `regression` refused: regression needs a regression"),
+    ({"problem": "clustering"}, "problem: `clustering` refused: problem is unknown; choose from"),
+])
+def test_a_link_with_a_problem_type_that_cannot_run_keeps_the_default_and_says_why(query, says):
+    setup = from_query(query)
+    assert setup.config.classes == 2
+    assert setup.config.problem == "classification"
+    assert any(says in p for p in setup.problems), setup.problems
