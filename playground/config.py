@@ -140,8 +140,8 @@ def problem_type_problems(c: Config, own_data=False) -> list[str]:
         out += _dataset_problems(c)
     if c.loss in LOSSES and c.loss not in output.losses:
         out.append(f"the {c.loss} loss does not fit {_what(c)}; use {' or '.join(output.losses)}")
-    if c.delta_rule and c.output != "sigmoid":
-        out.append("the tutorial's delta rule is for 2 classes with the mse loss only")
+    if c.delta_rule and c.loss == "mse" and c.output != "sigmoid":     # (not mse: said above)
+        out.append("the tutorial's delta rule is for two classes (a sigmoid output) with mse only")
     return out
 
 
