@@ -160,6 +160,19 @@ def _dataset_problems(c: Config) -> list[str]:
     return []
 
 
+def datasets_for(problem="classification", classes=2) -> tuple:
+    """The dataset names a problem type can use (for a menu): regression's own, or the
+    classification ones with that many classes."""
+    if problem == "regression":
+        return REGRESSION
+    return tuple(n for n in DATASETS if n not in REGRESSION and (classes == 2 or n in MULTICLASS))
+
+
+def losses_for(problem="classification", classes=2) -> tuple:
+    """The loss names that fit a problem type's output layer, the default first."""
+    return OUTPUTS[output_kind(problem, classes)].losses
+
+
 def _what(c: Config) -> str:
     if c.problem == "regression":
         return "regression (one linear output)"

@@ -15,6 +15,8 @@ from streamlit.testing.v1.element_tree import Widget
 from tools import tutorial_oracle as oracle
 from playground.figures import charts as figures
 from playground.config import Config
+from streamlit.testing.v1 import AppTest
+from tests.support import APP
 
 GRID = 100
 MAX_RUNS = 60          # at.run() calls allowed for a run to finish by itself
@@ -242,3 +244,23 @@ def test_every_sidebar_widget_has_a_tooltip(at):
     assert settings | {"units_1", "add_layer", "show_test", "discretize", "log_scale"} <= keys
     missing = [w.key or w.label for w in widgets if not (w.help or "").strip()]
     assert missing == []
+
+
+def test_the_dataset_and_loss_menus_offer_what_fits_the_problem_type():
+    """Two classes offer what they always did; a 3-class or regression link (until the
+    sidebar has its own problem-type control) narrows the menus to what can run."""
+    from playground.data.datasets import LABELS
+    from playground.losses import LOSSES
+    cases = [({}, ["Mean squared error", "Binary cross-entropy"], "Moons"),
+             ({"classes": "3", "loss": "ce", "dataset": "spiral"}, [LOSSES["ce"].label],
+              "Gaussians"),
+             ({"problem": "regression", "loss": "mse", "dataset": "plane"},
+              ["Mean squared error"], LABELS["multi-gaussian"])]
+    for query, losses, offered in cases:
+        app = AppTest.from_file(str(APP), default_timeout=30)
+        app.query_params.update(query)
+        app.run()
+        assert not app.exception and not app.error
+        assert app.selectbox(key="loss").options == losses
+        datasets = app.selectbox(key="dataset").options
+        assert offered in datasets and (LABELS["plane"] in datasets) == ("problem" in query)
