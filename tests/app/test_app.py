@@ -228,7 +228,9 @@ def test_a_diverging_run_pauses_with_a_warning_and_finite_state(at):
     assert session.diverged and 0 < session.epoch < 1000
     assert len(at.warning) == 1 and "diverged" in at.warning[0].value
     assert np.isfinite(session.theta).all()
-    assert all(math.isfinite(x) for x in vars(session.evaluate()).values())
+    m = session.evaluate()
+    assert all(math.isfinite(x) for x in (m.train_loss, m.train_accuracy, m.test_loss,
+                                          m.test_accuracy, *m.train_class_accuracy))
     data = payload(at)
     assert data["running"] is False and data["message"] == session.diverged
     last = data["frames"][-1]
@@ -240,7 +242,9 @@ def test_a_diverging_run_pauses_with_a_warning_and_finite_state(at):
 def test_every_sidebar_widget_has_a_tooltip(at):
     widgets = [e for e in at.sidebar if isinstance(e, Widget)]
     keys = {w.key for w in widgets}
-    settings = set(Config.__dataclass_fields__) - {"hidden"}
+    # problem and classes get their sidebar controls with the app half of issue 10; until
+    # then only links and lessons set them. Take them out of this set when they do.
+    settings = set(Config.__dataclass_fields__) - {"hidden", "problem", "classes"}
     assert settings | {"units_1", "add_layer", "show_test", "discretize", "log_scale"} <= keys
     missing = [w.key or w.label for w in widgets if not (w.help or "").strip()]
     assert missing == []
