@@ -110,10 +110,11 @@ CE_CODE = '''
     def {name}(y_onehot, z_out):
         # Categorical cross-entropy, the mean over the points, written with the output
         # units' z (the predictions are a = softmax(z)): -sum(y log a) is the same number
-        # as logsumexp(z) - sum(y z), which never takes log(0) nor overflows.
+        # as logsumexp(z) - sum(y z), which never takes log(0) nor overflows (np.vdot is
+        # that sum over every entry, as the app sums it)
         m = z_out.max(axis=1, keepdims=True)
         logsumexp = m.ravel() + np.log(np.exp(z_out - m).sum(axis=1))
-        return float(logsumexp.sum() - np.sum(y_onehot * z_out)) / len(y_onehot)
+        return float(logsumexp.sum() - np.vdot(y_onehot, z_out)) / len(y_onehot)
     '''
 
 LOSSES = {
