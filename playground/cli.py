@@ -14,12 +14,15 @@ from .data.features import FEATURES
 from .losses import LOSSES
 from .fast import W_and_b
 from .optimizers import OPTIMIZERS
+from .outputs import MAX_CLASSES, MIN_CLASSES, OUTPUTS, PROBLEMS, output_kind
 from .session import TrainingSession
 from .teach import codegen, torch_script
 
 SCRIPTS = {"numpy": codegen.script, "torch": torch_script.script}
 
-SCHEMA_VERSION = 1
+# 2: config gained problem and classes; y_train and predictions follow the problem type,
+# and runs other than binary classification add their own metrics (see `report`)
+SCHEMA_VERSION = 2
 LOG_EVERY = 100
 
 
@@ -48,13 +51,18 @@ def add_run_flags(t):
     a = t.add_argument
     a("--preset", default="default", help=f"starting settings: {_names(PRESETS)} "
       "(the other flags override it)")
+    a("--problem", choices=PROBLEMS, help="classification (the default) or regression "
+      "(one linear output; datasets plane and multi-gaussian)")
+    a("--classes", type=int, help=f"classes, {MIN_CLASSES} to {MAX_CLASSES} (default 2: one "
+      "sigmoid output; 3 or more: softmax outputs, datasets spiral and gaussians)")
     a("--dataset", help=f"one of: {_names(DATASETS)}")
     a("--samples", type=int, help="number of points, train and test together (default 500)")
     a("--noise", type=float, help="standard deviation of the jitter on each point (default 0.1)")
     a("--test-fraction", type=float, help="share of points held out for testing, 0 to 0.9")
     a("--hidden", type=_int_list, help="units per hidden layer, e.g. 8,8 (1-6 layers of 1-32)")
     a("--activation", help=f"hidden activation: {_names(ACTIVATIONS)}")
-    a("--loss", help=f"one of: {_names(LOSSES)}")
+    a("--loss", help=f"one of: {_names(LOSSES)} (default: bce for 2 classes, ce for 3 or "
+      "more, mse for regression)")
     a("--optimizer", help=f"one of: {_names(OPTIMIZERS)}")
     a("--batch-size", type=int, help="points per update; 0 (default) means full batch")
     a("--epochs", type=int, help="epochs to train")
@@ -86,9 +94,12 @@ def config_from_args(args):
     """The preset's settings with every given flag on top; raises ValueError when invalid."""
     fields = ("dataset", "samples", "noise", "test_fraction", "hidden", "activation", "loss",
               "optimizer", "batch_size", "epochs", "lr", "seed", "regularization", "reg_rate",
-              "init", "features", "precision", "delta_rule")
+              "init", "features", "precision", "delta_rule", "problem", "classes")
     overrides = {f: getattr(args, f) for f in fields if getattr(args, f) is not None}
     config = from_preset(args.preset, **overrides)
+    losses = OUTPUTS[output_kind(config.problem, config.classes)].losses
+    if args.loss is None and config.loss not in losses:   # the preset's loss does not fit
+        config = config.replace(loss=losses[0])
     found = problems(config)
     if found:
         raise ValueError("; ".join(found))
@@ -120,22 +131,34 @@ def train(config, log=None):
 
 def report(session, losses):
     m = session.evaluate()
-    return {
+    out = {
         "schema_version": SCHEMA_VERSION,
         "config": session.config.to_dict(),
         "epochs_run": session.epoch,
         "losses": losses,
         "predictions": session.predict(session.data.X_train).astype(float).tolist(),
         "train_loss": _number(m.train_loss),
-        "train_accuracy": m.train_accuracy,
+        "train_accuracy": _number(m.train_accuracy),      # null for regression
         "test_loss": _number(m.test_loss),
         "test_accuracy": _number(m.test_accuracy),
         "diverged": session.diverged or None,
         "X_train": session.data.X_train.astype(float).tolist(),
-        "y_train": session.data.y_train.astype(int).tolist(),
+        "y_train": targets_json(session),
         "initial_weights": weights_json(session.initial_params),
         "weights": weights_json(session.params),
     }
+    if session.output == "linear":
+        out.update(train_r2=_number(m.train_r2), test_r2=_number(m.test_r2))
+    elif session.output == "softmax":
+        out.update(train_class_accuracy=[_number(x) for x in m.train_class_accuracy],
+                   test_class_accuracy=[_number(x) for x in m.test_class_accuracy])
+    return out
+
+
+def targets_json(session):
+    """Class indices (whole numbers) for classification, real targets for regression."""
+    y = session.data.y_train
+    return y.astype(float).tolist() if session.output == "linear" else y.astype(int).tolist()
 
 
 def main(argv=None):
@@ -154,5 +177,6 @@ def main(argv=None):
         return 0
     if session.diverged:
         print(session.diverged)
-    print(f"Predictions: \n{session.predict(session.data.X_train).reshape(-1, 1)}")
+    predictions = session.predict(session.data.X_train)
+    print(f"Predictions: \n{predictions.reshape(len(predictions), -1)}")
     return 0

@@ -10,10 +10,11 @@ import math
 from dataclasses import dataclass
 
 from .activations import ACTIVATIONS
-from .data.datasets import DATASETS
+from .data.datasets import DATASETS, MULTICLASS, REGRESSION
 from .data.features import FEATURES, canonical_feature
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
+from .outputs import MAX_CLASSES, MIN_CLASSES, OUTPUTS, PROBLEMS, output_kind
 
 INITS = ("randn", "xavier", "he")
 REGULARIZATIONS = ("none", "l1", "l2")
@@ -30,8 +31,8 @@ class Config:
     noise: float = 0.1              # standard deviation of the jitter added to each point
     test_fraction: float = 0.5      # share of points held out for testing, 0 to 0.9
     hidden: tuple = (8, 8)          # units per hidden layer, input to output
-    activation: str = "tanh"        # hidden layers' activation; the output is always sigmoid
-    loss: str = "bce"               # "mse" or "bce"
+    activation: str = "tanh"        # hidden layers' activation (the output: see `problem`)
+    loss: str = "bce"               # "mse" or "bce" (2 classes), "ce" (3+), "mse" (regression)
     optimizer: str = "sgd"          # "sgd", "momentum" or "adam"
     batch_size: int = 0             # 0 means full batch
     epochs: int = 100_000           # epochs to run before stopping by itself
@@ -43,10 +44,17 @@ class Config:
     features: tuple = ("x1", "x2")  # input features fed to the network
     delta_rule: bool = False        # the tutorial's update: summed over the batch, no 2/N
     precision: str = "float32"      # float64: network.py, the tutorial's exact order of operations
+    problem: str = "classification"  # or "regression": one linear output unit
+    classes: int = 2                # 2: one sigmoid output unit; 3 to 6: that many softmax units
     preset: str = ""                # name of the preset this came from, if any
 
     def replace(self, **changes) -> "Config":
         return dataclasses.replace(self, **changes)
+
+    @property
+    def output(self) -> str:
+        """The output layer this problem needs: "sigmoid", "softmax" or "linear"."""
+        return output_kind(self.problem, self.classes)
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
@@ -80,10 +88,11 @@ def _finite(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def problems(config: Config) -> list[str]:
-    """Every reason this config cannot run, as short sentences (empty when valid)."""
+def problems(config: Config, own_data=False) -> list[str]:
+    """Every reason this config cannot run, as short sentences (empty when valid). With
+    the learner's own data (own_data), the dataset's name does not apply."""
     c, out = config, []
-    if c.dataset not in DATASETS:
+    if not own_data and c.dataset not in DATASETS:
         out.append(f"dataset {c.dataset!r} is unknown; choose from {', '.join(DATASETS)}")
     if not isinstance(c.samples, int) or not 4 <= c.samples <= MAX_SAMPLES:
         out.append(f"samples must be a whole number from 4 to {MAX_SAMPLES}")
@@ -114,12 +123,66 @@ def problems(config: Config) -> list[str]:
         out.append(f"features must be distinct names from {', '.join(FEATURES)}")
     if c.delta_rule and c.loss != "mse":
         out.append("the tutorial's delta rule goes with the mse loss only")
+    return out + problem_type_problems(c, own_data)
+
+
+def problem_type_problems(c: Config, own_data=False) -> list[str]:
+    """Whether the problem type, the classes, the dataset and the loss fit together."""
+    if c.problem not in PROBLEMS:
+        return [f"problem {c.problem!r} is unknown; choose from {', '.join(PROBLEMS)}"]
+    if not isinstance(c.classes, int) or isinstance(c.classes, bool) or not (
+            MIN_CLASSES <= c.classes <= MAX_CLASSES):
+        return [f"classes must be a whole number from {MIN_CLASSES} to {MAX_CLASSES}"]
+    out, output = [], OUTPUTS[c.output]
+    if c.problem == "regression" and c.classes != 2:
+        out.append("classes apply to classification only; leave them at 2 for regression")
+    if not own_data:
+        out += _dataset_problems(c)
+    if c.loss in LOSSES and c.loss not in output.losses:
+        out.append(f"the {c.loss} loss does not fit {_what(c)}; use {' or '.join(output.losses)}")
+    if c.delta_rule and c.loss == "mse" and c.output != "sigmoid":     # (not mse: said above)
+        out.append("the tutorial's delta rule is for two classes (a sigmoid output) with mse only")
     return out
 
 
-def validated(config: Config) -> Config:
-    """The config with feature names made canonical; raises ValueError listing problems."""
-    found = problems(config)
+def _dataset_problems(c: Config) -> list[str]:
+    """Whether the named dataset fits the problem type and the number of classes."""
+    if c.dataset not in DATASETS:
+        return []
+    if c.problem == "regression" and c.dataset not in REGRESSION:
+        return [f"regression needs a regression dataset ({', '.join(REGRESSION)}); "
+                f"{c.dataset} is a classification dataset"]
+    if c.problem == "classification" and c.dataset in REGRESSION:
+        return [f"{c.dataset} is a regression dataset: set the problem to regression"]
+    if c.classes > 2 and c.dataset not in MULTICLASS:
+        return [f"{c.dataset} has 2 classes; {' and '.join(MULTICLASS)} can have up to "
+                f"{MAX_CLASSES}"]
+    return []
+
+
+def datasets_for(problem="classification", classes=2) -> tuple:
+    """The dataset names a problem type can use (for a menu): regression's own, or the
+    classification ones with that many classes."""
+    if problem == "regression":
+        return REGRESSION
+    return tuple(n for n in DATASETS if n not in REGRESSION and (classes == 2 or n in MULTICLASS))
+
+
+def losses_for(problem="classification", classes=2) -> tuple:
+    """The loss names that fit a problem type's output layer, the default first."""
+    return OUTPUTS[output_kind(problem, classes)].losses
+
+
+def _what(c: Config) -> str:
+    if c.problem == "regression":
+        return "regression (one linear output)"
+    return f"{c.classes} classes ({c.output} output)"
+
+
+def validated(config: Config, own_data=False) -> Config:
+    """The config with feature names made canonical; raises ValueError listing problems.
+    With the learner's own data, the dataset's name does not apply."""
+    found = problems(config, own_data)
     if found:
         raise ValueError("; ".join(found))
     return config.replace(features=tuple(canonical_feature(f) for f in config.features))

@@ -18,9 +18,10 @@ Because BLAS sums in another order here, the last digits differ from network.py'
 """
 import numpy as np
 
-from .activations import ACTIVATIONS, sigmoid
+from .activations import ACTIVATIONS
 from .losses import LOSSES, delta_rule as tutorial_delta
 from .network import initialize
+from .outputs import OUTPUTS
 
 
 def from_W_and_b(layers, dtype=np.float64):
@@ -57,7 +58,7 @@ def views(vector, shapes):
 
 
 def layer_sizes(params):
-    """[inputs, hidden..., 1] read off the parameter shapes."""
+    """[inputs, hidden..., outputs] read off the parameter shapes."""
     return [params[0].shape[0] - 1] + [Wb.shape[1] for Wb in params]
 
 
@@ -88,33 +89,34 @@ class Workspace:
         self.WbT, self.W = T(params), [Wb[:-1] for Wb in params]
         self.zT, self.a_extT, self.deltaT = T(self.z), T(self.a_ext), T(self.delta)
 
-    def forward(self, Xe, activation):
-        return forward(self, Xe, activation)
+    def forward(self, Xe, activation, output="sigmoid"):
+        return forward(self, Xe, activation, output)
 
-    def backward(self, Xe, y, activation, loss_name, delta_rule):
+    def backward(self, Xe, y, activation, loss_name, delta_rule, output="sigmoid"):
         """The gradient, flat (one vector, as the optimizers take it)."""
-        backward(self, Xe, y, activation, loss_name, delta_rule)
+        backward(self, Xe, y, activation, loss_name, delta_rule, output)
         return self.grad
 
 
-def forward(ws, Xe, activation):
+def forward(ws, Xe, activation, output="sigmoid"):
     """Forward propagation of Xe (n, inputs + 1) through ws.params: returns the output
-    a (n, 1) and keeps every z and a in ws. Callers silence overflow warnings."""
-    f = ACTIVATIONS[activation].f
+    a (n, units) and keeps every z and a in ws. Callers silence overflow warnings."""
+    f, f_out = ACTIVATIONS[activation].f, OUTPUTS[output].f
     last, inputT = len(ws.params) - 1, Xe.T
     for l in range(last + 1):
         np.dot(ws.WbT[l], inputT, out=ws.zT[l])                     # z = a_ext @ Wb
-        (sigmoid if l == last else f)(ws.z[l], out=ws.a[l])
+        (f_out if l == last else f)(ws.z[l], out=ws.a[l])
         inputT = ws.a_extT[l]
     return ws.a[last]
 
 
-def backward(ws, Xe, y, activation, loss_name, delta_rule=False):
-    """Backpropagation after `forward(ws, Xe)`: fills ws.grad with the gradient of the
-    mean loss (or of the tutorial's delta rule) for every Wb."""
+def backward(ws, Xe, y, activation, loss_name, delta_rule=False, output="sigmoid"):
+    """Backpropagation after `forward(ws, Xe, output=output)`: fills ws.grad with the
+    gradient of the mean loss (or of the tutorial's delta rule) for every Wb."""
     df = ACTIVATIONS[activation].df
     out_delta = tutorial_delta if delta_rule else LOSSES[loss_name].delta
-    delta = out_delta(y, ws.a[-1], ws.z[-1], out=ws.delta[-1], tmp=ws.tmp[-1])    # (n, 1)
+    delta = out_delta(y, ws.a[-1], ws.z[-1], out=ws.delta[-1], tmp=ws.tmp[-1],
+                      df=OUTPUTS[output].df)                        # (n, units)
     for l in range(len(ws.params) - 1, 0, -1):
         np.dot(ws.a_extT[l - 1], delta, out=ws.dWb[l])              # [dW; db] = a_ext.T @ delta
         np.dot(ws.W[l], ws.deltaT[l], out=ws.deltaT[l - 1])         # error = delta @ W.T
@@ -123,23 +125,23 @@ def backward(ws, Xe, y, activation, loss_name, delta_rule=False):
     np.dot(Xe.T, delta, out=ws.dWb[0])
 
 
-def predict(params, Xe, activation, chunk=2048):
-    """Output probabilities (n,) for inputs Xe (n, inputs + 1), a chunk at a time so the
+def predict(params, Xe, activation, chunk=2048, output="sigmoid"):
+    """The outputs (n, units) for inputs Xe (n, inputs + 1), a chunk at a time so the
     working arrays stay small enough to sit in the CPU cache."""
-    out = np.empty(len(Xe), dtype=params[0].dtype)
+    out = np.empty((len(Xe), params[-1].shape[1]), dtype=params[0].dtype)
     ws = None
     with np.errstate(all="ignore"):
         for i in range(0, len(Xe), chunk):
             part = Xe[i:i + chunk]
             if ws is None or ws.n != len(part):
                 ws = Workspace(params, len(part))
-            out[i:i + len(part)] = forward(ws, part, activation)[:, 0]
+            out[i:i + len(part)] = forward(ws, part, activation, output)
     return out
 
 
-def layer_outputs(params, Xe, activation):
-    """Every layer's activations [(n, units), ..., (n, 1)] for the inputs Xe."""
+def layer_outputs(params, Xe, activation, output="sigmoid"):
+    """Every layer's activations [(n, units), ..., (n, outputs)] for the inputs Xe."""
     ws = Workspace(params, len(Xe))
     with np.errstate(all="ignore"):
-        forward(ws, Xe, activation)
+        forward(ws, Xe, activation, output)
     return [a.copy() for a in ws.a]

@@ -1,7 +1,8 @@
-"""Loss functions, one entry per name: the mean loss, its gradient at the output unit's
+"""Loss functions, one entry per name: the mean loss, its gradient at the output layer's
 pre-activation z, and what the teaching views show of it (label, LaTeX, code).
 
-The output unit is always a sigmoid, a = sigmoid(z), with y, a, z of shape (n, 1).
+The output layer is one of outputs.OUTPUTS: a sigmoid unit or a linear unit, with y, a, z
+of shape (n, 1), or K softmax units with y one-hot and a, z of shape (n, K).
 `value` returns the mean loss over the n points, summed as the tutorial sums it;
 `fast_value` is the same mean summed the way fast.py sums (one BLAS dot product), which
 differs in the last digits; `delta` writes dLoss/dz into `out`. Every entry takes the
@@ -27,19 +28,20 @@ def mse_dot(y, a, z):
     return float(np.dot(e, e)) / e.size
 
 
-def mse_delta(y, a, z, out, tmp):
-    """d mean((y - a)^2) / dz = 2 (a - y) / n * a (1 - a)."""
+def mse_delta(y, a, z, out, tmp, df=sigmoid_derivative):
+    """d mean((y - a)^2) / dz = 2 (a - y) / n * f'(z), with the output's derivative df
+    written in a: a (1 - a) for the sigmoid, 1 for a linear unit."""
     np.subtract(a, y, out=out)
     out *= const(2.0 / len(y), out.dtype)
-    out *= sigmoid_derivative(a, out=tmp)
+    out *= df(a, out=tmp)
     return out
 
 
-def delta_rule(y, a, z, out, tmp):
+def delta_rule(y, a, z, out, tmp, df=sigmoid_derivative):
     """The tutorial's output delta with its sign flipped to a gradient: (a - y) a (1 - a),
     summed over the batch (the gradient of half the *summed* squared error)."""
     np.subtract(a, y, out=out)
-    out *= sigmoid_derivative(a, out=tmp)
+    out *= df(a, out=tmp)
     return out
 
 
@@ -52,11 +54,21 @@ def bce_value(y, a, z):
     return float(np.logaddexp(0, z).sum() - np.dot(y.ravel(), z.ravel())) / len(y)
 
 
-def bce_delta(y, a, z, out, tmp):
-    """d BCE / dz = (a - y) / n: the sigmoid's derivative cancels the log's."""
+def bce_delta(y, a, z, out, tmp, df=None):
+    """d BCE / dz = (a - y) / n: the sigmoid's derivative cancels the log's. The same
+    line is d CE / dz for softmax units and one-hot y: (softmax(z) - y) / n."""
     np.subtract(a, y, out=out)
     out *= const(1.0 / len(y), out.dtype)
     return out
+
+
+def ce_value(y, a, z):
+    """Mean categorical cross-entropy of K softmax units (PyTorch's CrossEntropyLoss on the
+    logits z), y one-hot: -sum(y log a) = logsumexp(z) - sum(y z) per point, with the row's
+    largest z taken off so e^z never overflows and log(0) is never taken."""
+    m = z.max(axis=1, keepdims=True)                                      # (n, 1)
+    logsumexp = m.ravel() + np.log(np.exp(z - m).sum(axis=1))             # (n,)
+    return float(logsumexp.sum() - np.vdot(y, z)) / len(y)                # vdot: sum(y z)
 
 
 @dataclass(frozen=True)
@@ -64,7 +76,7 @@ class Loss:
     label: str              # its name in menus
     value: Callable         # value(y, a, z): the mean loss, summed as the tutorial sums
     fast_value: Callable    # the same mean, summed as fast.py sums
-    delta: Callable         # delta(y, a, z, out, tmp): dLoss/dz (n, 1), written into out
+    delta: Callable         # delta(y, a, z, out, tmp, df): dLoss/dz (n, units), into out
     tex: str                # LaTeX of the loss
     tex_delta: str          # LaTeX of dLoss/dz^(L)
     code: str               # the exported script's compute_loss ({name}: its name)
@@ -94,6 +106,17 @@ BCE_CODE = '''
         return float(total) / len(y_true)
     '''
 
+CE_CODE = '''
+    def {name}(y_onehot, z_out):
+        # Categorical cross-entropy, the mean over the points, written with the output
+        # units' z (the predictions are a = softmax(z)): -sum(y log a) is the same number
+        # as logsumexp(z) - sum(y z), which never takes log(0) nor overflows (np.vdot is
+        # that sum over every entry, as the app sums it)
+        m = z_out.max(axis=1, keepdims=True)
+        logsumexp = m.ravel() + np.log(np.exp(z_out - m).sum(axis=1))
+        return float(logsumexp.sum() - np.vdot(y_onehot, z_out)) / len(y_onehot)
+    '''
+
 LOSSES = {
     "mse": Loss(
         "Mean squared error", mse_value, mse_dot, mse_delta,
@@ -106,4 +129,11 @@ LOSSES = {
         r" \log (1 - \hat{y}_i)\right] = \frac{1}{n} \sum_{i=1}^{n} \left[\log\left(1 + "
         r"e^{z^{(L)}_i}\right) - y_i z^{(L)}_i\right]",
         r"\frac{1}{n} \left(a^{(L)} - y\right)", BCE_CODE, BCE_CODE),
+    "ce": Loss(
+        "Cross-entropy (3 or more classes)", ce_value, ce_value, bce_delta,
+        r"\mathcal{L} = -\frac{1}{n} \sum_{i=1}^{n} \sum_{k=1}^{K} y_{ik} \log \hat{y}_{ik}"
+        r" = \frac{1}{n} \sum_{i=1}^{n} \left[\log \sum_{k=1}^{K} e^{z^{(L)}_{ik}} - "
+        r"\sum_{k=1}^{K} y_{ik} z^{(L)}_{ik}\right]",
+        r"\frac{1}{n} \left(\operatorname{softmax}\left(z^{(L)}\right) - y\right)",
+        CE_CODE, CE_CODE),
 }

@@ -3,7 +3,9 @@ backward, update, train, predict.
 
 Row-major throughout: a batch X is (n, inputs), one row per point. A layer takes the
 previous activations a (n, fan_in) to z = a @ W + b, with W (fan_in, fan_out) and b
-(1, fan_out) added to every row, then a = f(z). The last layer is one sigmoid unit.
+(1, fan_out) added to every row, then a = f(z). The last layer is an output from
+outputs.OUTPUTS: one sigmoid unit (two classes, the tutorial's), K softmax units (K classes)
+or one linear unit (regression).
 `layers` is the list [(W1, b1), (W2, b2), ...] from input to output, and gradients come
 as the matching list [(dW1, db1), ...]. They are gradients of the loss, the negatives of
 the tutorial's deltas, so an update subtracts them: W -= lr * dW is the tutorial's
@@ -18,8 +20,9 @@ are the same either way.
 """
 import numpy as np
 
-from .activations import ACTIVATIONS, sigmoid
+from .activations import ACTIVATIONS
 from .losses import LOSSES, delta_rule as tutorial_delta
+from .outputs import OUTPUTS
 
 INIT_SCALES = {"randn": lambda fan_in, fan_out: 1.0,                       # the tutorial's
                "xavier": lambda fan_in, fan_out: np.sqrt(2.0 / (fan_in + fan_out)),
@@ -27,7 +30,7 @@ INIT_SCALES = {"randn": lambda fan_in, fan_out: 1.0,                       # the
 
 
 def initialize(sizes, init="randn", seed=42, dtype=np.float64):
-    """[(W, b), ...] for layer sizes [inputs, hidden..., 1]: W drawn layer by layer, b zero.
+    """[(W, b), ...] for layer sizes [inputs, hidden..., outputs]: W drawn layer by layer, b zero.
 
     Draws come from the legacy `RandomState(seed).randn`, the generator behind the
     tutorial's `np.random.seed(42); np.random.randn(...)`, so `randn` init reproduces the
@@ -51,21 +54,23 @@ class Cache:
         self.n, self.z, self.a, self.delta, self.tmp = n, new(), new(), new(), new()
 
 
-def forward(layers, X, activation, cache=None):
-    """Forward propagation of X (n, inputs): the output a (n, 1) and the cache of every
-    layer's z and a, which backward needs. Hidden layers use `activation`, the output a
-    sigmoid. Callers silence overflow warnings (np.errstate) around it."""
+def forward(layers, X, activation, cache=None, output="sigmoid"):
+    """Forward propagation of X (n, inputs): the output a (n, units) and the cache of every
+    layer's z and a, which backward needs. Hidden layers use `activation`, the last layer
+    the `output` (sigmoid, softmax or linear). Callers silence overflow warnings
+    (np.errstate) around it."""
     cache = cache or Cache(layers, len(X))
-    f, last, a = ACTIVATIONS[activation].f, len(layers) - 1, X
+    f, f_out, last, a = ACTIVATIONS[activation].f, OUTPUTS[output].f, len(layers) - 1, X
     for l, (W, b) in enumerate(layers):
         z = np.dot(a, W, out=cache.z[l])                    # z = a @ W   (n, fan_out)
         z += b                                              #     + b     (1, fan_out)
-        a = (sigmoid if l == last else f)(z, out=cache.a[l])  # a = f(z)    (n, fan_out)
+        a = (f_out if l == last else f)(z, out=cache.a[l])  # a = f(z)    (n, fan_out)
     return a, cache
 
 
 def loss(y, a, z, name="mse"):
-    """The mean loss of predictions a (n, 1) for labels y (n, 1); z is the output's z."""
+    """The mean loss of predictions a (n, units) for targets y shaped alike; z is the
+    output layer's z."""
     return LOSSES[name].value(y, a, z)
 
 
@@ -82,14 +87,16 @@ def new_grads(layers):
     return flat, grads
 
 
-def backward(layers, cache, X, y, activation, loss_name="mse", delta_rule=False, grads=None):
-    """Backpropagation after forward(layers, X): [(dW, db), ...], the gradient of the mean
-    loss, or with delta_rule the tutorial's (summed over the points, no 1/n), for every
-    layer. Written into `grads` (from `new_grads`) when given."""
+def backward(layers, cache, X, y, activation, loss_name="mse", delta_rule=False, grads=None,
+             output="sigmoid"):
+    """Backpropagation after forward(layers, X, output=output): [(dW, db), ...], the
+    gradient of the mean loss, or with delta_rule the tutorial's (summed over the points,
+    no 1/n), for every layer. Written into `grads` (from `new_grads`) when given."""
     grads = grads or new_grads(layers)[1]
     df = ACTIVATIONS[activation].df
     output_delta = tutorial_delta if delta_rule else LOSSES[loss_name].delta
-    delta = output_delta(y, cache.a[-1], cache.z[-1], out=cache.delta[-1], tmp=cache.tmp[-1])
+    delta = output_delta(y, cache.a[-1], cache.z[-1], out=cache.delta[-1], tmp=cache.tmp[-1],
+                         df=OUTPUTS[output].df)
     for l in reversed(range(len(layers))):                   # delta: (n, fan_out)
         a_prev = X if l == 0 else cache.a[l - 1]             # (n, fan_in)
         dW, db = grads[l]
@@ -138,10 +145,11 @@ def train(X, y, sizes, epochs, lr, activation="sigmoid", loss_name="mse", delta_
     return layers, losses
 
 
-def predict(layers, X, activation):
-    """The output a (n, 1) for inputs X (n, inputs): the probability of class 1."""
+def predict(layers, X, activation, output="sigmoid"):
+    """The output a (n, units) for inputs X (n, inputs): the probability of class 1, of
+    each class (softmax), or the predicted value (linear)."""
     with np.errstate(all="ignore"):
-        return forward(layers, X, activation)[0]
+        return forward(layers, X, activation, output=output)[0]
 
 
 class Workspace(Cache):
@@ -153,10 +161,11 @@ class Workspace(Cache):
         self.layers = layers
         self.grad, self.grads = new_grads(layers)             # flat, and [(dW, db), ...]
 
-    def forward(self, X, activation):
-        return forward(self.layers, X, activation, self)[0]
+    def forward(self, X, activation, output="sigmoid"):
+        return forward(self.layers, X, activation, self, output)[0]
 
-    def backward(self, X, y, activation, loss_name, delta_rule):
+    def backward(self, X, y, activation, loss_name, delta_rule, output="sigmoid"):
         """The gradient, flat (one vector, as the optimizers take it)."""
-        backward(self.layers, self, X, y, activation, loss_name, delta_rule, self.grads)
+        backward(self.layers, self, X, y, activation, loss_name, delta_rule, self.grads,
+                 output)
         return self.grad

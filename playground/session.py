@@ -19,6 +19,7 @@ from .history import History
 from .snapshots import Snapshots
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS, new_state
+from .outputs import OUTPUTS, targets
 
 # Settings that can change mid-run and continue from the current weights, as in
 # TensorFlow Playground; any other change means a new network (see `needs_reset`).
@@ -35,9 +36,40 @@ def needs_reset(old: Config, new: Config) -> bool:
 @dataclass(frozen=True)
 class Metrics:
     train_loss: float
-    train_accuracy: float
+    train_accuracy: float   # nan for regression
     test_loss: float        # nan without a test set
-    test_accuracy: float    # nan without a test set
+    test_accuracy: float    # nan without a test set, or for regression
+    train_r2: float = math.nan              # regression: 1 - mse / variance of the targets
+    test_r2: float = math.nan
+    train_class_accuracy: tuple = ()        # classification: accuracy on each class's points
+    test_class_accuracy: tuple = ()         # (nan for a class with no points there)
+
+
+def class_labels(a, kind):
+    """Predicted class per point from the outputs a (n, units): a > 0.5, or the argmax."""
+    return (a[:, 0] > 0.5).astype(int) if kind == "sigmoid" else a.argmax(axis=1)
+
+
+def per_class_accuracy(predicted, labels, classes):
+    """(accuracy on the points of class 0, of class 1, ...), nan where a class is absent."""
+    return tuple(float(np.mean(predicted[labels == k] == k)) if np.any(labels == k)
+                 else math.nan for k in range(classes))
+
+
+def r_squared(mse, y):
+    """1 - mse / variance of y: 1 is a perfect fit, 0 no better than always the mean."""
+    variance = float(np.var(y)) if len(y) else math.nan
+    return 1 - mse / variance if variance > 0 else math.nan
+
+
+def check_labels(data: Dataset, c: Config):
+    """Refuse data whose y does not fit the problem: class indices 0..K-1, or finite values."""
+    y = np.concatenate([data.y_train, data.y_test])
+    if not np.isfinite(y).all():
+        raise ValueError("the targets must be finite numbers")
+    if c.problem == "classification" and not np.isin(y, np.arange(c.classes)).all():
+        raise ValueError(f"the labels must be whole numbers from 0 to {c.classes - 1} "
+                         f"for {c.classes} classes")
 
 
 def data_bounds(X, pad=0.15):
@@ -56,17 +88,23 @@ def grid_points(bounds, n):
 
 class TrainingSession:
     def __init__(self, config: Config, data: Dataset = None, initial_params=None):
-        self.config = validated(config)
+        self.config = validated(config, own_data=data is not None)
         self.initial_config = self.config                   # before any mid-run change
         c = self.config
-        self.data = data or make_dataset(c.dataset, c.samples, c.noise, c.test_fraction, c.seed)
+        self.data = data or make_dataset(c.dataset, c.samples, c.noise, c.test_fraction, c.seed,
+                                         c.classes)
+        check_labels(self.data, c)
+        # The output layer, fixed for the session (problem and classes are not TUNABLE):
+        # "sigmoid" (2 classes), "softmax" (3 to 6) or "linear" (regression); its units
+        self.output = c.output
+        self.units = c.classes if self.output == "softmax" else 1
         self.dtype = np.dtype(c.precision)
         # float64 trains with network.py, in the tutorial's order of operations, so the
         # tutorial's numbers come out digit for digit; float32 with its fast twin, fast.py
         self.exact = self.dtype == np.float64
         self.X, self.y = self._inputs(self.data.X_train, self.data.y_train)
         self.X_test, self.y_test = self._inputs(self.data.X_test, self.data.y_test)
-        sizes = [len(c.features), *c.hidden, 1]
+        sizes = [len(c.features), *c.hidden, self.units]
         if initial_params is None:
             initial_params = fast.initial_params(sizes, c.init, c.seed, self.dtype)
         self.initial_params = [np.array(p, dtype=self.dtype) for p in initial_params]
@@ -85,10 +123,11 @@ class TrainingSession:
         self._workspaces, self._grids = {}, {}
 
     def _inputs(self, X, y):
-        """Raw points -> network inputs (fast.py's with the ones column), labels (n, 1)."""
+        """Raw points -> network inputs (fast.py's with the ones column), and targets:
+        (n, 1) labels or values, or (n, K) one-hot rows for softmax."""
         X = expand(X, self.config.features)
         X = np.ascontiguousarray(X, self.dtype) if self.exact else fast.with_ones(X, self.dtype)
-        return X, y.reshape(-1, 1).astype(self.dtype)
+        return X, targets(y, self.output, self.config.classes, self.dtype)
 
     def _workspace(self, n, purpose="eval"):
         """Arrays for n points; training and evaluation keep separate ones, since an
@@ -99,38 +138,67 @@ class TrainingSession:
         return self._workspaces[n, purpose]
 
     def _outputs(self, X, params=None):
-        """Probabilities (n,) for network inputs X, with the current or the given
-        (folded) parameters."""
+        """Outputs for network inputs X, with the current or the given (folded) parameters:
+        (n,) for one output unit, (n, K) for softmax."""
         params = self.params if params is None else params
+        act, out = self.config.activation, self.output
         if self.exact:
-            return network.predict(fast.W_and_b(params), X, self.config.activation)[:, 0]
-        return fast.predict(params, X, self.config.activation)
+            a = network.predict(fast.W_and_b(params), X, act, out)
+        else:
+            a = fast.predict(params, X, act, output=out)
+        return a if out == "softmax" else a[:, 0]
 
     # -- reading the state ---------------------------------------------------------
     @property
     def done(self):
         return bool(self.diverged) or self.epoch >= self.config.epochs
 
+    def _forward(self, X):
+        """(a, z) of the output layer for network inputs X, on an evaluation workspace."""
+        ws = self._workspace(len(X))
+        return ws.forward(X, self.config.activation, self.output), ws.z[-1]
+
     def _measure(self, X, y, a=None, z=None):
-        """(loss, accuracy) of the current parameters on (X, y); reuse a, z if known."""
+        """(loss, accuracy) of the current parameters on (X, y); reuse a, z if known.
+        Regression has no accuracy (nan)."""
         if len(y) == 0:
             return math.nan, math.nan
         if a is None:
-            ws = self._workspace(len(y))
-            a, z = ws.forward(X, self.config.activation), ws.z[-1]
+            a, z = self._forward(X)
         entry = LOSSES[self.config.loss]
         with np.errstate(all="ignore"):
             loss = (entry.value if self.exact else entry.fast_value)(y, a, z)
-            accuracy = float(np.count_nonzero((a > 0.5) == (y > 0.5))) / len(y)
-        return loss, accuracy
+            if self.output == "linear":
+                return loss, math.nan
+            if self.output == "sigmoid":
+                return loss, float(np.count_nonzero((a > 0.5) == (y > 0.5))) / len(y)
+            return loss, float(np.count_nonzero(a.argmax(1) == y.argmax(1))) / len(y)
 
     def evaluate(self) -> Metrics:
-        """Loss and accuracy of the current parameters on the train and test points."""
+        """Loss and accuracy of the current parameters on the train and test points; R^2
+        for regression, accuracy per class for classification."""
         with np.errstate(all="ignore"):
-            return Metrics(*self._measure(self.X, self.y), *self._measure(self.X_test, self.y_test))
+            (*train, per_train), (*test, per_test) = (
+                self._measure_all(self.X, self.y, self.data.y_train),
+                self._measure_all(self.X_test, self.y_test, self.data.y_test))
+            if self.output == "linear":
+                return Metrics(*train, *test, r_squared(train[0], self.data.y_train),
+                               r_squared(test[0], self.data.y_test))
+            return Metrics(*train, *test, train_class_accuracy=per_train,
+                           test_class_accuracy=per_test)
+
+    def _measure_all(self, X, y, labels):
+        """(loss, accuracy, accuracy per class) from one forward pass."""
+        if len(y) == 0:
+            return math.nan, math.nan, ()
+        a, z = self._forward(X)
+        per_class = () if self.output == "linear" else per_class_accuracy(
+            class_labels(a, self.output), labels, self.config.classes)
+        return (*self._measure(X, y, a, z), per_class)
 
     def predict(self, X):
-        """Probability of class 1 for raw points X (n, 2)."""
+        """For raw points X (n, 2): the probability of class 1 (n,), of each class (n, K)
+        with 3 or more classes, or the predicted value (n,) for regression."""
         return self._outputs(self._inputs(np.asarray(X, float), np.empty(0))[0])
 
     def _grid(self, n):
@@ -139,17 +207,35 @@ class TrainingSession:
         return self._grids[n]
 
     def surface(self, n=100, params=None):
-        """(n, n) probability of class 1 over the input plane (rows: x2, columns: x1), with
-        the current parameters or the given ones (a snapshot's, folded)."""
-        return self._outputs(self._grid(n), params).reshape(n, n)
+        """(n, n) over the input plane (rows: x2, columns: x1), with the current parameters
+        or the given ones (a snapshot's, folded): the probability of class 1, or the
+        predicted value for regression. With 3 or more classes, the most likely class
+        scaled to [0, 1] (k / (K - 1)), a stand-in for views drawn for two classes;
+        `class_surfaces` has the probabilities."""
+        out = self._outputs(self._grid(n), params)
+        if self.output == "softmax":
+            out = out.argmax(axis=1) / (self.units - 1)
+        return out.reshape(n, n)
+
+    def class_surfaces(self, n=100, params=None):
+        """(K, n, n) probability of each class over the input plane (rows: x2, columns:
+        x1); for two classes (2, n, n): 1 - p and p."""
+        if self.output == "linear":
+            raise ValueError("a regression run has no classes; use surface()")
+        out = self._outputs(self._grid(n), params)
+        if self.output == "sigmoid":
+            out = np.stack([1 - out, out], axis=1)
+        return out.T.reshape(-1, n, n)
 
     def unit_surfaces(self, n=32):
-        """Every unit's output over the plane: one (units, n, n) array per layer."""
+        """Every unit's output over the plane: one (units, n, n) array per layer (the
+        last has K or 1 units)."""
+        act, out = self.config.activation, self.output
         if self.exact:
             with np.errstate(all="ignore"):
-                outs = network.forward(self.layers, self._grid(n), self.config.activation)[1].a
+                outs = network.forward(self.layers, self._grid(n), act, output=out)[1].a
         else:
-            outs = fast.layer_outputs(self.params, self._grid(n), self.config.activation)
+            outs = fast.layer_outputs(self.params, self._grid(n), act, out)
         return [a.T.reshape(-1, n, n) for a in outs]
 
     def gradients(self):
@@ -165,8 +251,8 @@ class TrainingSession:
         (`grads`), regularization included. Its arrays are its own: the run is not changed."""
         c, ws = self.config, self._workspace(len(self.y), "full pass")
         with np.errstate(all="ignore"):
-            ws.forward(self.X, c.activation)
-            ws.backward(self.X, self.y, c.activation, c.loss, c.delta_rule)
+            ws.forward(self.X, c.activation, self.output)
+            ws.backward(self.X, self.y, c.activation, c.loss, c.delta_rule, self.output)
             network.add_penalty(self.layers, ws.grads, c.regularization, c.reg_rate)
         return ws
 
@@ -178,7 +264,7 @@ class TrainingSession:
             self.snapshots.add(self.epoch, self.theta)
         if c.batch_size == 0 or c.batch_size >= len(y):
             ws = self._workspace(len(y), "train")
-            a = ws.forward(X, c.activation)
+            a = ws.forward(X, c.activation, self.output)
             if self.history.wants(self.epoch):
                 self._record(a, ws.z[-1])
             self._update(X, y, ws)
@@ -190,13 +276,13 @@ class TrainingSession:
         Xs, ys = X[order], y[order]
         ws, size = self._workspace(c.batch_size, "train"), c.batch_size
         # A small batch's step is mostly Python overhead: look the calls up once.
-        forward, update, act = ws.forward, self._update, c.activation
+        forward, update, act, out = ws.forward, self._update, c.activation, self.output
         for i in range(0, len(y), size):
             Xb, yb = Xs[i:i + size], ys[i:i + size]
             if len(yb) != ws.n:
                 ws = self._workspace(len(yb), "train")
                 forward = ws.forward
-            forward(Xb, act)
+            forward(Xb, act, out)
             update(Xb, yb, ws)
         self.epoch += 1
 
@@ -206,7 +292,7 @@ class TrainingSession:
 
     def _update(self, X, y, ws):
         c = self.config
-        grad = ws.backward(X, y, c.activation, c.loss, c.delta_rule)
+        grad = ws.backward(X, y, c.activation, c.loss, c.delta_rule, self.output)
         if c.regularization != "none":
             network.add_penalty(self.layers, ws.grads, c.regularization, c.reg_rate)
         OPTIMIZERS[c.optimizer].step(self._theta_list, [grad], self.opt_state, c.lr)
@@ -214,10 +300,10 @@ class TrainingSession:
     def _trouble(self):
         """Why the current state is not a good one ("" when it is): weights or loss not
         finite, or the loss blown up, BLOW_UP times above its best and above the loss of
-        answering 0.5 everywhere (a run can climb there and stay, finite but ruined)."""
+        answering by chance (a run can climb there and stay, finite but ruined)."""
         if not np.isfinite(self.theta).all():
             return "the weights stopped being finite numbers (NaN or infinity)"
-        loss = self.evaluate().train_loss
+        loss = self._measure(self.X, self.y)[0]
         if not math.isfinite(loss):
             return "the loss stopped being a finite number (NaN or infinity)"
         if loss > BLOW_UP * self.best_loss and loss > self._chance_loss():
@@ -227,9 +313,14 @@ class TrainingSession:
         return ""
 
     def _chance_loss(self):
-        """The loss of predicting 0.5 for every training point (0.25 for mse, ln 2 for bce)."""
-        half, zero = np.full_like(self.y, 0.5), np.zeros_like(self.y)
-        return LOSSES[self.config.loss].value(self.y, half, zero)
+        """The loss of answering by chance at every training point: probability 1/K for
+        each class (z = 0: 0.25 for mse, ln 2 for bce, ln K for ce), or for regression
+        the mean target everywhere (the targets' variance)."""
+        z = np.zeros_like(self.y)
+        if self.output == "linear":
+            z += self.y.mean()
+        a = OUTPUTS[self.output].f(z.copy())
+        return LOSSES[self.config.loss].value(self.y, a, z)
 
     def advance(self, k, deadline=None):
         """Run up to k epochs (fewer at the end of the run, on divergence, or once
@@ -246,7 +337,7 @@ class TrainingSession:
         start, saved = self.epoch, self._snapshot()
         with np.errstate(all="ignore"):
             if self.best_loss == math.inf:                  # the loss to stay near
-                self.best_loss = self.evaluate().train_loss
+                self.best_loss = self._measure(self.X, self.y)[0]
             for _ in range(k):
                 self._step()
                 if deadline is not None and time.perf_counter() > deadline:

@@ -45,3 +45,31 @@ def open_app(page, url):
     page.wait_for_selector(SURFACE)
     page.wait_for_selector(".nnp-points.js-plotly-plot")
     wait_idle(page)
+
+
+def draw_problem(draw, st):
+    """Hypothesis: a problem type with the settings that must fit it, drawn together:
+    {problem, classes, dataset, loss}, every combination `config.problems` accepts."""
+    from playground.data.datasets import DATASETS, MULTICLASS, REGRESSION
+    from playground.outputs import MAX_CLASSES, OUTPUTS, PROBLEMS, output_kind
+    problem = draw(st.sampled_from(PROBLEMS))
+    classes = 2 if problem == "regression" else draw(st.integers(2, MAX_CLASSES))
+    if problem == "regression":
+        datasets = REGRESSION
+    elif classes > 2:
+        datasets = MULTICLASS
+    else:
+        datasets = [name for name in DATASETS if name not in REGRESSION]
+    loss = draw(st.sampled_from(OUTPUTS[output_kind(problem, classes)].losses))
+    return dict(problem=problem, classes=classes, dataset=draw(st.sampled_from(datasets)),
+                loss=loss)
+
+
+def random_targets(rng, n, output, units):
+    """Targets shaped as the output layer's: labels 0/1 (n, 1) for a sigmoid, one-hot rows
+    (n, units) for softmax, real values (n, 1) for a linear unit."""
+    from playground.outputs import targets
+    if output == "linear":
+        return rng.normal(0, 1, (n, 1))
+    classes = 2 if output == "sigmoid" else units
+    return targets(rng.integers(0, classes, n), output, units)

@@ -6,7 +6,8 @@ preset or a link sets a widget by writing st.session_state[field] before it is d
 import streamlit as st
 
 from playground.activations import ACTIVATIONS, labels
-from playground.config import MAX_LAYERS, MAX_UNITS, PRESETS, Config
+from playground.config import (MAX_LAYERS, MAX_UNITS, PRESETS, Config, datasets_for,
+                               losses_for)
 from playground.data.datasets import LABELS as DATASETS
 from playground.data.features import LABELS as FEATURES
 from playground.losses import LOSSES
@@ -75,6 +76,16 @@ def choose(control, label, names, help):
         st.selectbox(label, list(names), key=control, format_func=names.get, help=help)
 
 
+def _problem_type():
+    """(problem, classes) as set (by a link or a lesson until the sidebar has them)."""
+    return st.session_state["problem"], st.session_state["classes"]
+
+
+def _fitting(names, allowed):
+    """The menu's names that fit the problem type, in the menu's order."""
+    return {name: label for name, label in names.items() if name in allowed}
+
+
 def _with(options, value):
     """Options for a select widget, including a value that came from a link or preset."""
     return options if value in options else sorted(set(options) | {value})
@@ -84,7 +95,7 @@ def data_ui():
     if not any(shown(c) for c in ("dataset", "samples", "noise", "test_fraction", "seed")):
         return
     st.subheader("Data")
-    choose("dataset", "Dataset", DATASETS,
+    choose("dataset", "Dataset", _fitting(DATASETS, datasets_for(*_problem_type())),
            "The points to separate. XOR is the tutorial's four corner points; the others are "
            "clouds of points where orange is class 0 and blue class 1.")
     xor = st.session_state["dataset"] == "xor"
@@ -162,7 +173,7 @@ def training_ui():
                      key="batch_size", format_func=lambda b: "Full batch" if b == 0 else str(b),
                      help="Points per update. Full batch follows the true slope; small batches "
                           "take many noisy steps per epoch.")
-    choose("loss", "Loss", labels(LOSSES),
+    choose("loss", "Loss", _fitting(labels(LOSSES), losses_for(*_problem_type())),
            "How wrongness is scored. Cross-entropy punishes confident mistakes hard; squared "
            "error is the tutorial's choice.")
     choose("optimizer", "Optimizer", labels(OPTIMIZERS),

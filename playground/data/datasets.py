@@ -1,7 +1,11 @@
-"""Two-class datasets on the plane, pure NumPy, seeded and deterministic.
+"""Datasets on the plane, pure NumPy, seeded and deterministic.
 
-Each generator takes (n, noise, rng) and returns points X (n, 2) and labels y (n,)
-in {0, 1}, half of each class, with Gaussian jitter of standard deviation `noise`.
+Each classification generator takes (n, noise, rng) and returns points X (n, 2) and labels
+y (n,) in {0, 1}, half of each class, with Gaussian jitter of standard deviation `noise`;
+`spiral` and `gaussians` also take a number of classes K (labels 0..K-1, n/K each).
+The regression generators, TensorFlow Playground's `regressPlane` and `regressGaussian`,
+return points uniform on [-6, 6]^2 and real targets y in [-1, 1]; their noise is a
+fraction of that range, added to the point before its target is read.
 """
 from dataclasses import dataclass
 
@@ -53,31 +57,79 @@ def moons(n, noise, rng):
     return X + rng.normal(0, noise, (n, 2)), _labels(n0, n1)
 
 
-def spiral(n, noise, rng):
-    """Two spiral arms winding out from the centre, one per class."""
-    n0, n1 = _halves(n)
-    arms = []
-    for count, phase in ((n0, 0.0), (n1, np.pi)):
+def _shares(n, classes):
+    """Points per class, n split as evenly as can be (for 2: n // 2, then the rest)."""
+    return [n * (k + 1) // classes - n * k // classes for k in range(classes)]
+
+
+def _class_labels(counts):
+    return np.repeat(np.arange(len(counts), dtype=float), counts)
+
+
+def spiral(n, noise, rng, classes=2):
+    """K spiral arms winding out from the centre, one per class, turned 2 pi / K apart."""
+    counts, arms = _shares(n, classes), []
+    for k, count in enumerate(counts):
         s = np.linspace(0, 1, count, endpoint=False)
-        r, t = s, 1.75 * 2 * np.pi * s + phase
+        r, t = s, 1.75 * 2 * np.pi * s + 2 * np.pi * k / classes
         arms.append(np.stack([r * np.sin(t), r * np.cos(t)], 1))
-    return np.concatenate(arms) + rng.normal(0, noise, (n, 2)), _labels(n0, n1)
+    return np.concatenate(arms) + rng.normal(0, noise, (n, 2)), _class_labels(counts)
 
 
-def gaussians(n, noise, rng):
-    """Two round clouds (spread 0.3) centred at (-0.5, -0.5) and (0.5, 0.5)."""
-    n0, n1 = _halves(n)
-    centres = np.concatenate([np.full((n0, 2), -0.5), np.full((n1, 2), 0.5)])
-    return centres + rng.normal(0, 0.3, (n, 2)) + rng.normal(0, noise, (n, 2)), _labels(n0, n1)
+def blob_centres(classes):
+    """Two clouds sit at (-0.5, -0.5) and (0.5, 0.5); K >= 3 evenly on the unit circle."""
+    if classes == 2:
+        return np.array([[-0.5, -0.5], [0.5, 0.5]])
+    t = 2 * np.pi * np.arange(classes) / classes + np.pi / 2
+    return np.stack([np.cos(t), np.sin(t)], 1)
+
+
+def gaussians(n, noise, rng, classes=2):
+    """K round clouds (spread 0.3), one per class, around `blob_centres`."""
+    counts = _shares(n, classes)
+    centres = np.repeat(blob_centres(classes), counts, axis=0)                # (n, 2)
+    return (centres + rng.normal(0, 0.3, (n, 2)) + rng.normal(0, noise, (n, 2)),
+            _class_labels(counts))
+
+
+REGRESSION_RADIUS = 6           # TensorFlow Playground's: points on [-6, 6]^2
+PEAKS = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1],          # x1, x2, sign
+                  [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]], dtype=float)
+
+
+def _regression_points(n, noise, rng):
+    """Points uniform on the square, and the same points moved by the noise (where the
+    target is read), as TensorFlow Playground's regression datasets make them."""
+    X = rng.uniform(-REGRESSION_RADIUS, REGRESSION_RADIUS, (n, 2))
+    return X, X + rng.uniform(-REGRESSION_RADIUS, REGRESSION_RADIUS, (n, 2)) * noise
+
+
+def plane(n, noise, rng):
+    """A tilted plane: target (x1 + x2) / 10, so from -1.2 to 1.2 before noise."""
+    X, moved = _regression_points(n, noise, rng)
+    return X, moved.sum(axis=1) / 10
+
+
+def multi_gaussian(n, noise, rng):
+    """Six bumps of height +1 or -1 on a 3 x 2 grid, each falling linearly to 0 at
+    distance 2; a point takes the bump that is largest in size there."""
+    X, moved = _regression_points(n, noise, rng)
+    d = np.hypot(moved[:, None, 0] - PEAKS[:, 0], moved[:, None, 1] - PEAKS[:, 1])  # (n, 6)
+    heights = PEAKS[:, 2] * np.clip(1 - d / 2, 0, 1)                                 # (n, 6)
+    return X, heights[np.arange(n), np.abs(heights).argmax(axis=1)]
 
 
 DATASETS = {
     "xor": xor, "xor-cloud": xor_cloud, "circles": circles,
     "moons": moons, "spiral": spiral, "gaussians": gaussians,
+    "plane": plane, "multi-gaussian": multi_gaussian,
 }
+MULTICLASS = ("spiral", "gaussians")            # take a number of classes
+REGRESSION = ("plane", "multi-gaussian")        # real targets in [-1, 1]
 
 LABELS = {"xor": "XOR (the tutorial's 4 points)", "xor-cloud": "XOR cloud",
-          "circles": "Circles", "moons": "Moons", "spiral": "Spiral", "gaussians": "Gaussians"}
+          "circles": "Circles", "moons": "Moons", "spiral": "Spiral", "gaussians": "Gaussians",
+          "plane": "Plane (regression)", "multi-gaussian": "Multi-Gaussian (regression)"}
 
 
 @dataclass(frozen=True)
@@ -103,10 +155,12 @@ def split(X, y, test_fraction, rng):
     return Dataset(X[:k], y[:k], X[k:], y[k:])
 
 
-def make_dataset(name, samples=500, noise=0.1, test_fraction=0.5, seed=0):
-    """The named dataset, split into train and test; xor keeps its order and has no test set."""
+def make_dataset(name, samples=500, noise=0.1, test_fraction=0.5, seed=0, classes=2):
+    """The named dataset, split into train and test; xor keeps its order and has no test set.
+    `classes` goes to the datasets that take it (MULTICLASS)."""
     if name == "xor":
         return Dataset(XOR_X.copy(), XOR_Y.copy(), np.empty((0, 2)), np.empty(0))
     rng = np.random.default_rng([seed, 1])
-    X, y = DATASETS[name](samples, noise, rng)
+    extra = {"classes": classes} if name in MULTICLASS else {}
+    X, y = DATASETS[name](samples, noise, rng, **extra)
     return split(X, y, test_fraction, rng)

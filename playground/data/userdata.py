@@ -1,6 +1,9 @@
 """The learner's own points: read from a CSV file, or clicked onto the plane.
 
-A points file has the columns x1, x2, label (0 or 1), with or without that header.
+A points file has the columns x1, x2, label, with or without that header: the label is a
+class, 0 or 1 (or 0 to K - 1 with K classes, up to 6), or for regression a real target
+(its header may then say target instead of label). The problem type and the number of
+classes are told to each function (`problem`, `classes`), as the config has them.
 Errors are `PointsError`s whose message names the first bad row, as the file's line
 number: the header, when there is one, is row 1, and blank lines count (so the number
 is the line a text editor or spreadsheet shows). Values are echoed through `safe_quote`
@@ -30,7 +33,7 @@ class PointsError(ValueError):
 @dataclass(frozen=True)
 class Parsed:
     X: np.ndarray      # (n, 2) float64
-    y: np.ndarray      # (n,) float64, 0 or 1
+    y: np.ndarray      # (n,) float64: classes 0..K-1, or regression targets
     notes: tuple       # things the learner should know, e.g. rows left out
 
 
@@ -69,10 +72,13 @@ def _is_header(row) -> bool:
     return all(_float(cell) is None for cell in row)
 
 
-def _check_header(row, line):
-    if [cell.strip().lower() for cell in row] != list(HEADER):
-        raise PointsError(f"row {line}: the header must be x1,x2,label (or leave it out and "
-                          f"start with numbers); found {safe_quote(','.join(row), ECHO_CHARS)}")
+def _check_header(row, line, problem="classification"):
+    cells = [cell.strip().lower() for cell in row]
+    if cells == list(HEADER) or (problem == "regression" and cells == ["x1", "x2", "target"]):
+        return
+    names = "x1,x2,label (or x1,x2,target)" if problem == "regression" else "x1,x2,label"
+    raise PointsError(f"row {line}: the header must be {names} (or leave it out and "
+                      f"start with numbers); found {safe_quote(','.join(row), ECHO_CHARS)}")
 
 
 SEPARATORS = {";": "semicolons (;)", "\t": "tabs", "|": "bars (|)"}
@@ -100,31 +106,41 @@ def coordinate(name, cell) -> float:
     return value
 
 
-def _label(cell) -> float:
+def label(cell, problem="classification", classes=2) -> float:
+    """One label, from a file's cell or a click: a class 0..classes-1, or for regression a
+    finite target from -MAX_COORD to MAX_COORD; else PointsError saying why."""
+    if problem == "regression":
+        return coordinate("target", cell)
     value = _float(cell.strip() if isinstance(cell, str) else cell)
-    if value not in (0.0, 1.0):
-        raise PointsError(f"label {safe_quote(cell, ECHO_CHARS)} must be 0 or 1")
-    return value
+    if value not in range(classes):
+        allowed = "0 or 1" if classes == 2 else f"a whole number from 0 to {classes - 1}"
+        raise PointsError(f"label {safe_quote(cell, ECHO_CHARS)} must be {allowed}"
+                          + f" for {classes} classes" * (classes > 2))
+    return float(value)
 
 
-def _point(row, line):
+def _point(row, line, problem="classification", classes=2):
     """(x1, x2, label) from one row, or PointsError naming the row and the column."""
     if len(row) != 3:
         raise PointsError(f"row {line}: expected 3 columns (x1, x2, label), found {len(row)}")
     try:
-        return coordinate("x1", row[0]), coordinate("x2", row[1]), _label(row[2])
+        return (coordinate("x1", row[0]), coordinate("x2", row[1]),
+                label(row[2], problem, classes))
     except PointsError as e:
         raise PointsError(f"row {line}: {e}") from None
 
 
-def check_points(X, y):
-    """Refuse point sets a classifier cannot train on: too few points, or one class."""
+def check_points(X, y, problem="classification"):
+    """Refuse point sets a network cannot train on: too few points, one class only, or
+    (regression) targets all the same."""
     if len(y) < MIN_POINTS:
         raise PointsError(f"only {len(y)} point{'s' * (len(y) != 1)}: "
                           f"at least {MIN_POINTS} are needed")
-    classes = np.unique(y)
-    if len(classes) == 1:
-        raise PointsError(f"all points are class {int(classes[0])}: "
+    values = np.unique(y)
+    if len(values) == 1 and problem == "regression":
+        raise PointsError(f"every target is {values[0]:g}: regression needs targets that vary")
+    if len(values) == 1:
+        raise PointsError(f"all points are class {int(values[0])}: "
                           "a classifier needs both classes")
 
 
@@ -142,8 +158,10 @@ def _rows(text):
             yield reader.line_num, row
 
 
-def parse_points_csv(content, max_rows=MAX_POINTS) -> Parsed:
-    """Points from CSV text or bytes (columns x1, x2, label; header optional).
+def parse_points_csv(content, max_rows=MAX_POINTS, problem="classification",
+                     classes=2) -> Parsed:
+    """Points from CSV text or bytes (columns x1, x2, label; header optional), labels
+    checked for the problem: classes 0..classes-1, or real targets for regression.
 
     Rows past `max_rows` are counted but not read; a note says so. Raises PointsError
     for the first problem found, naming its row (the file's line number, header = 1).
@@ -153,39 +171,40 @@ def parse_points_csv(content, max_rows=MAX_POINTS) -> Parsed:
         if i == 0:
             _check_separator(row, line)
         if i == 0 and _is_header(row):
-            _check_header(row, line)
+            _check_header(row, line, problem)
             continue
         total += 1
         if total <= max_rows:
-            points.append(_point(row, line))
+            points.append(_point(row, line, problem, classes))
     data = np.array(points, dtype=np.float64).reshape(-1, 3)
     X, y = np.ascontiguousarray(data[:, :2]), data[:, 2].copy()
-    check_points(X, y)
+    check_points(X, y, problem)
     notes = ()
     if total > max_rows:
         notes = (f"Only the first {max_rows:,} rows were used; the file has {total:,}.",)
     return Parsed(X, y, notes)
 
 
-def points_csv(X, y) -> str:
+def points_csv(X, y, problem="classification") -> str:
     """The points as CSV with the header x1,x2,label; numbers are written so they read
     back exactly (repr is the shortest text that round-trips a float)."""
+    text = (lambda v: repr(float(v))) if problem == "regression" else (lambda v: str(int(v)))
     lines = ["x1,x2,label"]
-    lines += [f"{float(a)!r},{float(b)!r},{int(label)}" for (a, b), label in zip(X, y)]
+    lines += [f"{float(a)!r},{float(b)!r},{text(v)}" for (a, b), v in zip(X, y)]
     return "\n".join(lines) + "\n"
 
 
-def add_point(X, y, x1, x2, label):
+def add_point(X, y, x1, x2, value, problem="classification", classes=2):
     """(X, y) with one more point, as new arrays. The point is checked as a file's row
     is (so a crafted click cannot bring what an upload could not); PointsError when it
     is refused or MAX_POINTS are already there."""
     X, y = np.asarray(X, np.float64).reshape(-1, 2), np.asarray(y, np.float64).ravel()
     point = [[coordinate("x1", x1), coordinate("x2", x2)]]
-    label = _label(label)
+    value = label(value, problem, classes)
     if len(y) >= MAX_POINTS:
         raise PointsError(f"there are already {MAX_POINTS:,} points, the most there can be: "
                           "remove some first")
-    return np.vstack([X, point]), np.append(y, label)
+    return np.vstack([X, point]), np.append(y, value)
 
 
 def first_points(X, y, n=MAX_POINTS):
@@ -208,11 +227,11 @@ def remove_nearest(X, y, x1, x2, radius):
     return np.delete(X, i, axis=0), np.delete(y, i)
 
 
-def dataset_from_points(X, y, test_fraction, seed) -> Dataset:
+def dataset_from_points(X, y, test_fraction, seed, problem="classification") -> Dataset:
     """The points shuffled and split as make_dataset splits its own (same seeded stream),
     so the same points, fraction and seed always give the same train and test sets."""
     X, y = np.asarray(X, np.float64).reshape(-1, 2), np.asarray(y, np.float64).ravel()
-    check_points(X, y)
+    check_points(X, y, problem)
     if not 0 <= test_fraction <= 0.9:
         raise PointsError("test fraction must be from 0 to 0.9")
     return split(X, y, test_fraction, np.random.default_rng([seed, 1]))

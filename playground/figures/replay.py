@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..teach.images import two_class_view
 from .charts import FONT, INK, NEG, POS, SURFACE_SCALE, point_traces, typed
 
 MAX_EDGES = 400        # above this the diagram is left out: its frames would dominate
@@ -50,6 +51,10 @@ def replay_figure(frames, curve, bounds, data, sizes, show_test=True, height=480
     Returns the figure as a dict: its frames are plain dicts, quick to build."""
     fig = make_subplots(rows=1, cols=3, column_widths=[0.34, 0.33, 0.33], horizontal_spacing=0.07,
                         subplot_titles=("decision surface", "training loss", "network"))
+    # 3+ classes: frames hold (2, n, n) class and confidence; until the K-class view
+    # exists, show the class as a two-class picture (images.two_class_view)
+    classes = int(np.max(data.y_train)) + 1
+    frames = [(epoch, two_class_view(z, classes), layers) for epoch, z, layers in frames]
     n = frames[0][1].shape[0]
     step = (bounds[1] - bounds[0]) / (n - 1)
     fig.add_trace(go.Heatmap(z=frames[0][1], x0=bounds[0], dx=step, y0=bounds[0], dy=step,

@@ -4,8 +4,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..config import Config
-from .images import quantize
-from .replay import thin_curve
+from .replay import surface_u8, thin_curve
 
 MAX_PINS = 6
 PIN_GRID = 80
@@ -17,7 +16,7 @@ class PinnedRun:
     config: Config
     epoch: int
     curve: tuple               # (epochs, train loss, test loss or None), thinned
-    surface: np.ndarray        # (PIN_GRID, PIN_GRID) uint8
+    surface: np.ndarray        # uint8, (PIN_GRID, PIN_GRID) or (2, ...) for 3+ classes
     bounds: tuple
     data: object               # the Dataset it trained on
     metrics: object            # Metrics at `epoch`
@@ -27,7 +26,7 @@ class PinnedRun:
 def pin(session, name):
     """Freeze what a comparison shows of this session's run."""
     return PinnedRun(name=name, config=session.config, epoch=session.epoch,
-                     curve=thin_curve(session.history), surface=quantize(session.surface(PIN_GRID)),
+                     curve=thin_curve(session.history), surface=surface_u8(session, PIN_GRID),
                      bounds=session.bounds, data=session.data, metrics=session.evaluate(),
                      initial_params=[p.copy() for p in session.initial_params])
 
@@ -51,9 +50,19 @@ def _fmt(value):
     return str(value)
 
 
+def _percent(x):
+    return None if np.isnan(x) else round(100 * x, 1)
+
+
+def _rounded(x):
+    return None if np.isnan(x) else round(x, 4)
+
+
 def table(runs):
-    """One row per run: its name, the settings that differ, and its final numbers."""
+    """One row per run: its name, the settings that differ, and its final numbers
+    (accuracy for classification, R² for regression; columns for each kind present)."""
     varied = differing_settings([r.config for r in runs]) if len(runs) > 1 else []
+    regression = any(r.config.problem == "regression" for r in runs)
     rows = []
     for r in runs:
         m = r.metrics
@@ -61,8 +70,10 @@ def table(runs):
         row.update({f.replace("_", " "): _fmt(getattr(r.config, f)) for f in varied})
         row.update({"epochs": r.epoch, "train loss": round(m.train_loss, 5),
                     "test loss": None if np.isnan(m.test_loss) else round(m.test_loss, 5),
-                    "train acc %": round(100 * m.train_accuracy, 1),
-                    "test acc %": None if np.isnan(m.test_accuracy) else round(100 * m.test_accuracy, 1)})
+                    "train acc %": _percent(m.train_accuracy),
+                    "test acc %": _percent(m.test_accuracy)})
+        if regression:
+            row.update({"train R²": _rounded(m.train_r2), "test R²": _rounded(m.test_r2)})
         rows.append(row)
     return rows
 

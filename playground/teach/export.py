@@ -22,7 +22,7 @@ def weights_json(session) -> str:
     """The current weights as JSON: per layer its name, activation, W (fan_in rows of
     fan_out numbers) and b (fan_out numbers), every float unrounded."""
     c, pairs = session.config, W_and_b(session.params)
-    layers = [{"name": name, "activation": "sigmoid" if name == "output" else c.activation,
+    layers = [{"name": name, "activation": c.output if name == "output" else c.activation,
                "W": W.astype(float).tolist(), "b": b.astype(float).ravel().tolist()}
               for name, (W, b) in zip(layer_names(len(pairs)), pairs)]
     return json.dumps({"schema_version": SCHEMA_VERSION, "epoch": session.epoch,
@@ -48,9 +48,15 @@ def history_csv(session) -> str:
     return _csv(COLUMNS, ([int(r[0])] + [_cell(x) for x in r[1:]] for r in h.rows[: h.n]))
 
 
+def _label(y):
+    """A class label as a whole number (0 to 5), a regression target with every digit."""
+    return int(y) if float(y).is_integer() else repr(float(y))
+
+
 def dataset_csv(data) -> str:
-    """Every point: x1, x2, its label (0 or 1) and its split (train or test)."""
+    """Every point: x1, x2, its label (a class 0 to K - 1, or a regression target) and its
+    split (train or test)."""
     parts = ((data.X_train, data.y_train, "train"), (data.X_test, data.y_test, "test"))
     return _csv(["x1", "x2", "label", "split"],
-                ([_cell(x1), _cell(x2), int(label), split]
+                ([_cell(x1), _cell(x2), _label(label), split]
                  for X, y, split in parts for (x1, x2), label in zip(X, y)))

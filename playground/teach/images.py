@@ -31,3 +31,25 @@ def quantize(surface):
     of float32's bytes, for the browser and for snapshots."""
     s = np.nan_to_num(np.asarray(surface, dtype=np.float32), nan=0.5)
     return np.clip(np.rint(s * 255), 0, 255).astype(np.uint8)
+
+
+def quantize_values(values):
+    """Regression outputs -> uint8: [-1, 1] (the targets' range) onto 0..255, clipped,
+    so 128 is 0 (NaN -> 128 too)."""
+    v = np.nan_to_num(np.asarray(values, dtype=np.float32), nan=0.0)
+    return quantize((np.clip(v, -1, 1) + 1) / 2)
+
+
+def quantize_classes(probabilities):
+    """(K, n, n) class probabilities -> (2, n, n) uint8: the most likely class (0..K-1)
+    and its probability, the confidence, on 0..255. NaN (a broken run) -> class 0 at 0."""
+    p = np.nan_to_num(np.asarray(probabilities, dtype=np.float32), nan=0.0)
+    return np.stack([p.argmax(axis=0).astype(np.uint8), quantize(p.max(axis=0))])
+
+
+def two_class_view(surface_u8, classes):
+    """A (2, n, n) class surface as one (n, n) uint8 picture for views drawn for two
+    classes: class k at k * 255 / (K - 1). An (n, n) surface is returned as it is."""
+    if surface_u8.ndim == 2:
+        return surface_u8
+    return (surface_u8[0].astype(np.uint16) * 255 // max(classes - 1, 1)).astype(np.uint8)

@@ -94,6 +94,37 @@ LESSONS = {
         "gives a smooth curve, but ten rough ones get lower sooner.",
         Config(dataset="moons", samples=200, noise=0.2, hidden=(8, 8), activation="tanh",
                optimizer="sgd", lr=0.1, batch_size=10, epochs=300, seed=42)),
+    "spiral-three-classes": Lesson(
+        "Three classes need softmax",
+        "Three spiral arms, one class each: the output is now three softmax units, one "
+        "probability per class summing to 1, trained with cross-entropy. Two hidden layers "
+        "of 16 tanh units untangle the arms, and within 2,000 epochs over 95% of the "
+        "training and test points are right. Set the hidden layers to one layer of 4 units "
+        "and press Reset: fewer than half stay right, as four straight edges cannot part "
+        "three arms wound around each other.",
+        Config(dataset="spiral", problem="classification", classes=3, loss="ce", samples=600,
+               noise=0.02, hidden=(16, 16), activation="tanh", optimizer="adam", lr=0.02,
+               epochs=2000, seed=42)),
+    "plane-linear": Lesson(
+        "Regression: a plane",
+        "Here each point has a value, not a class: its target is (x1 + x2) / 10, a tilted "
+        "plane. The output is one linear unit, the loss mean squared error, and R² says "
+        "how much of the targets' spread the network explains (1 is all of it). A network "
+        "with one linear hidden unit is a linear model, and within 1,000 epochs its R² "
+        "is above 0.99: a plane is exactly what it can draw.",
+        Config(dataset="plane", problem="regression", loss="mse", samples=300, noise=0.0,
+               hidden=(1,), activation="linear", optimizer="adam", lr=0.02, epochs=1000,
+               seed=42)),
+    "bumps-need-hidden-units": Lesson(
+        "Regression: six bumps",
+        "Six bumps, three up and three down, on the same kind of plane. Two hidden layers "
+        "of 8 tanh units shape them: within 1,000 epochs R² is above 0.9 on the "
+        "training and the test points. Set the hidden layers to one unit and the activation "
+        "to Linear, press Reset, and R² stays below 0.1, since the best plane through "
+        "bumps that cancel out is nearly flat.",
+        Config(dataset="multi-gaussian", problem="regression", loss="mse", samples=300,
+               noise=0.0, hidden=(8, 8), activation="tanh", optimizer="adam", lr=0.02,
+               epochs=1000, seed=42)),
 }
 
 

@@ -116,7 +116,11 @@ PARSERS = {
     "batch_size": _whole, "epochs": _whole, "lr": _number, "seed": _whole,
     "regularization": _name, "reg_rate": _number, "init": _name, "features": _feature_list,
     "delta_rule": _boolean, "precision": _name, "preset": _preset,
+    "problem": _name, "classes": _whole,
 }
+# Settings that must change together (classes=3 needs loss=ce and a dataset with 3 classes):
+# checked as one group when none of them is accepted on its own.
+TOGETHER = ("problem", "classes", "dataset", "loss", "delta_rule")
 assert set(PARSERS) == set(FIELDS), "every Config field needs a parser"
 
 
@@ -137,22 +141,30 @@ def _last(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _new_problems(config, name, value):
-    """What the core says against `value` that it did not already say about `config`."""
+def _new_problems(config, values):
+    """What the core says against the changed `values` that it did not already say about
+    `config`."""
     before = set(problems(config))
-    return [p for p in problems(config.replace(**{name: value})) if p not in before]
+    return [p for p in problems(config.replace(**values)) if p not in before]
 
 
 def _accept(base, parsed):
     """Apply the parsed values that the core accepts, each checked on the config with
     just that field changed. Passes repeat so an order-dependent pair (loss=bce with
-    delta_rule=false on the tutorial preset) is accepted whichever key came first.
+    delta_rule=false on the tutorial preset) is accepted whichever key came first; the
+    TOGETHER settings are first tried as one group (classes=3 with loss=ce).
     Returns (config, {name: the core's objections} for the values refused)."""
     accepted, pending, objections = {}, dict(parsed), {}
     while pending:
+        group = {name: value for name, value in pending.items() if name in TOGETHER}
+        if len(group) > 1 and not _new_problems(base.replace(**accepted), group):
+            accepted.update(group)
+            for name in group:
+                del pending[name]
+                objections.pop(name, None)
         progress = False
         for name, value in list(pending.items()):
-            found = _new_problems(base.replace(**accepted), name, value)
+            found = _new_problems(base.replace(**accepted), {name: value})
             if found:
                 objections[name] = found
             else:

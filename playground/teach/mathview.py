@@ -13,6 +13,7 @@ from .. import fast
 from ..activations import ACTIVATIONS
 from ..losses import DELTA_RULE_TEX, LOSSES
 from ..optimizers import OPTIMIZERS
+from ..outputs import OUTPUTS, targets
 from .codegen import (INIT_LABELS, Plan, comment, describe, features_code,
                       functions_code, settings_code)
 from .export import layer_names
@@ -49,7 +50,7 @@ def matrix_tex(M):
 def _layer_lines(config, L):
     entry = ACTIVATIONS[config.activation]
     f, formula = entry.symbol, entry.tex
-    sizes = [len(config.features), *config.hidden, 1]
+    sizes = [len(config.features), *config.hidden, _units(config)]
     lines = []
     for l in range(1, L + 1):
         lines.append(rf"z^{{({l})}} = a^{{({l - 1})}} W^{{({l})}} + b^{{({l})}}, \quad W^{{({l})}}"
@@ -59,9 +60,29 @@ def _layer_lines(config, L):
             lines.append(rf"a^{{({l})}} = {f}\left(z^{{({l})}}\right)" +
                          (rf", \quad {f}(z) = {formula}" if l == 1 else ""))
         else:
-            lines.append(rf"\hat{{y}} = a^{{({L})}} = \sigma\left(z^{{({L})}}\right) = "
-                         rf"\frac{{1}}{{1 + e^{{-z^{{({L})}}}}}}")
+            output = OUTPUTS[config.output].tex.replace("{(L)}", f"{{({L})}}")
+            lines.append(rf"\hat{{y}} = {output}" + OUTPUT_SAYS[config.output])
     return lines
+
+
+OUTPUT_SAYS = {   # what the output layer's numbers mean
+    "sigmoid": r" \quad \text{(the probability of class 1)}",
+    "softmax": r" \quad \text{(the probability of class } k \text{; the } K \text{ of a row sum to 1)}",
+    "linear": r" \quad \text{(the predicted value itself: regression)}",
+}
+
+
+def _units(config):
+    return config.classes if config.output == "softmax" else 1
+
+
+def output_delta_tex(config):
+    """LaTeX of delta^(L) = dLoss/dz^(L) for this config's output layer and loss."""
+    if config.delta_rule:
+        return DELTA_RULE_TEX
+    if config.loss == "mse":
+        return OUTPUTS[config.output].tex_mse_delta
+    return LOSSES[config.loss].tex_delta
 
 
 def architecture_latex(config) -> list[str]:
@@ -86,7 +107,7 @@ def architecture_latex(config) -> list[str]:
                      rf"\lambda = {number_tex(c.reg_rate)} \text{{ (biases are not penalized)}}")
     target = "E" if c.delta_rule else r"\mathcal{L}"
     lines.append(rf"\delta^{{(L)}} = \frac{{\partial {target}}}{{\partial z^{{(L)}}}} = "
-                 + (DELTA_RULE_TEX if c.delta_rule else LOSSES[c.loss].tex_delta))
+                 + output_delta_tex(c))
     for l in range(L - 1, 0, -1):
         said = rf", \quad f'(a) = {derivative} \text{{ for }} f = {f}" if l == L - 1 else ""
         lines.append(rf"\delta^{{({l})}} = \left(\delta^{{({l + 1})}} W^{{({l + 1})\top}}\right)"
@@ -104,7 +125,7 @@ def architecture_latex(config) -> list[str]:
 # -- the same as tutorial-style code ------------------------------------------------------
 def _drawn_weights_code(config):
     """initialize_network as the tutorial writes it, drawing what the app draws."""
-    sizes = [len(config.features), *config.hidden, 1]
+    sizes = [len(config.features), *config.hidden, _units(config)]
     scale = {"randn": lambda i, o: "", "xavier": lambda i, o: f" * np.sqrt(2 / ({i} + {o}))",
              "he": lambda i, o: f" * np.sqrt(2 / {i})"}[config.init]
     lines = ["def initialize_network():",
@@ -120,6 +141,13 @@ def _drawn_weights_code(config):
     return "\n".join(lines) + "\n"
 
 
+EXAMPLE_TARGETS = {
+    "sigmoid": "y = np.array([[0], [1], [1], [0]], dtype=DTYPE)  # XOR problem\n\n",
+    "softmax": "y = np.eye({k}, dtype=DTYPE)[[0, 1, 1, 0]]  # XOR's classes, one-hot: of {k}\n\n",
+    "linear": "y = np.array([[0], [1], [1], [0]], dtype=DTYPE)  # XOR's labels as targets\n\n",
+}
+
+
 def tutorial_code(config) -> str:
     """This network as a program in the tutorial's style, with the tutorial's XOR points as
     its example data (the arithmetic is the plain one: z = a @ W + b)."""
@@ -130,7 +158,7 @@ def tutorial_code(config) -> str:
     example = ("# Example data: the tutorial's four XOR points\n"
                "points = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)\n"
                "X = compute_features(points)\n"
-               "y = np.array([[0], [1], [1], [0]], dtype=DTYPE)  # XOR problem\n\n"
+               + EXAMPLE_TARGETS[config.output].format(k=_units(config))
                + settings_code(plan, ran=False) +
                f"\n# Training the network\ntrained_network = train_network("
                f"{', '.join(plan.train_args())})\n\n# Making predictions\n"
@@ -143,7 +171,13 @@ def tutorial_code(config) -> str:
 
 # -- one training point through the next step ---------------------------------------------
 def _point_loss(name, y, a, z):
-    return float((y - a) ** 2) if name == "mse" else float(np.logaddexp(0, z) - y * z)
+    """One point's loss: y its label (a class index for ce) or target, a and z its output
+    layer's rows."""
+    if name == "mse":
+        return float((y - a[0]) ** 2)
+    if name == "bce":
+        return float(np.logaddexp(0, z[0]) - y * z[0])
+    return float(np.logaddexp.reduce(z) - z[int(y)])            # ce: log sum e^z - z_y
 
 
 def point_walkthrough(session, index) -> dict:
@@ -168,12 +202,12 @@ def point_walkthrough(session, index) -> dict:
     layers = []
     for l, name in enumerate(layer_names(len(params))):
         layers.append({
-            "name": name, "activation": "sigmoid" if name == "output" else c.activation,
+            "name": name, "activation": c.output if name == "output" else c.activation,
             "W": params[l][:-1].astype(float), "b": params[l][-1].astype(float),
             "z": zs[l], "a": activations[l], "delta": deltas[l],
             "dW": grads[l][:-1].astype(float), "db": grads[l][-1].astype(float),
             "update_W": updates[l][:-1].astype(float), "update_b": updates[l][-1].astype(float)})
-    y, out = float(session.y[index, 0]), layers[-1]
+    y, out = float(session.data.y_train[index]), layers[-1]
     return {
         "index": index, "epoch": session.epoch, "n": n,
         "point": session.data.X_train[index].astype(float),
@@ -182,8 +216,10 @@ def point_walkthrough(session, index) -> dict:
         "activation": c.activation, "loss_name": c.loss, "delta_rule": c.delta_rule,
         "optimizer": c.optimizer, "lr": c.lr, "regularization": c.regularization,
         "reg_rate": c.reg_rate, "full_batch": c.batch_size == 0 or c.batch_size >= n,
-        "prediction": float(out["a"][0]),
-        "loss": _point_loss(c.loss, y, float(out["a"][0]), float(out["z"][0])),
+        "output": c.output, "classes": c.classes,
+        "target": targets([y], c.output, c.classes)[0],  # y as the output's row (one-hot)
+        "prediction": float(out["a"][0]) if c.output != "softmax" else out["a"].copy(),
+        "loss": _point_loss(c.loss, y, out["a"], out["z"]),
         "layers": layers}
 
 
@@ -197,7 +233,7 @@ def walkthrough_latex(walk) -> list[str]:
              r"a^{(0)} = x = \left[" + ", ".join(FEATURE_TEX[n] for n in walk["features"]) +
              r"\right] = " + matrix_tex(walk["x"])]
     for l, layer in enumerate(layers, start=1):
-        g = f if l < L else r"\sigma"
+        g = f if l < L else OUTPUTS[walk["output"]].symbol
         lines += [rf"W^{{({l})}} = {matrix_tex(layer['W'])}, \quad b^{{({l})}} = "
                   f"{matrix_tex(layer['b'])}",
                   rf"z^{{({l})}} = a^{{({l - 1})}} W^{{({l})}} + b^{{({l})}} = "
@@ -206,14 +242,23 @@ def walkthrough_latex(walk) -> list[str]:
                   f"{matrix_tex(layer['a'])}"]
     y = walk["label"]
     if walk["loss_name"] == "mse":
-        point_loss = rf"\left({y:g} - {number_tex(walk['prediction'])}\right)^{{2}}"
+        point_loss = rf"\left({number_tex(y)} - {number_tex(walk['prediction'])}\right)^{{2}}"
+    elif walk["loss_name"] == "ce":
+        k = int(y)
+        lines.append(rf"y = {matrix_tex(walk['target'])} \quad \text{{(class {k}, one-hot: "
+                     r"1 in its column)}")
+        point_loss = (rf"-\log a^{{({L})}}_{{{k}}} = \log \sum_{{j}} e^{{z^{{({L})}}_j}} - "
+                      rf"z^{{({L})}}_{{{k}}}")
     else:
         point_loss = rf"\log\left(1 + e^{{z^{{({L})}}}}\right) - {y:g}\, z^{{({L})}}"
     lines.append(rf"\ell = {point_loss} = {number_tex(walk['loss'])} \quad \text{{(this "
                  r"point's loss; } \mathcal{L} \text{ is the mean over the points)}")
     for l in range(L, 0, -1):
-        lines.append(rf"\delta^{{({l})}} = {matrix_tex(layers[l - 1]['delta'])}" +
-                     (r" \quad \text{(this point's row)}" if l == L else ""))
+        said = r" \quad \text{(this point's row)}" if l == L else ""
+        if l == L and walk["loss_name"] == "ce":
+            said = (rf" = \frac{{1}}{{{walk['n']}}}\left(a^{{({L})}} - y\right) \quad "
+                    r"\text{(softmax minus one-hot, over } n\text{)}")
+        lines.append(rf"\delta^{{({l})}} = {matrix_tex(layers[l - 1]['delta'])}" + said)
     batch = "" if walk["full_batch"] else r" \text{ (the next step uses a mini-batch instead)}"
     lines.append(r"\text{gradients over all } " + str(walk["n"]) + r" \text{ training points"
                  + (" with the regularization term" if walk["regularization"] != "none" else "")

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import fast
-from .images import quantize
+from .images import quantize, quantize_classes, quantize_values
 
 REPLAY_GRID = 80        # surface resolution in the replay (each frame is n*n bytes)
 MAX_FRAMES = 80
@@ -23,9 +23,21 @@ def thin_curve(history, points=CURVE_POINTS):
         None if np.isnan(test).all() else test
 
 
+def surface_u8(session, n, params=None):
+    """The run's surface over the plane as bytes, with the current or the given (folded)
+    parameters: (n, n) the probability of class 1 on 0..255 (2 classes); (n, n) the
+    predicted value, [-1, 1] on 0..255 (regression); (2, n, n) the most likely class and
+    its probability on 0..255 (3 or more classes; see images.quantize_classes)."""
+    if session.output == "softmax":
+        return quantize_classes(session.class_surfaces(n, params))
+    if session.output == "linear":
+        return quantize_values(session.surface(n, params))
+    return quantize(session.surface(n, params))
+
+
 def replay_frames(session, n=REPLAY_GRID, max_frames=MAX_FRAMES):
-    """[(epoch, surface uint8 (n, n), [(W, b), ...]), ...]: the snapshots and the current
-    state, at most max_frames of them, evenly picked."""
+    """[(epoch, surface uint8, [(W, b), ...]), ...]: the snapshots and the current state,
+    at most max_frames of them, evenly picked; each surface as `surface_u8` makes it."""
     snaps = session.snapshots
     epochs, thetas = list(snaps.epochs), list(snaps.thetas)
     if not epochs or epochs[-1] < session.epoch:
@@ -36,6 +48,6 @@ def replay_frames(session, n=REPLAY_GRID, max_frames=MAX_FRAMES):
     frames = []
     for k in pick:
         params = fast.views(thetas[k], shapes)
-        frames.append((int(epochs[k]), quantize(session.surface(n, params)),
+        frames.append((int(epochs[k]), surface_u8(session, n, params),
                        [(W.astype(float), b.astype(float)) for W, b in fast.W_and_b(params)]))
     return frames

@@ -6,7 +6,6 @@ JSON in the element's proto."""
 import base64
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +15,8 @@ from tools import tutorial_oracle as oracle
 from playground.figures import charts as figures
 from playground.config import Config
 from ui.live.schema import check_payload
+from streamlit.testing.v1 import AppTest
+from tests.support import APP
 
 GRID = 100
 MAX_RUNS = 60          # at.run() calls allowed for a run to finish by itself
@@ -233,7 +234,9 @@ def test_a_diverging_run_pauses_with_a_warning_and_finite_state(at):
     assert session.diverged and 0 < session.epoch < 1000
     assert len(at.warning) == 1 and "diverged" in at.warning[0].value
     assert np.isfinite(session.theta).all()
-    assert all(math.isfinite(x) for x in vars(session.evaluate()).values())
+    m = session.evaluate()
+    assert all(math.isfinite(x) for x in (m.train_loss, m.train_accuracy, m.test_loss,
+                                          m.test_accuracy, *m.train_class_accuracy))
     data = payload(at)
     assert data["running"] is False and data["message"] == ""    # said once, by the warning
     last = data["frames"][-1]
@@ -245,7 +248,29 @@ def test_a_diverging_run_pauses_with_a_warning_and_finite_state(at):
 def test_every_sidebar_widget_has_a_tooltip(at):
     widgets = [e for e in at.sidebar if isinstance(e, Widget)]
     keys = {w.key for w in widgets}
-    settings = set(Config.__dataclass_fields__) - {"hidden"}
+    # problem and classes get their sidebar controls with the app half of issue 10; until
+    # then only links and lessons set them. Take them out of this set when they do.
+    settings = set(Config.__dataclass_fields__) - {"hidden", "problem", "classes"}
     assert settings | {"units_1", "add_layer", "show_test", "discretize", "log_scale"} <= keys
     missing = [w.key or w.label for w in widgets if not (w.help or "").strip()]
     assert missing == []
+
+
+def test_the_dataset_and_loss_menus_offer_what_fits_the_problem_type():
+    """Two classes offer what they always did; a 3-class or regression link (until the
+    sidebar has its own problem-type control) narrows the menus to what can run."""
+    from playground.data.datasets import LABELS
+    from playground.losses import LOSSES
+    cases = [({}, ["Mean squared error", "Binary cross-entropy"], "Moons"),
+             ({"classes": "3", "loss": "ce", "dataset": "spiral"}, [LOSSES["ce"].label],
+              "Gaussians"),
+             ({"problem": "regression", "loss": "mse", "dataset": "plane"},
+              ["Mean squared error"], LABELS["multi-gaussian"])]
+    for query, losses, offered in cases:
+        app = AppTest.from_file(str(APP), default_timeout=30)
+        app.query_params.update(query)
+        app.run()
+        assert not app.exception and not app.error
+        assert app.selectbox(key="loss").options == losses
+        datasets = app.selectbox(key="dataset").options
+        assert offered in datasets and (LABELS["plane"] in datasets) == ("problem" in query)

@@ -124,3 +124,70 @@ def test_help_names_every_choice():
                   PRESETS):
         for name in table:
             assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text), name
+
+
+# -- problem types ---------------------------------------------------------------------
+FIXTURES = Path(__file__).parent / "fixtures"
+OLD_RUNS = {   # JSON lines printed by schema 1 (before problem types), and their flags
+    "binary_schema1_moons.json": ("--dataset", "moons", "--samples", "40", "--epochs", "300",
+                                  "--hidden", "3", "--seed", "5"),
+    "binary_schema1_spiral64.json": ("--dataset", "spiral", "--samples", "30", "--epochs",
+                                     "200", "--hidden", "4,3", "--loss", "mse", "--optimizer",
+                                     "adam", "--lr", "0.05", "--test-fraction", "0.3",
+                                     "--precision", "float64"),
+}
+
+
+@pytest.mark.parametrize("name", list(OLD_RUNS))
+def test_a_binary_runs_json_is_schema_1s_key_by_key_but_the_version_and_two_config_keys(name):
+    old = json.loads((FIXTURES / name).read_text())
+    _, new = cli_json(*OLD_RUNS[name])
+    assert old["schema_version"] == 1 and new["schema_version"] == 2
+    assert list(new) == list(old)                                   # same keys, same order
+    added = {"problem": "classification", "classes": 2}
+    assert {k: v for k, v in new["config"].items() if k not in added} == old["config"]
+    assert {k: new["config"][k] for k in added} == added
+    for key in old:
+        if key not in ("schema_version", "config"):
+            assert new[key] == old[key], key
+
+
+def test_a_three_class_run_reports_class_indices_and_k_probabilities():
+    _, report = cli_json("--classes", "3", "--dataset", "spiral", "--samples", "60",
+                         "--epochs", "300", "--hidden", "6")
+    assert report["config"]["classes"] == 3 and report["config"]["loss"] == "ce"
+    assert set(report["y_train"]) == {0, 1, 2}
+    predictions = np.array(report["predictions"])
+    assert predictions.shape == (len(report["y_train"]), 3)
+    np.testing.assert_allclose(predictions.sum(axis=1), 1, rtol=1e-5)
+    assert [np.shape(layer["W"]) for layer in report["weights"]] == [(2, 6), (6, 3)]
+    assert np.shape(report["initial_weights"][-1]["b"]) == (3,)
+    assert len(report["train_class_accuracy"]) == 3
+    assert 0 <= report["train_accuracy"] <= 1
+
+
+def test_a_regression_run_reports_real_targets_values_and_r2():
+    _, report = cli_json("--problem", "regression", "--dataset", "plane", "--samples", "60",
+                         "--epochs", "300", "--hidden", "4", "--precision", "float64")
+    assert report["config"]["problem"] == "regression" and report["config"]["loss"] == "mse"
+    y = np.array(report["y_train"])
+    assert y.dtype == float and len(set(y)) == len(y)              # real numbers, not classes
+    assert np.shape(report["predictions"]) == y.shape
+    assert report["train_accuracy"] is None and report["test_accuracy"] is None
+    mse = np.mean((y - np.array(report["predictions"])) ** 2)
+    assert report["train_r2"] == pytest.approx(1 - mse / np.var(y), rel=1e-9)
+    assert report["train_loss"] == pytest.approx(mse, rel=1e-12)
+
+
+@pytest.mark.parametrize("args, says", [
+    (("--classes", "3", "--loss", "bce", "--dataset", "spiral"), "the bce loss does not fit 3"),
+    (("--problem", "regression", "--dataset", "moons"), "regression needs a regression dataset"),
+    (("--classes", "3", "--dataset", "moons"), "moons has 2 classes"),
+    (("--classes", "7", "--dataset", "spiral"), "classes must be a whole number from 2 to 6"),
+    (("--dataset", "plane"), "plane is a regression dataset"),
+    (("--classes", "4", "--dataset", "spiral", "--loss", "mse", "--delta-rule"), "delta rule"),
+])
+def test_a_wrong_problem_combination_is_one_line_and_exit_code_2(args, says):
+    result = cli(*args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and says in result.stderr

@@ -46,7 +46,7 @@ def worst_differences(session, losses, predictions):
     expected = app_losses(session)
     assert sorted(losses) == list(range(0, session.epoch, 100))
     loss_diff = max(abs(losses[e] - expected[e]) / abs(expected[e]) for e in losses)
-    app = session.predict(session.data.X_train)
+    app = session.predict(session.data.X_train).ravel()        # K probabilities a point
     assert predictions.shape == app.shape
     printed = predictions.astype(app.dtype).astype(float)      # every digit was printed
     app = app.astype(float)
@@ -152,6 +152,47 @@ def test_chunked_predictions_past_2048_training_points(tmp_path):
     config = Config(dataset="moons", samples=2400, test_fraction=0.1, hidden=(8, 3),
                     activation="sigmoid", epochs=101)
     check_script(trained(config, 101), tmp_path)
+
+
+@pytest.mark.parametrize("precision", ["float32", "float64"])
+def test_a_three_class_softmax_run(precision, tmp_path):
+    config = Config(dataset="spiral", classes=3, loss="ce", samples=150, hidden=(8, 6),
+                    optimizer="adam", lr=0.02, epochs=400, precision=precision)
+    session = trained(config, 400)
+    _, predictions, _ = check_script(session, tmp_path)
+    assert predictions.shape == (75 * 3,)                # 3 probabilities per point, printed
+    code = script(session)
+    assert "def softmax(z):" in code and "a3 = softmax(z3)" in code
+    assert "y = np.eye(3, dtype=DTYPE)[labels_train]" in code
+    assert "3 softmax output units" in code.replace("\n# ", " ")
+
+
+@pytest.mark.parametrize("dataset, hidden, activation", [("plane", (2,), "linear"),
+                                                         ("multi-gaussian", (8, 8), "tanh")])
+def test_a_regression_run(dataset, hidden, activation, tmp_path):
+    config = Config(dataset=dataset, problem="regression", loss="mse", samples=120,
+                    hidden=hidden, activation=activation, lr=0.01, batch_size=16, epochs=300)
+    session = trained(config, 300)
+    check_script(session, tmp_path)
+    code = script(session)
+    assert "a linear output unit (regression)" in code.replace("\n# ", " ")
+    assert "labels_train = np.array([" in code and "sigmoid" not in code
+
+
+def test_weights_and_data_of_other_problem_types_carry_their_output_and_targets():
+    session = trained(Config(dataset="gaussians", classes=4, loss="ce", samples=40,
+                             hidden=(3,), epochs=5), 5)
+    doc = json.loads(weights_json(session))
+    assert doc["config"]["classes"] == 4 and doc["layers"][-1]["activation"] == "softmax"
+    assert np.shape(doc["layers"][-1]["W"]) == (3, 4)
+    _, rows = parse_csv(dataset_csv(session.data))
+    assert {r[2] for r in rows} == {"0", "1", "2", "3"}
+    session = trained(Config(dataset="plane", problem="regression", loss="mse", samples=40,
+                             epochs=5), 5)
+    assert json.loads(weights_json(session))["layers"][-1]["activation"] == "linear"
+    _, rows = parse_csv(dataset_csv(session.data))
+    targets = np.concatenate([session.data.y_train, session.data.y_test])
+    assert [float(r[2]) for r in rows] == targets.tolist()      # every digit
 
 
 def test_a_change_appears_once_an_epoch_has_used_it():
@@ -266,6 +307,10 @@ JSON_RUNS = [
     ["--dataset", "circles", "--samples", "80", "--activation", "relu", "--loss", "mse",
      "--optimizer", "adam", "--lr", "0.01", "--epochs", "250", "--precision", "float64"],
     ["--preset", "tutorial", "--epochs", "700"],
+    ["--dataset", "spiral", "--classes", "4", "--samples", "120", "--hidden", "8,8",
+     "--optimizer", "adam", "--lr", "0.02", "--epochs", "300"],
+    ["--problem", "regression", "--dataset", "multi-gaussian", "--samples", "100",
+     "--hidden", "6", "--epochs", "300", "--lr", "0.05", "--precision", "float64"],
 ]
 
 
@@ -276,7 +321,8 @@ def last_json_line(args, cwd):
     return json.loads(result.stdout.splitlines()[-1])
 
 
-@pytest.mark.parametrize("flags", JSON_RUNS, ids=["float32-minibatch", "float64-adam", "tutorial"])
+@pytest.mark.parametrize("flags", JSON_RUNS, ids=["float32-minibatch", "float64-adam", "tutorial",
+                                              "4-classes", "regression"])
 def test_script_json_is_the_cli_json_for_the_same_flags(flags, tmp_path):
     """`python -m playground train --json FLAGS` and the exported script of the same run,
     run with --json: the same losses (every 100th epoch, before its update) and weights."""

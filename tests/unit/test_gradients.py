@@ -1,5 +1,6 @@
 """Backpropagation against central finite differences, in float64, and the losses'
 and activations' formulas against their textbook forms."""
+import math
 import warnings
 
 import numpy as np
@@ -8,20 +9,26 @@ import pytest
 from playground import network
 from playground.activations import ACTIVATIONS
 from playground.losses import LOSSES
-from tests.support import numeric_gradient as central_differences
+from playground.outputs import OUTPUTS, softmax, targets
+from tests.support import numeric_gradient as central_differences, random_targets
 
 H = 1e-6
 SIZES = [3, 4, 3, 1]          # inputs, two hidden layers, the sigmoid output
 
 
-def tiny_problem(seed=0, n=7):
-    """A random float64 net and batch: layers [(W, b), ...], inputs X (n, 3), labels (n, 1)."""
+OUTPUT_LOSSES = [(output, loss) for output, entry in OUTPUTS.items() for loss in entry.losses]
+CLASSES = 3                   # softmax units in the multi-class case
+
+
+def tiny_problem(seed=0, n=7, output="sigmoid"):
+    """A random float64 net and batch: layers [(W, b), ...], inputs X (n, 3), targets shaped
+    as the output: labels (n, 1), one-hot rows (n, 3) or real values (n, 1)."""
     rng = np.random.default_rng(seed)
+    sizes = [*SIZES[:-1], CLASSES if output == "softmax" else 1]
     layers = [(rng.normal(0, 0.8, (fan_in, fan_out)), rng.normal(0, 0.8, (1, fan_out)))
-              for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:])]
-    X = rng.normal(0, 1, (n, SIZES[0]))
-    y = rng.integers(0, 2, (n, 1)).astype(float)
-    return layers, X, y
+              for fan_in, fan_out in zip(sizes[:-1], sizes[1:])]
+    X = rng.normal(0, 1, (n, sizes[0]))
+    return layers, X, random_targets(rng, n, output, sizes[-1])
 
 
 def numeric_gradient(objective, layers):
@@ -39,18 +46,18 @@ def relative_error(analytic, numeric):
 
 
 @pytest.mark.parametrize("regularization", ["none", "l1", "l2"])
-@pytest.mark.parametrize("loss", list(LOSSES))
+@pytest.mark.parametrize("output, loss", OUTPUT_LOSSES)
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
-def test_backward_matches_finite_differences(activation, loss, regularization):
-    layers, X, y = tiny_problem()
+def test_backward_matches_finite_differences(activation, output, loss, regularization):
+    layers, X, y = tiny_problem(output=output)
     rate = 0.05
 
     def objective():
-        a, cache = network.forward(layers, X, activation)
+        a, cache = network.forward(layers, X, activation, output=output)
         return network.loss(y, a, cache.z[-1], loss) + network.penalty(layers, regularization, rate)
 
-    a, cache = network.forward(layers, X, activation)
-    analytic = network.backward(layers, cache, X, y, activation, loss)
+    a, cache = network.forward(layers, X, activation, output=output)
+    analytic = network.backward(layers, cache, X, y, activation, loss, output=output)
     network.add_penalty(layers, analytic, regularization, rate)
     analytic = [g.copy() for g in flat_pairs(analytic)]
     numeric = numeric_gradient(objective, layers)
@@ -90,6 +97,35 @@ def test_bce_value_is_the_textbook_cross_entropy():
     a = sigmoid(z)
     textbook = -np.mean(y * np.log(a) + (1 - y) * np.log(1 - a))
     assert LOSSES["bce"].value(y, a, z) == pytest.approx(textbook, rel=1e-12)
+
+
+def test_every_loss_has_an_output_and_the_cases_cover_softmax_and_linear():
+    assert {loss for _, loss in OUTPUT_LOSSES} == set(LOSSES)
+    assert ("softmax", "ce") in OUTPUT_LOSSES and ("linear", "mse") in OUTPUT_LOSSES
+
+
+def test_ce_value_is_pytorchs_cross_entropy_and_stays_finite():
+    """Mean categorical cross-entropy on the logits, as torch.nn.CrossEntropyLoss computes
+    it, also for logits of +-1000 where softmax gives exact 0s and log(0) would be -inf."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(6)
+    for scale in (3, 1000):
+        z = rng.normal(0, scale, (30, 4))
+        labels = rng.integers(0, 4, 30)
+        y = targets(labels, "softmax", 4)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ours = LOSSES["ce"].value(y, softmax(z), z)
+        theirs = torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(labels)).item()
+        assert math.isfinite(ours) and ours == pytest.approx(theirs, rel=1e-12)
+
+
+def test_softmax_rows_sum_to_one_even_for_huge_logits():
+    z = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0]])
+    a = softmax(z.copy())
+    np.testing.assert_allclose(a.sum(axis=1), 1, rtol=1e-15)
+    np.testing.assert_allclose(a[1], np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum(), rtol=1e-14)
+    assert a[0, 0] == 1.0 and a[0, 2] == 0.0
 
 
 def test_mse_value_is_the_mean_squared_error():

@@ -13,7 +13,8 @@ from playground.teach.links import from_query, to_query
 from playground.session import TrainingSession
 
 NAMES = ("tutorial", "xor-stuck", "xor-four-units", "circles-two-units", "circles-three-units",
-         "lr-too-high", "dying-relu", "regularization", "minibatch-noise")
+         "lr-too-high", "dying-relu", "regularization", "minibatch-noise",
+         "spiral-three-classes", "plane-linear", "bumps-need-hidden-units")
 
 
 def trained(config):
@@ -154,3 +155,29 @@ def test_minibatches_make_the_loss_curve_jitter():
     assert rises(full) == 0                                   # full batch: smooth descent
     assert rises(mini) > 0.2 * epochs                         # 94 of 299 epochs went up
     assert mini.evaluate().train_loss < full.evaluate().train_loss        # 0.021 vs 0.259
+
+
+def test_three_spiral_arms_need_two_layers_and_four_units_cannot():
+    config = LESSONS["spiral-three-classes"].config
+    assert (config.classes, config.loss, config.hidden) == (3, "ce", (16, 16))
+    m = trained(config).evaluate()
+    assert m.train_accuracy > 0.95 and m.test_accuracy > 0.95                # 0.983, 0.953
+    assert min(m.train_class_accuracy) > 0.9                                 # every arm
+    small = trained(config.replace(hidden=(4,))).evaluate()
+    assert small.train_accuracy < 0.5 and small.test_accuracy < 0.5          # 0.447, 0.40
+
+
+def test_a_linear_model_fits_the_plane():
+    config = LESSONS["plane-linear"].config
+    assert config.hidden == (1,) and config.activation == "linear"
+    m = trained(config).evaluate()
+    assert m.train_r2 > 0.99 and m.test_r2 > 0.99
+    assert np.isnan(m.train_accuracy)                                        # no accuracy
+
+
+def test_bumps_need_hidden_units_and_a_linear_model_stays_flat():
+    config = LESSONS["bumps-need-hidden-units"].config
+    m = trained(config).evaluate()
+    assert m.train_r2 > 0.9 and m.test_r2 > 0.9                              # 0.973, 0.914
+    flat = trained(config.replace(hidden=(1,), activation="linear")).evaluate()
+    assert flat.train_r2 < 0.1 and flat.test_r2 < 0.1                        # 0.028, 0.008

@@ -10,13 +10,12 @@ from hypothesis import strategies as st
 from playground.activations import ACTIVATIONS
 from playground.config import (FIELDS, INITS, MAX_EPOCHS, PRECISIONS, PRESETS, REGULARIZATIONS,
                                Config, from_preset, problems, validated)
-from playground.data.datasets import DATASETS
 from playground.data.features import ALIASES, FEATURES, canonical_feature
 from playground.teach.lessons import LESSONS
 from playground.teach.links import (CONTROLS, SAFE_PUNCTUATION, LinkSetup, from_query, query_string,
                               safe_quote, to_query)
-from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZERS
+from tests.support import draw_problem
 
 DEFAULT = Config()
 
@@ -24,9 +23,10 @@ DEFAULT = Config()
 # -- round trips ----------------------------------------------------------------------
 @st.composite
 def valid_configs(draw, feature_names=tuple(FEATURES)):
-    loss = draw(st.sampled_from(list(LOSSES)))
+    kind = draw_problem(draw, st)
+    loss = kind["loss"]
     return Config(
-        dataset=draw(st.sampled_from(list(DATASETS))),
+        dataset=kind["dataset"], problem=kind["problem"], classes=kind["classes"],
         samples=draw(st.integers(4, 5000)),
         noise=draw(st.floats(0, 2)),
         test_fraction=draw(st.floats(0, 0.9)),
@@ -43,7 +43,8 @@ def valid_configs(draw, feature_names=tuple(FEATURES)):
         init=draw(st.sampled_from(INITS)),
         features=tuple(draw(st.lists(st.sampled_from(feature_names), min_size=1, max_size=7,
                                      unique_by=canonical_feature))),
-        delta_rule=draw(st.booleans()) and loss == "mse",
+        delta_rule=draw(st.booleans()) and loss == "mse" and kind["problem"] == "classification"
+        and kind["classes"] == 2,
         precision=draw(st.sampled_from(PRECISIONS)),
         preset=draw(st.sampled_from(["", "tutorial"])),
     )
@@ -355,3 +356,25 @@ def test_any_query_gives_a_valid_config_and_safe_problems(params):
     for problem in setup.problems:
         assert_markdown_safe(problem)
     assert all(math.isfinite(getattr(setup.config, f)) for f in ("noise", "lr", "reg_rate"))
+
+
+def test_a_link_sets_the_problem_type_with_the_settings_that_go_with_it():
+    setup = from_query({"classes": "3", "loss": "ce", "dataset": "spiral"})
+    assert setup.problems == () and (setup.config.classes, setup.config.loss) == (3, "ce")
+    setup = from_query({"problem": "regression", "dataset": "plane", "loss": "mse"})
+    assert setup.problems == () and setup.config.output == "linear"
+    assert from_query(to_query(setup.config)).config == setup.config
+
+
+@pytest.mark.parametrize("query, says", [
+    ({"classes": "3"}, "classes: `3` refused: moons has 2 classes"),
+    ({"classes": "9", "loss": "ce", "dataset": "spiral"}, "classes: `9` refused: classes must be"),
+    ({"classes": "three"}, "classes: `three` is not a whole number"),
+    ({"problem": "regression"}, "problem: `regression` refused: regression needs a regression"),
+    ({"problem": "clustering"}, "problem: `clustering` refused: problem is unknown; choose from"),
+])
+def test_a_link_with_a_problem_type_that_cannot_run_keeps_the_default_and_says_why(query, says):
+    setup = from_query(query)
+    assert setup.config.classes == 2
+    assert setup.config.problem == "classification"
+    assert any(says in p for p in setup.problems), setup.problems

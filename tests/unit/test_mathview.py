@@ -295,3 +295,83 @@ def test_walkthrough_rejects_a_point_that_is_not_there():
     session = TrainingSession(from_preset("tutorial"))
     with pytest.raises(IndexError):
         point_walkthrough(session, 4)
+
+
+# -- softmax (3 classes) and regression ----------------------------------------------------
+OTHER_PROBLEMS = {
+    "3 classes": dict(dataset="spiral", classes=3, loss="ce", samples=30),
+    "regression": dict(dataset="multi-gaussian", problem="regression", loss="mse", samples=24),
+}
+
+
+def other_objective(session, pairs):
+    """Mean cross-entropy of softmax outputs, or mean squared error of a linear output,
+    written from the textbook formulas (no code of the core)."""
+    c = session.config
+    a = expand(session.data.X_train, c.features)
+    for l, (W, b) in enumerate(pairs):
+        z = a @ W + b
+        a = z if l == len(pairs) - 1 else F[c.activation](z)
+    y = session.data.y_train
+    if c.problem == "regression":
+        return np.mean((y - a[:, 0]) ** 2)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    return -np.mean(np.log(p[np.arange(len(y)), y.astype(int)]))
+
+
+@pytest.mark.parametrize("name", list(OTHER_PROBLEMS))
+def test_other_problems_architecture_latex_shows_their_output_and_delta(name):
+    lines = architecture_latex(small(**OTHER_PROBLEMS[name]))
+    for line in lines:
+        assert_balanced(line)
+    text = "\n".join(lines)
+    if name == "regression":
+        assert r"\hat{y} = a^{(3)} = z^{(3)}" in text
+        assert r"\delta^{(L)} = \frac{\partial \mathcal{L}}{\partial z^{(L)}} = \frac{2}{n} " \
+               r"\left(a^{(L)} - y\right)" in text
+        assert r"\in \mathbb{R}^{2 \times 1}" in text
+    else:
+        assert r"a^{(3)}_k = \frac{e^{z^{(3)}_k}}{\sum_{j=1}^{K} e^{z^{(3)}_j}}" in text
+        assert r"\operatorname{softmax}\left(z^{(L)}\right) - y" in text
+        assert r"\in \mathbb{R}^{2 \times 3}" in text                  # 3 output units
+
+
+@pytest.mark.parametrize("name", list(OTHER_PROBLEMS))
+def test_other_problems_walkthrough_numbers_are_the_textbooks(name):
+    session = TrainingSession(small(**OTHER_PROBLEMS[name]))
+    session.advance(5)
+    walk = point_walkthrough(session, 2)
+    n, y = len(session.data.y_train), session.data.y_train[2]
+    out = walk["layers"][-1]
+    if name == "regression":
+        assert walk["prediction"] == out["z"][0] == out["a"][0]
+        assert walk["loss"] == pytest.approx((y - out["a"][0]) ** 2, rel=1e-12)
+        assert out["delta"][0] == pytest.approx(2 * (out["a"][0] - y) / n, rel=1e-12)
+    else:
+        p = np.exp(out["z"]) / np.exp(out["z"]).sum()
+        np.testing.assert_allclose(walk["prediction"], p, rtol=1e-12)
+        assert walk["loss"] == pytest.approx(-np.log(p[int(y)]), rel=1e-12)
+        np.testing.assert_allclose(out["delta"], (p - np.eye(3)[int(y)]) / n, rtol=1e-10)
+        text = "\n".join(walkthrough_latex(walk))
+        assert rf"\text{{(class {int(y)}, one-hot" in text and r"\operatorname{softmax}" in text
+    for line in walkthrough_latex(walk):
+        assert_balanced(line)
+    pairs = [(W.astype(float).copy(), b.astype(float).copy()) for W, b in W_and_b(session.params)]
+    mine = [g for layer in walk["layers"] for g in (layer["dW"], layer["db"].reshape(1, -1))]
+    from tests.support import numeric_gradient
+    numeric = numeric_gradient(lambda: other_objective(session, pairs),
+                               [p for pair in pairs for p in pair], H)
+    for g, expected in zip(mine, numeric):
+        np.testing.assert_allclose(g, expected, rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", list(OTHER_PROBLEMS))
+def test_other_problems_tutorial_code_runs_on_its_example(name):
+    config = small(**OTHER_PROBLEMS[name]).replace(epochs=30)
+    namespace = {}
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        exec(tutorial_code(config), namespace)
+    units = 3 if name == "3 classes" else 1
+    assert namespace["predictions"].shape == (4, units) and "Epoch 0, Loss:" in printed.getvalue()
+    if units == 3:
+        np.testing.assert_allclose(namespace["predictions"].sum(axis=1), 1, rtol=1e-12)

@@ -15,10 +15,9 @@ from hypothesis import strategies as st
 from playground import Config, TrainingSession, problems
 from playground.activations import ACTIVATIONS
 from playground.config import INITS, MAX_LAYERS, MAX_UNITS, PRECISIONS, REGULARIZATIONS
-from playground.data.datasets import DATASETS
 from playground.data.features import FEATURES
-from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZERS
+from tests.support import draw_problem
 
 SURFACE = 12        # a small grid keeps each example fast; the arithmetic is the same
 
@@ -26,11 +25,12 @@ SURFACE = 12        # a small grid keeps each example fast; the arithmetic is th
 @st.composite
 def configs(draw):
     """A random Config that `problems` accepts."""
-    loss = draw(st.sampled_from(list(LOSSES)))
+    kind = draw_problem(draw, st)
+    loss = kind["loss"]
     features = draw(st.lists(st.sampled_from(list(FEATURES)), min_size=1,
                              max_size=len(FEATURES), unique=True))
     config = Config(
-        dataset=draw(st.sampled_from(list(DATASETS))),
+        dataset=kind["dataset"], problem=kind["problem"], classes=kind["classes"],
         samples=draw(st.integers(4, 200)),
         noise=draw(st.floats(0, 2)),
         test_fraction=draw(st.floats(0, 0.9)),
@@ -46,7 +46,8 @@ def configs(draw):
         reg_rate=draw(st.floats(0, 10)),
         init=draw(st.sampled_from(INITS)),
         features=tuple(features),
-        delta_rule=loss == "mse" and draw(st.booleans()),
+        delta_rule=(loss == "mse" and kind["classes"] == 2 and kind["problem"] == "classification"
+                    and draw(st.booleans())),
         precision=draw(st.sampled_from(PRECISIONS)),
     )
     assert problems(config) == [], problems(config)
@@ -55,14 +56,20 @@ def configs(draw):
 
 def check_finite(session):
     m = session.evaluate()
-    assert math.isfinite(m.train_loss) and 0 <= m.train_accuracy <= 1, m
+    regression = session.config.problem == "regression"
+    accurate = (lambda x: math.isnan(x)) if regression else (lambda x: 0 <= x <= 1)
+    assert math.isfinite(m.train_loss) and accurate(m.train_accuracy), m
     if len(session.y_test):
-        assert math.isfinite(m.test_loss) and 0 <= m.test_accuracy <= 1, m
+        assert math.isfinite(m.test_loss) and accurate(m.test_accuracy), m
     else:
         assert math.isnan(m.test_loss) and math.isnan(m.test_accuracy)
     surface = session.surface(SURFACE)
-    assert surface.shape == (SURFACE, SURFACE)
-    assert np.isfinite(surface).all() and (surface >= 0).all() and (surface <= 1).all()
+    assert surface.shape == (SURFACE, SURFACE) and np.isfinite(surface).all()
+    if not regression:
+        assert (surface >= 0).all() and (surface <= 1).all()
+        classes = session.class_surfaces(SURFACE)
+        assert classes.shape == (session.config.classes, SURFACE, SURFACE)
+        np.testing.assert_allclose(classes.sum(axis=0), 1, rtol=1e-4)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,6 +1,7 @@
 """fast.py against network.py: the folded, column-major twin computes what the readable
 form computes, to 1e-12, on random float64 networks of several shapes, every activation,
-both losses and the tutorial's delta rule; and neither ignores an argument."""
+every output (sigmoid with both losses and the tutorial's delta rule, softmax with
+cross-entropy, linear with mse); and neither ignores an argument."""
 import numpy as np
 import pytest
 
@@ -8,39 +9,45 @@ from playground import Config, TrainingSession, fast, network
 from playground.activations import ACTIVATIONS
 from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZERS, new_state
+from tests.support import random_targets
 
 TOL = 1e-12
 SHAPES = [[2, 1], [2, 2, 1], [3, 5, 1], [7, 8, 8, 1], [4, 16, 3, 6, 1]]
-LOSS_CASES = [("mse", False), ("bce", False), ("mse", True)]
+LOSS_CASES = [("sigmoid", "mse", False), ("sigmoid", "bce", False), ("sigmoid", "mse", True),
+              ("softmax", "ce", False), ("linear", "mse", False)]
+UNITS = {"sigmoid": 1, "softmax": 4, "linear": 1}
 
 
-def random_net(sizes, seed, n=23):
-    """Layers [(W, b), ...] with nonzero biases, inputs X (n, inputs), labels y (n, 1)."""
+def random_net(sizes, seed, n=23, output="sigmoid"):
+    """Layers [(W, b), ...] with nonzero biases, inputs X (n, inputs), targets y shaped as
+    the output: labels (n, 1), one-hot rows (n, K) or real values (n, 1)."""
     rng = np.random.default_rng(seed)
+    sizes = [*sizes[:-1], UNITS[output]]
     layers = [(rng.normal(0, 0.9, (i, o)), rng.normal(0, 0.5, (1, o)))
               for i, o in zip(sizes[:-1], sizes[1:])]
-    return layers, rng.normal(0, 1.5, (n, sizes[0])), rng.integers(0, 2, (n, 1)).astype(float)
+    X = rng.normal(0, 1.5, (n, sizes[0]))
+    return layers, X, random_targets(rng, n, output, sizes[-1])
 
 
 def close(mine, theirs):
     np.testing.assert_allclose(mine, theirs, rtol=TOL, atol=TOL)
 
 
-@pytest.mark.parametrize("loss, delta_rule", LOSS_CASES)
+@pytest.mark.parametrize("output, loss, delta_rule", LOSS_CASES)
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
 @pytest.mark.parametrize("shape", range(len(SHAPES)))
-def test_forward_and_backward_agree(shape, activation, loss, delta_rule):
-    layers, X, y = random_net(SHAPES[shape], seed=shape)
+def test_forward_and_backward_agree(shape, activation, output, loss, delta_rule):
+    layers, X, y = random_net(SHAPES[shape], seed=shape, output=output)
     params = fast.from_W_and_b(layers)
     Xe = fast.with_ones(X, np.float64)
     ws, readable = fast.Workspace(params, len(y)), network.Workspace(layers, len(y))
     with np.errstate(all="ignore"):
-        close(ws.forward(Xe, activation), readable.forward(X, activation))
+        close(ws.forward(Xe, activation, output), readable.forward(X, activation, output))
         for l in range(len(layers)):
             close(ws.z[l], readable.z[l])
             close(ws.a[l], readable.a[l])
-        close(ws.backward(Xe, y, activation, loss, delta_rule),
-              readable.backward(X, y, activation, loss, delta_rule))
+        close(ws.backward(Xe, y, activation, loss, delta_rule, output),
+              readable.backward(X, y, activation, loss, delta_rule, output))
     for (dW, db), (dW2, db2) in zip(ws.grads, readable.grads):
         close(dW, dW2)
         close(db, db2)
@@ -50,15 +57,18 @@ def test_forward_and_backward_agree(shape, activation, loss, delta_rule):
     assert entry.fast_value(y, a, z) == pytest.approx(entry.value(y, a, z), rel=TOL)
 
 
+@pytest.mark.parametrize("output", list(UNITS))
 @pytest.mark.parametrize("activation", list(ACTIVATIONS))
-def test_predictions_and_layer_outputs_agree(activation):
-    layers, X, _ = random_net([3, 6, 4, 1], seed=7, n=5000)    # past fast.predict's chunk
+def test_predictions_and_layer_outputs_agree(activation, output):
+    layers, X, _ = random_net([3, 6, 4, 1], seed=7, n=5000, output=output)  # past the chunk
     params = fast.from_W_and_b(layers)
     Xe = fast.with_ones(X, np.float64)
-    close(fast.predict(params, Xe, activation), network.predict(layers, X, activation)[:, 0])
+    predicted = fast.predict(params, Xe, activation, output=output)
+    assert predicted.shape == (5000, UNITS[output])
+    close(predicted, network.predict(layers, X, activation, output))
     with np.errstate(all="ignore"):
-        readable = network.forward(layers, X, activation)[1].a
-    for mine, theirs in zip(fast.layer_outputs(params, Xe, activation), readable):
+        readable = network.forward(layers, X, activation, output=output)[1].a
+    for mine, theirs in zip(fast.layer_outputs(params, Xe, activation, output), readable):
         close(mine, theirs)
 
 

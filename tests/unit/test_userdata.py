@@ -219,3 +219,50 @@ def test_a_session_learns_the_users_points():
     session.advance(config.epochs)
     m = session.evaluate()
     assert m.train_accuracy == 1.0 and m.test_accuracy == 1.0
+
+
+# -- more classes and regression targets ---------------------------------------------------
+def refuse(content, says, **kw):
+    assert says in refusal(content, **kw)
+
+
+def test_a_file_with_up_to_six_classes_reads_when_told_the_classes():
+    rows = "".join(f"{k * 0.1},{-k * 0.2},{k}\n" for k in range(6)) * 2
+    parsed = parse_points_csv("x1,x2,label\n" + rows, classes=6)
+    assert sorted(set(parsed.y)) == [0, 1, 2, 3, 4, 5]
+    refuse(rows, "row 3: label `2` must be 0 or 1")                        # two classes
+    refuse(rows, "row 5: label `4` must be a whole number from 0 to 3 for 4 classes",
+           classes=4)
+    refuse("0,0,0\n1,1,1\n2,2,1.5\n3,3,0\n", "row 3: label `1.5` must be a whole number "
+           "from 0 to 2 for 3 classes", classes=3)
+
+
+def test_a_regression_file_reads_real_targets_and_names_what_is_wrong():
+    text = "x1,x2,target\n0,0,0.25\n1,0,-0.5\n0,1,1e-3\n1,1,0.75\n"
+    parsed = parse_points_csv(text, problem="regression")
+    assert parsed.y.tolist() == [0.25, -0.5, 0.001, 0.75]
+    assert parse_points_csv(text.replace("target", "label"), problem="regression").y[1] == -0.5
+    refuse(text, "row 1: the header must be x1,x2,label (or leave it out", classes=2)
+    refuse(text.replace("0.25", "abc"), "row 2: target `abc` is not a number",
+           problem="regression")
+    refuse(text.replace("0.25", "nan"), "row 2: target `nan` is not a finite number",
+           problem="regression")
+    refuse("0,0,0.5\n1,0,0.5\n0,1,0.5\n1,1,0.5\n", "every target is 0.5: regression needs "
+           "targets that vary", problem="regression")
+    assert points_csv(parsed.X, parsed.y, "regression").splitlines()[3] == "0.0,1.0,0.001"
+
+
+def test_clicks_carry_a_class_of_k_or_a_target_checked_as_a_file_row_is():
+    X, y = np.empty((0, 2)), np.empty(0)
+    X, y = add_point(X, y, 0.1, 0.2, 4, classes=5)
+    X, y = add_point(X, y, 0.3, 0.4, "2", classes=5)
+    assert y.tolist() == [4.0, 2.0]
+    with pytest.raises(PointsError, match="must be a whole number from 0 to 4"):
+        add_point(X, y, 0, 0, 5, classes=5)
+    X, y = add_point(X, y, 0.5, 0.5, -0.75, problem="regression")
+    assert y[-1] == -0.75
+    with pytest.raises(PointsError, match="target"):
+        add_point(X, y, 0, 0, float("inf"), problem="regression")
+    data = dataset_from_points(np.zeros((6, 2)) + np.arange(6)[:, None], np.arange(6) / 5,
+                               0.5, 1, problem="regression")
+    assert len(data.y_train) + len(data.y_test) == 6

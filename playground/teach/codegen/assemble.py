@@ -22,7 +22,8 @@ INIT_LABELS = {"randn": "the tutorial's np.random.randn", "xavier": "Xavier (Glo
 def describe(config, n_train=None, n_test=None):
     """One sentence naming every setting of a config."""
     c = config
-    sizes = "-".join(str(s) for s in [len(c.features), *c.hidden, 1])
+    units = c.classes if c.output == "softmax" else 1
+    sizes = "-".join(str(s) for s in [len(c.features), *c.hidden, units])
     points = "" if n_train is None else f"{n_train} training points, {n_test} test points, "
     loss = LOSSES[c.loss].label.lower() + " loss" + \
         ", updated by the tutorial's summed delta rule" * c.delta_rule
@@ -31,9 +32,14 @@ def describe(config, n_train=None, n_test=None):
         f"{c.regularization.upper()} regularization at rate {c.reg_rate:g}"
     return (f"{c.dataset} ({points}noise {c.noise:g}, seed {c.seed}); network {sizes} "
             f"(features {', '.join(c.features)}), {ACTIVATIONS[c.activation].label} hidden "
-            f"units, a sigmoid output unit; {loss}; "
+            f"units, {OUTPUT_WORDS[c.output].format(k=c.classes)}; {loss}; "
             f"{OPTIMIZERS[c.optimizer].label}, learning rate {c.lr:g}; {batch}; "
             f"{reg}; {INIT_LABELS[c.init]} initialization; {c.precision}.")
+
+
+OUTPUT_WORDS = {"sigmoid": "a sigmoid output unit",
+                "softmax": "{k} softmax output units (one per class)",
+                "linear": "a linear output unit (regression)"}
 
 
 def comment(text):
@@ -55,8 +61,9 @@ def _matrix(M, indent, dtype=np.float64):
     return "[\n" + "\n".join(rows) + "\n" + pad + "]"
 
 
-def _labels(y):
-    text = ", ".join(str(int(v)) for v in y)
+def _labels(y, regression=False):
+    """Class labels as whole numbers, or regression targets with every digit."""
+    text = ", ".join(repr(float(v)) if regression else str(int(v)) for v in y)
     return "[" + "\n    ".join(textwrap.wrap(text, 80)) + "]"
 
 
@@ -132,6 +139,7 @@ def script(session, epochs=None) -> str:
     data = session.data
     plan = Plan(config, changes, len(data.y_train), session.epoch if epochs is None else epochs)
     dtype = np.dtype(config.precision).name
+    regression = config.problem == "regression"
     test_points = _matrix(data.X_test, 0) if len(data.y_test) else "[]"
     inputs = ("with_ones(compute_features(points_train))  # the features, then a column of ones"
               if plan.app else "compute_features(points_train)")
@@ -147,19 +155,20 @@ def script(session, epochs=None) -> str:
 
         DTYPE = np.{dtype}  # the app's precision: every array, so every operation, is {dtype}
 
-        # The training points (x1, x2) and their labels, exactly as the app drew them
+        # The training points (x1, x2) and their {what}, exactly as the app drew them
         points_train = np.array({train})
         labels_train = np.array({train_labels})
 
         # The held-out test points: the app measures its test loss on them; training never sees them
         points_test = np.array({test}).reshape(-1, 2)
         labels_test = np.array({test_labels})
-        ''').format(dtype=dtype, train=_matrix(data.X_train, 0), train_labels=_labels(data.y_train),
-                    test=test_points, test_labels=_labels(data.y_test))
+        ''').format(dtype=dtype, train=_matrix(data.X_train, 0), train_labels=_labels(data.y_train, regression),
+                    test=test_points, test_labels=_labels(data.y_test, regression),
+                    what="targets" if regression else "labels")
     train_call = "\n".join(textwrap.wrap(
         f"trained_network = train_network({', '.join(plan.train_args())})", 88,
         subsequent_indent=" " * len("trained_network = train_network(")))
-    main = (f"X = {inputs}\ny = labels_train.reshape(-1, 1).astype(DTYPE)\n\n" +
+    main = (f"X = {inputs}\n{TARGETS[config.output].format(k=config.classes)}\n\n" +
             settings_code(plan) + "\n" + JSON_SWITCH + "\n# Training the network\n" +
             "with contextlib.redirect_stdout(io.StringIO() if as_json else sys.stdout) as printed:\n"
             + textwrap.indent(train_call, "    ") + "\n\n" +
@@ -169,6 +178,13 @@ def script(session, epochs=None) -> str:
         _initial_weights_code(session.initial_params, config), functions_code(plan),
         code_block(JSON_CODE), main])
 
+
+TARGETS = {
+    "sigmoid": "y = labels_train.reshape(-1, 1).astype(DTYPE)",
+    "linear": "y = labels_train.reshape(-1, 1).astype(DTYPE)  # the targets, one column",
+    "softmax": "# One row per point, one column per class: 1 in its class's column, else 0\n"
+               "y = np.eye({k}, dtype=DTYPE)[labels_train]",
+}
 
 JSON_SWITCH = "as_json = sys.argv[1:] == ['--json']  # then train quietly; see report_json\n"
 

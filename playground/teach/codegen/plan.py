@@ -25,6 +25,7 @@ class Plan:
         self.full_batch, self.mini_batch = any(full), not all(full)
         self.layers = len(config.hidden) + 1
         self.activation, self.delta_rule = config.activation, config.delta_rule
+        self.output, self.classes = config.output, config.classes     # the output layer
         self.losses = _unique(c.loss for c in configs)
         self.optimizers = _unique(c.optimizer for c in configs)
         kinds = _unique(c.regularization for c in configs)

@@ -7,7 +7,8 @@ import textwrap
 from ...activations import ACTIVATIONS
 from ...losses import LOSSES
 from ...optimizers import OPTIMIZERS
-from .plan import LOG_EVERY, PREDICT_CHUNK, _unique
+from ...outputs import OUTPUTS
+from .plan import LOG_EVERY, PREDICT_CHUNK
 
 
 # -- code pieces, in the tutorial's style -------------------------------------------------
@@ -45,10 +46,13 @@ APP_PRODUCT_CODE = '''
     '''
 
 
-def activation_code(activation):
-    """sigmoid (the output unit's) and the hidden layers' activation, with derivatives."""
-    return join_definitions(code_block(ACTIVATIONS[name].code)
-                            for name in _unique(["sigmoid", activation]))
+def activation_code(activation, output="sigmoid"):
+    """The output layer's function (sigmoid, softmax or linear) and the hidden layers'
+    activation, with derivatives."""
+    if output == activation:
+        return code_block(OUTPUTS[output].code)
+    return join_definitions([code_block(OUTPUTS[output].code),
+                             code_block(ACTIVATIONS[activation].code)])
 
 
 def _unpack(layers, names=("W", "b")):
@@ -62,7 +66,7 @@ def _cache_names(layers):
 
 
 def forward_code(plan):
-    """forward_propagation: z = a @ W + b and a = f(z) per layer, sigmoid at the output."""
+    """forward_propagation: z = a @ W + b and a = f(z) per layer, the output's f last."""
     L, f = plan.layers, py_name(plan.activation)
     body = ["def forward_propagation(network, X):\n", _unpack(L)]
     for l in range(1, L + 1):
@@ -76,7 +80,7 @@ def forward_code(plan):
         else:
             z = f"np.dot({src}, W{l}) + b{l}"
         body.append(f"\n    # {title}\n    z{l} = {z}\n"
-                    f"    a{l} = {'sigmoid' if l == L else f}(z{l})\n")
+                    f"    a{l} = {plan.output if l == L else f}(z{l})\n")
     body.append(f"\n    cache = ({_cache_names(L)})\n    return a{L}, cache\n")
     return "".join(body)
 
@@ -100,17 +104,29 @@ def loss_call(plan, y="y"):
     """How compute_loss is called, after forward_propagation gave y_pred and cache."""
     if len(plan.losses) > 1:
         return f"compute_loss({y}, y_pred, cache[-2], loss_name)"
-    second = "cache[-2]" if plan.losses[0] == "bce" else "y_pred"    # bce takes the output's z
+    second = "y_pred" if plan.losses[0] == "mse" else "cache[-2]"  # cross-entropy takes z
     return f"compute_loss({y}, {second})"
 
 
-def _output_delta(L, loss, delta_rule, indent):
+def _output_delta(L, loss, delta_rule, indent, output="sigmoid"):
     if delta_rule:
         text = f'''
             # The tutorial's delta rule: its output_delta = (y - a{L}) * sigmoid_derivative(a{L})
             # with the sign flipped to make it a gradient (the tutorial adds learning_rate * dW,
             # we subtract), summed over the points, not averaged
             delta{L} = (a{L} - y) * sigmoid_derivative(a{L})
+            '''
+    elif loss == "mse" and output == "linear":
+        text = f'''
+            # Output layer delta: d(mean squared error)/d(z{L}) = 2 (a{L} - y) / n, since the
+            # linear output's a{L} is z{L} (2 / n is one number, multiplied in, as the app does)
+            delta{L} = (a{L} - y) * (2 / len(y))
+            '''
+    elif loss == "ce":
+        text = f'''
+            # Output layer delta: d(cross-entropy)/d(z{L}) = (softmax(z{L}) - y) / n, y one-hot:
+            # the softmax's derivative cancels the log's (1 / n multiplied in, as the app does)
+            delta{L} = (a{L} - y) * (1 / len(y))
             '''
     elif loss == "mse":
         text = f'''
@@ -138,7 +154,7 @@ def backward_code(plan):
         body += ["    if loss_name == 'mse':\n", _output_delta(L, "mse", plan.delta_rule, 8),
                  "    else:\n", _output_delta(L, "bce", False, 8)]
     else:
-        body.append(_output_delta(L, plan.losses[0], plan.delta_rule, 4))
+        body.append(_output_delta(L, plan.losses[0], plan.delta_rule, 4, plan.output))
     product = "dot" if plan.app else "np.dot"
     for l in range(L - 1, 0, -1):
         body.append(f"\n    # Hidden layer {l} delta: the error sent back through W{l + 1}, "
@@ -320,7 +336,7 @@ def predict_code(plan):
 
 def functions_code(plan):
     """Every function of the program but initialize_network, in the tutorial's order."""
-    parts = [activation_code(plan.activation), code_block(APP_PRODUCT_CODE) if plan.app else "",
+    parts = [activation_code(plan.activation, plan.output), code_block(APP_PRODUCT_CODE) if plan.app else "",
              forward_code(plan), loss_code(plan), backward_code(plan)]
     parts += [code_block(PENALTY_CODE[kind]) for kind in plan.penalties]
     parts += [code_block(STATE_CODE) if plan.stateful else "", update_code(plan), train_code(plan),
