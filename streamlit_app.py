@@ -29,6 +29,7 @@ from ui.panels.replay import replay_ui  # noqa: E402
 from ui.panels.share import share_ui  # noqa: E402
 from ui.panels.surface3d import surface3d_ui  # noqa: E402
 from ui.panels.your_data import mydata_ui  # noqa: E402
+from ui.state import app_state, restart_run  # noqa: E402
 from ui.tutorial import tutorial_ui  # noqa: E402
 
 
@@ -49,15 +50,12 @@ def step():
 
 
 def reset():
-    run = _run()
-    st.session_state["run"] = Playback(run.session.config, run.session.data,
-                                       initial_params=run.session.initial_params)
-    st.session_state["notice"] = "Reset: the same starting weights, epoch 0."
+    restart_run("Reset: the same starting weights, epoch 0.")
 
 
 def own_data(config: Config):
     """The learner's own points split for this config, or None for the generated data."""
-    points = st.session_state.get("points")
+    points = app_state().points
     if points is None:
         return None
     try:
@@ -69,8 +67,8 @@ def own_data(config: Config):
 def new_playback(config: Config) -> Playback:
     """A fresh run on the current data; from the last pinned run's initial weights when the
     learner asked for that and the architecture allows it (so only one thing differs)."""
-    data, pins = own_data(config), st.session_state.get("pins")
-    if st.session_state.get("same_init") and pins:
+    data, pins = own_data(config), app_state().pins
+    if st.session_state.get("same_init", True) and pins:
         c = config
         fresh = initial_params([len(c.features), *c.hidden, 1], c.init, c.seed)
         if same_shapes(fresh, pins[-1].initial_params):
@@ -81,8 +79,8 @@ def new_playback(config: Config) -> Playback:
 def sync_run(config: Config):
     """Keep the session's run in step with the widgets: a new network when the data or
     architecture changed (and say so), the same weights when only training settings did."""
-    run = st.session_state.get("run")
-    points_changed = st.session_state.pop("points_changed", None)
+    run, state = st.session_state.get("run"), app_state()
+    points_changed = state.take_points_changed()
     if run is None:
         st.session_state["run"] = new_playback(config)
         return
@@ -92,15 +90,16 @@ def sync_run(config: Config):
                    if f not in TUNABLE + ("preset",) and getattr(old, f) != getattr(config, f)]
         st.session_state["run"] = new_playback(config)
         st.session_state["run"].running = run.running and not points_changed
-        st.session_state.setdefault("notice", points_changed or (
-            f"New network: {', '.join(changed).replace('_', ' ')} changed, so training starts "
-            "again from epoch 0."))
+        if not state.notice:
+            state.say(points_changed or (
+                f"New network: {', '.join(changed).replace('_', ' ')} changed, so training "
+                "starts again from epoch 0."))
         return
     changes = {f: getattr(config, f) for f in TUNABLE if getattr(old, f) != getattr(config, f)}
     if changes:
         run.session.retune(**changes)
         if run.session.epoch:
-            st.session_state["notice"] = (
+            state.say(
                 f"{', '.join(changes).replace('_', ' ')} changed: training continues from the "
                 f"current weights at epoch {run.session.epoch:,}.")
 
@@ -135,7 +134,7 @@ def status_ui(run):
     must not change in number, or its timed fragment would redraw in a stale place."""
     with st.container(key="status"):
         link_warning_ui()
-        notice = st.session_state.pop("notice", None)
+        notice = app_state().take_notice()
         if notice:
             st.caption(notice)
         if run.session.diverged:
@@ -162,7 +161,6 @@ def main():
     st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
     link = read_link()
     init_state(link.config)
-    st.session_state.setdefault("lesson", link.lesson)
     config = sidebar_ui()
     found = problems(config)
     if found:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Serve NN Playground from N Streamlit replicas behind one nginx port, with sticky sessions.
 #
-#   deploy/start_replicas.sh N [PORT]        # PORT defaults to 8080
+#   deploy/start_replicas.sh [N|auto] [PORT]   # N defaults to auto, PORT to 8080
 #
+# auto is one replica per core (`nproc`): Python trains on one core per process.
 # Starts N `streamlit run streamlit_app.py` replicas on consecutive ports PORT+1 .. PORT+N
 # (127.0.0.1 only, headless, usage stats off, OPENBLAS_NUM_THREADS=1), renders
 # deploy/nginx.conf.template into a fresh temporary directory, runs nginx in the
@@ -22,9 +23,10 @@
 #   dir <path> | replica r<K> pid <pid> port <port> | nginx pid <pid> | ready <url>
 set -euo pipefail
 
-usage() { echo "usage: $0 N [PORT]   (N replicas, 1..64; nginx on PORT, default 8080)" >&2; exit 2; }
-[[ $# -ge 1 && $# -le 2 ]] || usage
-N=$1
+usage() { echo "usage: $0 [N|auto] [PORT]   (N replicas, 1..64, default auto = one per core; nginx on PORT, default 8080)" >&2; exit 2; }
+[[ $# -le 2 ]] || usage
+N=${1:-auto}
+[[ $N == auto ]] && N=$(nproc)
 PORT=${2:-8080}
 [[ $N =~ ^[0-9]+$ && $N -ge 1 && $N -le 64 ]] || usage
 [[ $PORT =~ ^[0-9]+$ && $PORT -ge 1 && $PORT -le 65535 ]] || usage

@@ -1,9 +1,16 @@
 """Shared fixtures for the browser tests: the app served by `streamlit run` on a free
-port, and Debian's headless Chromium driven through Playwright."""
+port, and Debian's headless Chromium driven through Playwright. Also Hypothesis's
+settings for every test: derandomized, so a failure seen in CI is the same failure here."""
 import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Examples come from a fixed seed derived from each test, and no example database is
+# kept between runs: every run, here or in CI, tries exactly the same examples.
+settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+settings.load_profile("repeatable")
 
 from tools.appserver import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop
 

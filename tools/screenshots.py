@@ -127,12 +127,12 @@ def take(page, out):
     shots.append(shoot_panel(page, out / "replay.png"))
 
     open_panel(page, "Compare runs")
-    page.get_by_role("button", name="Pin this run").click()
+    press(page, "pin", "Pin and start again")              # epoch 0, the same weights
     page.locator("[data-testid=stDataFrame]").wait_for()
     wait_idle(page)
     page.locator(".st-key-lr input[type=range]").focus()
     page.keyboard.press("ArrowRight")                      # 0.1 -> 0.3
-    page.get_by_text("lr changed").wait_for()
+    page.locator(".st-key-lr [data-testid=stSliderThumbValue]", has_text="0.3").wait_for()
     wait_idle(page)
     train(page, 2)
     page.mouse.move(5, 5)

@@ -13,6 +13,7 @@ from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZERS
 from ui.live.playback import DEFAULT_SPEED
 from ui.links import shown
+from ui.state import app_state
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 REG_RATES = [0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -52,6 +53,16 @@ def _apply_preset():
 
 def _change_layers(delta):
     st.session_state["layers"] = min(MAX_LAYERS, max(1, st.session_state["layers"] + delta))
+
+
+def _keep_a_feature():
+    """Refuse an empty choice of input features: the network needs at least one, so the
+    box goes back to the features in use, and says so."""
+    if not st.session_state["features"]:
+        kept = st.session_state["run"].session.config.features
+        st.session_state["features"] = list(kept)
+        app_state().say("The network needs at least one input feature, so "
+                        f"{', '.join(FEATURES[f] for f in kept)} stayed.")
 
 
 def _regenerate():
@@ -109,6 +120,7 @@ def network_ui():
            "number of layers can only draw a straight boundary.")
     if shown("features"):
         st.multiselect("Input features", list(FEATURES), key="features", format_func=FEATURES.get,
+                       on_change=_keep_a_feature,
                        help="What the first layer sees. Extra features such as x₁² or x₁·x₂ "
                             "hand the network curved shapes it would otherwise have to build.")
     choose("init", "Initial weights", INITS,
@@ -203,7 +215,7 @@ def config_from_state() -> Config:
     if fields["delta_rule"] and fields["loss"] != "mse":
         fields["delta_rule"] = False
     return Config(**fields, hidden=tuple(s[f"units_{i + 1}"] for i in range(s["layers"])),
-                  features=tuple(s["features"]) or ("x1", "x2"))
+                  features=tuple(s["features"]))
 
 
 def sidebar_ui() -> Config:

@@ -7,42 +7,40 @@ together in one warning, and fall back to their defaults.
 import streamlit as st
 
 from playground.teach.lessons import LESSONS
-from playground.teach.links import LinkSetup, from_query, to_query
+from playground.teach.links import LinkSetup, to_query
+from ui.state import app_state
 
 
 def read_link() -> LinkSetup:
     """The link's setup, parsed once per browser session (later reruns keep it)."""
-    if "link" not in st.session_state:
-        st.session_state["link"] = from_query(st.query_params.to_dict())
-        st.session_state["link_warning"] = bool(st.session_state["link"].problems)
-    return st.session_state["link"]
+    return app_state().link
 
 
 def shown(control) -> bool:
     """Whether the link lets this control be seen."""
-    link = st.session_state.get("link")
-    if link is None:
-        return True
+    link = app_state().link
     return (not link.show or control in link.show) and control not in link.hide
 
 
 def link_warning_ui():
     """The link's refused parts, once, in one warning (each is already safe Markdown)."""
-    if st.session_state.pop("link_warning", False):
-        problems = st.session_state["link"].problems
+    state = app_state()
+    if state.link_warning:
+        state.link_warning = False
+        problems = state.link.problems
         st.warning("Some of this link's settings were refused and set to their defaults: "
                    + "; ".join(problems) + ".", icon=":material/link_off:")
 
 
 def current_lesson(config):
     """The lesson this config still is, if any (a changed setting ends the lesson)."""
-    name = st.session_state.get("lesson", "")
+    name = app_state().lesson
     return name if name in LESSONS and LESSONS[name].config == config else ""
 
 
 def sync_url(config):
     """Write the setup into the address bar, so copying it shares exactly this run."""
-    link = st.session_state["link"]
+    link = app_state().link
     params = to_query(config, link.show, link.hide, current_lesson(config))
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)

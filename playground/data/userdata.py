@@ -56,9 +56,11 @@ def _text(content) -> str:
 
 
 def _float(cell):
+    if isinstance(cell, bool):          # a click event's JSON true is not a coordinate
+        return None
     try:
         return float(cell)
-    except ValueError:
+    except (TypeError, ValueError):
         return None
 
 
@@ -73,25 +75,46 @@ def _check_header(row, line):
                           f"start with numbers); found {safe_quote(','.join(row), ECHO_CHARS)}")
 
 
+SEPARATORS = {";": "semicolons (;)", "\t": "tabs", "|": "bars (|)"}
+
+
+def _check_separator(row, line):
+    """A file saved with another separator reads as one odd column: name the separator."""
+    for sep, name in SEPARATORS.items():
+        if any(sep in cell for cell in row):
+            raise PointsError(f"row {line}: the columns are separated by {name}, but this app "
+                              "reads commas: save the file as CSV with commas, x1,x2,label")
+
+
+def coordinate(name, cell) -> float:
+    """One coordinate, from a file's cell or a click on the plane: a finite number from
+    -MAX_COORD to MAX_COORD, else PointsError saying why (both sources are checked here)."""
+    value = _float(cell.strip() if isinstance(cell, str) else cell)
+    if value is None:
+        raise PointsError(f"{name} {safe_quote(cell, ECHO_CHARS)} is not a number")
+    if not math.isfinite(value):
+        raise PointsError(f"{name} {safe_quote(cell, ECHO_CHARS)} is not a finite number")
+    if abs(value) > MAX_COORD:
+        raise PointsError(f"{name} {safe_quote(cell, ECHO_CHARS)} is outside "
+                          f"-{MAX_COORD} to {MAX_COORD}; scale your points down")
+    return value
+
+
+def _label(cell) -> float:
+    value = _float(cell.strip() if isinstance(cell, str) else cell)
+    if value not in (0.0, 1.0):
+        raise PointsError(f"label {safe_quote(cell, ECHO_CHARS)} must be 0 or 1")
+    return value
+
+
 def _point(row, line):
     """(x1, x2, label) from one row, or PointsError naming the row and the column."""
     if len(row) != 3:
         raise PointsError(f"row {line}: expected 3 columns (x1, x2, label), found {len(row)}")
-    x1, x2, label = (cell.strip() for cell in row)
-    for name, cell in (("x1", x1), ("x2", x2)):
-        value = _float(cell)
-        if value is None:
-            raise PointsError(f"row {line}: {name} {safe_quote(cell, ECHO_CHARS)} "
-                              "is not a number")
-        if not math.isfinite(value):
-            raise PointsError(f"row {line}: {name} {safe_quote(cell, ECHO_CHARS)} "
-                              "is not a finite number")
-        if abs(value) > MAX_COORD:
-            raise PointsError(f"row {line}: {name} {safe_quote(cell, ECHO_CHARS)} is outside "
-                              f"-{MAX_COORD} to {MAX_COORD}; scale your points down")
-    if _float(label) not in (0.0, 1.0):
-        raise PointsError(f"row {line}: label {safe_quote(label, ECHO_CHARS)} must be 0 or 1")
-    return float(x1), float(x2), float(label)
+    try:
+        return coordinate("x1", row[0]), coordinate("x2", row[1]), _label(row[2])
+    except PointsError as e:
+        raise PointsError(f"row {line}: {e}") from None
 
 
 def check_points(X, y):
@@ -127,6 +150,8 @@ def parse_points_csv(content, max_rows=MAX_POINTS) -> Parsed:
     """
     points, total = [], 0
     for i, (line, row) in enumerate(_rows(_text(content))):
+        if i == 0:
+            _check_separator(row, line)
         if i == 0 and _is_header(row):
             _check_header(row, line)
             continue
@@ -151,13 +176,24 @@ def points_csv(X, y) -> str:
 
 
 def add_point(X, y, x1, x2, label):
-    """(X, y) with one more point, as new arrays; unchanged once MAX_POINTS are there."""
+    """(X, y) with one more point, as new arrays. The point is checked as a file's row
+    is (so a crafted click cannot bring what an upload could not); PointsError when it
+    is refused or MAX_POINTS are already there."""
     X, y = np.asarray(X, np.float64).reshape(-1, 2), np.asarray(y, np.float64).ravel()
-    if label not in (0, 1) or not (math.isfinite(x1) and math.isfinite(x2)):
-        raise PointsError("a point needs finite coordinates and a label of 0 or 1")
+    point = [[coordinate("x1", x1), coordinate("x2", x2)]]
+    label = _label(label)
     if len(y) >= MAX_POINTS:
-        return X, y
-    return np.vstack([X, [[x1, x2]]]), np.append(y, float(label))
+        raise PointsError(f"there are already {MAX_POINTS:,} points, the most there can be: "
+                          "remove some first")
+    return np.vstack([X, point]), np.append(y, label)
+
+
+def first_points(X, y, n=MAX_POINTS):
+    """At most the first n points, and a note saying how many were left out (or "")."""
+    X, y = np.asarray(X, np.float64).reshape(-1, 2), np.asarray(y, np.float64).ravel()
+    if len(y) <= n:
+        return X, y, ""
+    return X[:n], y[:n], f"only the first {n:,} of its {len(y):,} points (the most there can be)"
 
 
 def remove_nearest(X, y, x1, x2, radius):

@@ -6,6 +6,7 @@ on its own: a refused value keeps the starting setup's value (the lesson's, else
 preset's, else the default) and becomes one sentence in `problems`. Those sentences go
 to st.warning, which renders Markdown, so any value they echo passes `safe_quote` first.
 """
+import re
 from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import urlencode
@@ -21,6 +22,12 @@ CONTROLS = ("preset", "dataset", "samples", "noise", "test_fraction", "seed", "l
             "optimizer", "regularization", "exact", "view", "speed", "play", "pause", "step",
             "reset", "tabs")
 MAX_VALUE_CHARS = 200      # longer values are refused unread (the longest real one is ~60)
+MAX_DIGITS = 15            # a whole number in a link: a seed has 10 digits at most; more is a typo
+# Numbers as a person types them, in ASCII only: Python's int() and float() also read
+# full-width digits and 1_000, which no link we write contains.
+WHOLE = re.compile(r"[+-]?[0-9]+", re.ASCII)
+NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|nan)",
+                    re.ASCII | re.IGNORECASE)
 BOOLEANS = {"true": True, "false": False, "1": True, "0": False,
             "yes": True, "no": False, "on": True, "off": False}
 
@@ -47,18 +54,30 @@ def value_text(value) -> str:
 # -- parsing one value ----------------------------------------------------------------
 # Each parser takes the stripped text and returns the value, or raises ValueError whose
 # message says what the text should have been ("a number").
+def _plain(text, what):
+    """Refuse what int() and float() read but a link should not hold, naming it (the echo
+    of the value drops the _, so the reason must say it)."""
+    if "_" in text:
+        raise ValueError(f"a plain {what} (no _ between digits)")
+    if not text.isascii():
+        raise ValueError(f"a plain {what} (ASCII digits 0 to 9 only)")
+
+
 def _whole(text):
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError("a whole number") from None
+    _plain(text, "whole number")
+    if not WHOLE.fullmatch(text):
+        raise ValueError("a whole number")
+    if len(text.lstrip("+-")) > MAX_DIGITS:
+        raise ValueError(f"a whole number of at most {MAX_DIGITS} digits")
+    return int(text)
 
 
 def _number(text):
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError("a number") from None
+    """Infinity and NaN pass here, so that the core's own check says why they can't be."""
+    _plain(text, "number")
+    if not NUMBER.fullmatch(text):
+        raise ValueError("a number")
+    return float(text)
 
 
 def _name(text):
@@ -67,7 +86,7 @@ def _name(text):
 
 def _whole_list(text):
     try:
-        return tuple(int(part) for part in text.split(","))
+        return tuple(_whole(part.strip()) for part in text.split(","))
     except ValueError:
         raise ValueError("whole numbers separated by commas, like 8,8") from None
 
@@ -163,6 +182,13 @@ def _controls(key, raw, said):
     return frozenset(names & set(CONTROLS))
 
 
+def _preset_or_none(text):
+    try:
+        return _preset(text.strip())
+    except ValueError:
+        return None
+
+
 def _start(values, said):
     """(base config, lesson name): the lesson's config, else the preset's, else defaults."""
     lesson = values.get("lesson", "").strip().lower()
@@ -171,7 +197,12 @@ def _start(values, said):
                           f"choose from {', '.join(LESSONS)}")
         lesson = ""
     if lesson:
-        return LESSONS[lesson].config, lesson
+        config = LESSONS[lesson].config
+        if "preset" in values and _preset_or_none(values["preset"]) != config.preset:
+            said["preset"] = (f"preset: {safe_quote(values['preset'])} ignored: the link also "
+                              f"names the lesson {lesson}, and a lesson sets every control; "
+                              "using the lesson")
+        return config, lesson
     try:
         preset = _preset(values.get("preset", "").strip())
     except ValueError:
@@ -201,7 +232,7 @@ def from_query(params: Mapping) -> LinkSetup:
     base, lesson = _start(values, said)
     parsed = {}
     for key, raw in values.items():
-        if key not in ("lesson", "show", "hide"):
+        if key not in ("lesson", "show", "hide") and key not in said:
             value, sentence = _parse(key, raw, base)
             if sentence:
                 said[key] = sentence

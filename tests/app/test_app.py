@@ -10,25 +10,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Widget
 
 from tools import tutorial_oracle as oracle
 from playground.figures import charts as figures
 from playground.config import Config
-from tests.support import APP
 
 GRID = 100
 MAX_RUNS = 60          # at.run() calls allowed for a run to finish by itself
-
-
-@pytest.fixture
-def at():
-    """A fresh browser session of the app, after its first run."""
-    app = AppTest.from_file(str(APP), default_timeout=30)
-    app.run()
-    assert not app.exception
-    return app
 
 
 def run(at):

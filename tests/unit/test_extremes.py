@@ -1,8 +1,10 @@
-"""Extreme but legal settings run without error in bounded time: learning rate 10, the
-largest network (6 layers of 32 units), batch size 1 on 5,000 points, a million epochs.
+"""Extreme but legal settings run without error and with bounded work per call: learning
+rate 10, the largest network (6 layers of 32 units), batch size 1 on 5,000 points, a
+million epochs.
 
-The time limits are generous (this machine may be busy with other tests); what they catch
-is a cap that does not hold at all, e.g. a deadline ignored for a whole run.
+Work is counted in epochs, not seconds: a deadline that has already passed must stop a
+call after exactly one epoch (it is checked between epochs), whatever the machine's
+speed. How long these calls take is measured by benchmarks/bench_extremes.py.
 """
 import math
 import time
@@ -16,7 +18,6 @@ from playground.config import MAX_LAYERS, MAX_SAMPLES, MAX_UNITS
 from ui.live.playback import FRAMES_PER_TICK, TICK_BUDGET, Playback
 
 BIGGEST = (MAX_UNITS,) * MAX_LAYERS
-SLACK = 0.5         # seconds of scheduling noise allowed on a shared 2-core machine
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +28,9 @@ def no_warnings():
         yield
 
 
-def timed(f, *args, **kwargs):
-    start = time.perf_counter()
-    result = f(*args, **kwargs)
-    return result, time.perf_counter() - start
+def past():
+    """A deadline that has already passed."""
+    return time.perf_counter()
 
 
 def assert_finite_or_diverged(session):
@@ -48,16 +48,16 @@ def assert_finite_or_diverged(session):
 def test_learning_rate_10_trains_or_stops_with_advice(activation, optimizer):
     session = TrainingSession(Config(lr=10, activation=activation, optimizer=optimizer,
                                      epochs=500, samples=200))
-    ran, seconds = timed(session.advance, 500)
-    assert seconds < 5
+    ran = session.advance(500)
     assert ran == 500 or session.diverged
     assert_finite_or_diverged(session)
 
 
-def test_the_biggest_network_trains_for_about_the_time_asked():
+def test_the_biggest_network_stops_at_its_deadline():
     session = TrainingSession(Config(hidden=BIGGEST, lr=10, epochs=10**6))
-    ran, seconds = timed(session.advance_for, 0.3)
-    assert ran > 0 and seconds < 0.3 + SLACK
+    assert session.advance(10**6, deadline=past()) == 1
+    ran = session.advance_for(0.05)          # lr 10 may blow up at once: then it stops
+    assert ran < 10**6 and (ran > 0 or session.diverged)
     assert_finite_or_diverged(session)
     layers = session.unit_surfaces(8)
     assert [a.shape for a in layers] == [(MAX_UNITS, 8, 8)] * MAX_LAYERS + [(1, 8, 8)]
@@ -68,20 +68,18 @@ def test_batch_size_1_on_the_most_points_is_capped_by_the_deadline():
     checked between epochs, so a call overruns it by at most about one epoch."""
     config = Config(samples=MAX_SAMPLES, hidden=BIGGEST, batch_size=1, epochs=10**6)
     session = TrainingSession(config)
-    _, one_epoch = timed(session.advance, 1)
-    ran, seconds = timed(session.advance, 10**6, deadline=time.perf_counter() + 0.05)
-    assert 1 <= ran <= 3
-    assert seconds < 0.05 + 2 * one_epoch + SLACK
+    assert session.advance(10**6, deadline=past()) == 1          # 2,500 updates, then stop
+    assert session.epoch == 1
     assert_finite_or_diverged(session)
 
 
-def test_a_playback_tick_stays_near_its_budget_on_the_slowest_settings():
+def test_a_playback_tick_on_the_slowest_settings_is_one_epoch_once_its_budget_is_spent():
     run = Playback(Config(samples=MAX_SAMPLES, hidden=BIGGEST, batch_size=1, epochs=10**6))
     run.play()
-    epoch_seconds = timed(run.session.advance, 1)[1]
-    trained, seconds = timed(run.tick, 1000)
-    assert trained >= 1 and 1 <= len(run.frames) <= FRAMES_PER_TICK
-    assert seconds < TICK_BUDGET + 2 * epoch_seconds + SLACK
+    assert run.tick(1000, budget=0) == 1 and len(run.frames) == 1
+    trained = run.tick(1000, budget=TICK_BUDGET)
+    assert 1 <= trained and 1 <= len(run.frames) <= FRAMES_PER_TICK
+    assert run.frames[-1]["epoch"] == run.session.epoch == 1 + trained
     assert run.payload("/plotly.js")["frames"] == run.frames
 
 
@@ -90,8 +88,7 @@ def test_a_million_epochs_keep_a_bounded_history():
     session = run.session
     budget = len(session.history.rows)
     for _ in range(4):
-        ran, seconds = timed(session.advance_for, 0.25)
-        assert ran > 0 and seconds < 0.25 + SLACK
+        assert session.advance_for(0.25) > 0
     assert 10_000 < session.epoch < 1_000_000 and not session.done
     epochs = session.history.column("epoch")
     assert 1 < session.history.n <= budget
@@ -103,8 +100,8 @@ def test_a_million_epochs_keep_a_bounded_history():
 
 def test_a_million_epoch_advance_stops_at_its_deadline():
     session = TrainingSession(Config(epochs=1_000_000, samples=MAX_SAMPLES))
-    ran, seconds = timed(session.advance, 1_000_000, deadline=time.perf_counter() + 0.2)
-    assert 0 < ran < 1_000_000 and seconds < 0.2 + SLACK
+    assert session.advance(1_000_000, deadline=past()) == 1
+    assert 0 < session.advance(1_000_000, deadline=time.perf_counter() + 0.2) < 1_000_000
 
 
 def test_the_most_points_train_and_draw():
@@ -112,7 +109,6 @@ def test_the_most_points_train_and_draw():
                                      features=("x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1",
                                                "sin_x2"), epochs=10))
     assert len(session.y) + len(session.y_test) == MAX_SAMPLES
-    ran, seconds = timed(session.advance, 10)
-    assert ran == 10 and session.done and seconds < 2 + SLACK
+    assert session.advance(10) == 10 and session.done
     assert_finite_or_diverged(session)
     assert session.surface(100).shape == (100, 100)

@@ -68,8 +68,19 @@ def test_feature_aliases_come_back_canonical(config):
 @settings(max_examples=100, deadline=None)
 @given(valid_configs(), st.sampled_from(list(LESSONS)))
 def test_the_round_trip_also_holds_from_a_lesson(config, lesson):
+    config = config.replace(preset=LESSONS[lesson].config.preset)   # see the next test
     setup = from_query(to_query(config, lesson=lesson))
     assert setup.config == config and setup.lesson == lesson and setup.problems == ()
+
+
+def test_a_link_with_a_lesson_and_another_preset_says_the_lesson_won():
+    lesson = LESSONS["dying-relu"].config
+    setup = from_query({"lesson": "dying-relu", "preset": "tutorial", "lr": "0.3"})
+    assert setup.lesson == "dying-relu" and setup.config == lesson.replace(lr=0.3)
+    assert setup.problems == ("preset: `tutorial` ignored: the link also names the lesson "
+                              "dying-relu, and a lesson sets every control; using the lesson",)
+    same = from_query({"lesson": "xor-stuck", "preset": "tutorial"})   # the lesson's own preset
+    assert same.config == LESSONS["xor-stuck"].config and same.problems == ()
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
@@ -130,7 +141,15 @@ BAD = [  # (key, value, words the problem must contain)
     ("samples", "999999", "samples must be a whole number from 4 to 5000"),
     ("samples", "-5", "samples must be"),
     ("samples", "1.5", "is not a whole number"),
-    ("samples", "9" * 150, "samples must be"),
+    ("samples", "9" * 150, "is not a whole number of at most 15 digits"),
+    ("samples", "１０００", "is not a plain whole number (ASCII digits 0 to 9 only)"),
+    ("samples", "1_000", "is not a plain whole number (no _ between digits)"),
+    ("seed", "٤٢", "is not a plain whole number (ASCII digits"),
+    ("batch_size", "9" * 150, "is not a whole number of at most 15 digits"),
+    ("lr", "1_0", "is not a plain number (no _ between digits)"),
+    ("lr", "０.１", "is not a plain number (ASCII digits"),
+    ("hidden", "８,8", "is not whole numbers separated by commas"),
+    ("hidden", "1_6", "is not whole numbers separated by commas"),
     ("noise", "-0.1", "noise must be"),
     ("noise", "NaN", "noise must be"),
     ("noise", "3", "noise must be"),

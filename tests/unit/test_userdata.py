@@ -1,5 +1,7 @@
 """The learner's own points: every refusal names its row, the cap leaves a note, files
 round-trip, clicks add and remove points, and a session trains on the result."""
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -7,8 +9,9 @@ from hypothesis import strategies as st
 
 from playground.config import Config
 from playground.session import TrainingSession
-from playground.data.userdata import (MAX_POINTS, PointsError, add_point, dataset_from_points,
-                                 parse_points_csv, points_csv, remove_nearest)
+from playground.data.userdata import (HEADER, MAX_POINTS, PointsError, add_point,
+                                      dataset_from_points, first_points, parse_points_csv,
+                                      points_csv, remove_nearest)
 
 GOOD = "x1,x2,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n"
 
@@ -131,11 +134,47 @@ def test_add_point_appends_without_touching_the_inputs():
         add_point(X, y, float("nan"), 0, 1)
 
 
-def test_add_point_stops_at_the_cap():
+def test_add_point_refuses_a_point_past_the_cap_and_says_so():
     X, y = np.zeros((MAX_POINTS, 2)), np.zeros(MAX_POINTS)
-    X2, y2 = add_point(X, y, 1, 1, 1)
-    assert len(X2) == len(y2) == MAX_POINTS
+    with pytest.raises(PointsError, match="already 2,000 points"):
+        add_point(X, y, 1, 1, 1)
     assert len(add_point(X[:-1], y[:-1], 1, 1, 1)[1]) == MAX_POINTS
+
+
+@pytest.mark.parametrize("x1, words", [
+    (1e308, "is outside -1000 to 1000"), (-1001, "is outside"), ("1e308", "is outside"),
+    ("abc", "`abc` is not a number"), (None, "is not a number"), (True, "is not a number"),
+    ([1], "is not a number"), (float("nan"), "is not a finite number"),
+    ("inf", "is not a finite number"),
+])
+def test_a_clicked_point_is_checked_as_a_files_row_is(x1, words):
+    X, y = np.zeros((4, 2)), np.array([0, 1, 0, 1.0])
+    with pytest.raises(PointsError, match="^x1 ") as clicked:
+        add_point(X, y, x1, 0.5, 1)
+    assert words in str(clicked.value)
+    with pytest.raises(PointsError) as uploaded:
+        parse_points_csv(f"x1,x2,label\n{x1},0.5,1\n0,0,0\n1,1,1\n2,2,0\n")
+    assert str(uploaded.value) == f"row 2: {clicked.value}"
+
+
+def test_first_points_caps_a_copy_and_says_so():
+    X, y = np.arange(10.0).reshape(5, 2), np.array([0, 1, 0, 1, 0.0])
+    assert first_points(X, y, 5)[2] == ""
+    X3, y3, note = first_points(X, y, 3)
+    assert X3.tolist() == X[:3].tolist() and y3.tolist() == [0, 1, 0]
+    assert note == "only the first 3 of its 5 points (the most there can be)"
+
+
+@pytest.mark.parametrize("sep, name", [(";", "semicolons (;)"), ("\t", "tabs"), ("|", "bars (|)")])
+@pytest.mark.parametrize("header", [True, False])
+def test_another_separator_is_named(sep, name, header):
+    rows = ["0.5", "1.5", "0"], ["1", "2", "1"]
+    text = (sep.join(HEADER) + "\n" if header else "") + "".join(sep.join(r) + "\n" for r in rows)
+    with pytest.raises(PointsError, match=fr"row 1: the columns are separated by {re.escape(name)}"):
+        parse_points_csv(text)
+    decimal_commas = "0,5;1,5;0\n1;2;1\n"          # what a German spreadsheet saves
+    with pytest.raises(PointsError, match="separated by semicolons"):
+        parse_points_csv(decimal_commas)
 
 
 def test_remove_nearest_removes_only_the_closest_point_within_the_radius():

@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.live.playback import tick_seconds
+from ui.state import app_state
 
 HERE = Path(__file__).parent
 # plotly.js's "cartesian" bundle from npm (MIT; scatter, heatmap and friends), the same
@@ -41,7 +42,7 @@ def _point():
     from ui.panels.your_data import on_point_click
     where = _event("point")
     if isinstance(where, dict) and {"x1", "x2"} <= set(where):
-        on_point_click(float(where["x1"]), float(where["x2"]))
+        on_point_click(where["x1"], where["x2"])
 
 
 def live_ui(speed):
@@ -59,7 +60,7 @@ def live_ui(speed):
         live_view(data=run.payload(plotly_url(), clickable), key="live",
                   on_resync_change=_resync, on_visible_change=_visibility, on_point_change=_point)
         crowd_changed = run.running and not 0.5 < tick_seconds() / run.interval < 2
-        if (was_running and not run.running) or "points_changed" in st.session_state \
+        if (was_running and not run.running) or app_state().needs_full_run() \
                 or crowd_changed:
             st.rerun()          # stopped, new points, or a new tick for the crowd: a full run
 

@@ -3,13 +3,14 @@ import streamlit as st
 
 from playground.teach.lessons import LESSONS, lesson_names
 from ui.controls import set_widgets
+from ui.state import app_state
 
 
 def _load_lesson(name):
     set_widgets(LESSONS[name].config)
-    st.session_state["lesson"] = name
-    st.session_state["points"] = None
-    st.session_state["notice"] = f"Lesson loaded: {LESSONS[name].title}. Press Play."
+    state = app_state()
+    state.lesson, state.points = name, None
+    state.say(f"Lesson loaded: {LESSONS[name].title}. Press Play.")
 
 
 def lessons_ui(run):
@@ -21,5 +22,5 @@ def lessons_ui(run):
             c1.caption(lesson.text)
             c1.caption(f"Share it: add `?lesson={name}` to the app's address.")
             c2.button("Load", key=f"lesson_{name}", on_click=_load_lesson, args=(name,),
-                      type="primary" if st.session_state.get("lesson") == name else "secondary",
+                      type="primary" if app_state().lesson == name else "secondary",
                       width="stretch", help=f"Set every control for '{lesson.title}'.")

@@ -1,0 +1,86 @@
+"""What the app remembers for one browser session, apart from the widgets and the run.
+
+One `AppState` under one session_state key, made once: the link the session was opened
+with, the learner's own points, the pinned runs, and the one-line notice the next full
+run shows. Widget values stay under their widget keys; the Playback stays under "run".
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+import streamlit as st
+
+from playground.teach.compare import add_pin, pin
+from playground.teach.links import LinkSetup, from_query
+from ui.live.playback import Playback
+
+KEY = "app"
+
+
+@dataclass
+class AppState:
+    link: LinkSetup                     # the link this session was opened with, parsed once
+    lesson: str = ""                    # the lesson last loaded (or the link's), if any
+    link_warning: bool = False          # the link's refused parts are still to be shown
+    notice: str | None = None           # one sentence for the next full run, shown once
+    points: tuple | None = None         # the learner's own (X (n, 2), y (n,)), or None
+    points_changed: str | None = None   # why the points changed, until a new run starts
+    pins: list = field(default_factory=list)   # PinnedRun, oldest first
+    pin_count: int = 0                  # pins ever made, so names stay unique after Clear
+    replay: tuple | None = None         # (key, figure): the replay panel's last figure
+    surface3d: tuple | None = None      # (key, figure): the 3-D view's last figure
+    diag_norms: tuple | None = None     # (key, figure): Why is it stuck?'s gradient norms
+    lrfind: tuple | None = None         # (mount, epoch, Sweep): the finder's last sweep
+    seen_file: str | None = None        # the file_id of the last upload read
+    upload_round: int = 0               # part of the uploader's key: bumping it empties the box
+    upload_error: str | None = None     # why the last file was refused, shown once
+
+    @classmethod
+    def from_link(cls, link: LinkSetup) -> "AppState":
+        return cls(link=link, lesson=link.lesson, link_warning=bool(link.problems))
+
+    def say(self, notice: str):
+        """Show this sentence once, at the top, on the next full run."""
+        self.notice = notice
+
+    def take_notice(self) -> str | None:
+        notice, self.notice = self.notice, None
+        return notice
+
+    def set_points(self, X, y, why: str):
+        """Use these points (train and test) from now on; the network starts again."""
+        self.points = (np.asarray(X, float), np.asarray(y, float))
+        self.points_changed = why
+
+    def clear_points(self, why: str):
+        self.points, self.points_changed = None, why
+
+    def take_points_changed(self) -> str | None:
+        why, self.points_changed = self.points_changed, None
+        return why
+
+    def needs_full_run(self) -> bool:
+        """Whether a callback left something only a full run can show (new points, a notice)."""
+        return self.points_changed is not None or self.notice is not None
+
+    def add_pin(self, session):
+        self.pin_count += 1
+        self.pins = add_pin(self.pins, pin(session, f"#{self.pin_count}"))
+
+    def clear_upload(self):
+        """Empty the upload box (a new key), so it never shows a file that is not used."""
+        self.upload_round += 1
+        self.seen_file = None
+
+
+def app_state() -> AppState:
+    """This browser session's AppState, made on its first run from the page's link."""
+    if KEY not in st.session_state:
+        st.session_state[KEY] = AppState.from_link(from_query(st.query_params.to_dict()))
+    return st.session_state[KEY]
+
+
+def restart_run(why: str):
+    """The run again from epoch 0, paused, with the same starting weights and data."""
+    s = st.session_state["run"].session
+    st.session_state["run"] = Playback(s.config, s.data, initial_params=s.initial_params)
+    app_state().say(why)
