@@ -33,16 +33,16 @@ def test_each_panel_opens_at_epoch_0_and_later(at, name):
 
 def test_the_3d_view_waits_for_a_pause_or_a_click_while_playing(at):
     open_panel(at, "3-D view")
-    first = at.session_state["surface3d"][0]
+    first = at.session_state["app"].surface3d[0]
     at.button(key="play").click().run()
     run = at.session_state["run"]
     assert run.running and run.session.epoch > first[1]
     at.run()                                        # a tick, and another full run
-    assert at.session_state["surface3d"][0] == first, "rebuilt while playing"
+    assert at.session_state["app"].surface3d[0] == first, "rebuilt while playing"
     at.button(key="surface3d_update").click().run()
-    assert at.session_state["surface3d"][0][1] > first[1]
+    assert at.session_state["app"].surface3d[0][1] > first[1]
     at.button(key="pause").click().run()
-    assert at.session_state["surface3d"][0][1] == at.session_state["run"].session.epoch
+    assert at.session_state["app"].surface3d[0][1] == at.session_state["run"].session.epoch
 
 
 def test_the_dying_relu_lesson_is_diagnosed(at):
@@ -58,7 +58,7 @@ def test_use_this_retunes_the_run_and_keeps_its_epoch(at):
     at.session_state["run"].session.advance(100)
     open_panel(at, "Learning rate finder")
     at.button(key="lrfind_go").click().run()
-    suggestion = at.session_state["lrfind"][2].suggestion
+    suggestion = at.session_state["app"].lrfind[2].suggestion
     at.button(key="lrfind_use").click().run()
     session = at.session_state["run"].session
     assert at.session_state["lr"] == suggestion == session.config.lr

@@ -5,6 +5,7 @@ import streamlit as st
 
 from playground.figures.diagnostics import histograms_figure, norms_figure
 from playground.teach import diagnostics
+from ui.state import app_state
 
 REFRESH = 2.0       # seconds between updates while training plays
 
@@ -37,10 +38,10 @@ def _norms_chart(run):
     s = run.session
     key = (run.mount, len(s.snapshots.epochs), s.snapshots.epochs[-1:],
            None if run.running else s.epoch)
-    cached = st.session_state.get("diag_norms")
+    cached = app_state().diag_norms
     if not cached or cached[0] != key:
         epochs, norms = diagnostics.norm_history(s, now=not run.running)
-        cached = st.session_state["diag_norms"] = (key, norms_figure(epochs, norms))
+        cached = app_state().diag_norms = (key, norms_figure(epochs, norms))
     return cached[1]
 
 

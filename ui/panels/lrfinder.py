@@ -3,11 +3,12 @@ import streamlit as st
 
 from playground.figures.lrfinder import lrfinder_figure
 from playground.teach import lrfinder
+from ui.state import app_state
 
 
 def _find():
     run = st.session_state["run"]
-    st.session_state["lrfind"] = (run.mount, run.session.epoch, lrfinder.sweep(run.session))
+    app_state().lrfind = (run.mount, run.session.epoch, lrfinder.sweep(run.session))
 
 
 def _use(lr):
@@ -25,7 +26,7 @@ def lrfinder_ui(run):
               icon=":material/query_stats:",
               help="Sweep the rate geometrically from the current weights, on a copy, with "
                    "this run's optimizer, batch size and loss. Takes well under a second.")
-    found = st.session_state.get("lrfind")
+    found = app_state().lrfind
     if not found or found[0] != run.mount:
         st.caption("Nothing swept yet for this network.")
         return

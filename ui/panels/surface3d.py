@@ -4,6 +4,7 @@ on every tick, so the live view keeps its pace."""
 import streamlit as st
 
 from playground.figures.surface3d import surface3d_figure
+from ui.state import app_state
 
 GRID = 60           # points per side of the surface: smooth enough, light to send
 
@@ -14,12 +15,12 @@ def _build():
     key = (run.mount, s.epoch, run.view["show_test"])
     figure = surface3d_figure(s.surface(GRID), s.bounds, s.data, run.view["show_test"],
                               title=f"epoch {s.epoch:,}")
-    st.session_state["surface3d"] = (key, figure)
+    app_state().surface3d = (key, figure)
 
 
 def surface3d_ui(run):
     s = run.session
-    cached = st.session_state.get("surface3d")
+    cached = app_state().surface3d
     key = (run.mount, s.epoch, run.view["show_test"])
     if run.running:
         st.button("Update the 3-D view", key="surface3d_update", on_click=_build,
@@ -29,10 +30,10 @@ def surface3d_ui(run):
                        "live view keeps its speed.")
         if not cached or cached[0][0] != run.mount:
             _build()
-            cached = st.session_state["surface3d"]
+            cached = app_state().surface3d
     elif not cached or cached[0] != key:
         _build()
-        cached = st.session_state["surface3d"]
+        cached = app_state().surface3d
     st.caption("The output of the network over the plane: height is P(class 1), the dark line "
                "is the 0.5 boundary, the points sit at their label's height (orange at 0, blue "
                "at 1). Drag to turn, scroll to zoom, double-click to reset the view.",
