@@ -60,7 +60,7 @@ def own_data(config: Config):
     if points is None:
         return None
     try:
-        return dataset_from_points(*points, config.test_fraction, config.seed)
+        return dataset_from_points(*points, config.test_fraction, config.seed, config.problem)
     except PointsError:
         return None                 # too few points or one class so far: keep the dataset
 

@@ -99,6 +99,9 @@ def _fit_problem_type():
         s["loss"] = losses[0]
     if s["problem"] == "regression" or s["classes"] > 2:
         s["delta_rule"] = False
+    if app_state().points is not None:
+        app_state().clear_points("Your points were labelled for the other problem type, so "
+                                 "the generated dataset is back.")
 
 
 def problem_ui():

@@ -293,3 +293,19 @@ def test_the_problem_type_controls_start_a_fitting_new_network():
     run.play()
     run.tick(budget=0.2)
     assert run.session.epoch > 0 and len(run.session.evaluate().train_class_accuracy) == 3
+
+
+def test_every_panel_opens_for_three_classes_and_for_regression():
+    """No panel handles only the binary case: each opens, after some training, without an
+    error for a 3-class spiral and for a regression run."""
+    links = [{"dataset": "spiral", "classes": "3", "loss": "ce", "samples": "120"},
+             {"problem": "regression", "dataset": "plane", "loss": "mse", "samples": "120"}]
+    for query in links:
+        app = AppTest.from_file(str(APP), default_timeout=60)
+        app.query_params.update(query)
+        app.run()
+        app.session_state["run"].session.advance(300)
+        for name in ("Replay", "Compare runs", "The math", "Your data", "Export", "3-D view",
+                     "Why is it stuck?", "Learning rate finder", "Lessons", "Share"):
+            app.segmented_control(key="panel").set_value(name).run()
+            assert not app.exception and not app.error, (query, name, app.exception)
