@@ -107,12 +107,22 @@ def _square_layout(bounds, height, title=None, transparent=False):
 
 
 def surface_figure(surface, bounds, data=None, show_test=True, discretize=False,
-                   title=None, height=360):
-    """Heatmap of P(class 1) with the data on top: the playground's output panel."""
-    fig = go.Figure([surface_trace(quantize(surface), bounds, discretize)],
-                    _square_layout(bounds, height, title))
+                   title=None, height=360, config=None):
+    """Heatmap of P(class 1) with the data on top: the playground's output panel. A uint8
+    surface is taken as teach.replay.surface_u8 makes it for `config`'s problem type."""
+    if surface.dtype != np.uint8:
+        surface = quantize(surface)
+    classes = config.classes if config else 2
+    regression = bool(config) and config.problem == "regression"
+    if surface.ndim == 2 and not regression:
+        trace = surface_trace(surface, bounds, discretize)
+    else:
+        step = (bounds[1] - bounds[0]) / (surface.shape[-1] - 1)
+        trace = go.Heatmap(x0=bounds[0], dx=step, y0=bounds[0], dy=step, zmin=0, zmax=255,
+                           showscale=False, hoverinfo="skip", **surface_colours(surface, classes))
+    fig = go.Figure([trace], _square_layout(bounds, height, title))
     if data is not None:
-        fig.add_traces(point_traces(data, show_test))
+        fig.add_traces(point_traces(data, show_test, classes, regression))
     return fig
 
 
