@@ -309,3 +309,22 @@ def test_every_panel_opens_for_three_classes_and_for_regression():
                      "Why is it stuck?", "Learning rate finder", "Lessons", "Share"):
             app.segmented_control(key="panel").set_value(name).run()
             assert not app.exception and not app.error, (query, name, app.exception)
+
+
+def test_the_multiclass_and_regression_lessons_load_from_the_panel_and_play():
+    """Load sets the sidebar (problem type and classes included) and the run plays."""
+    from playground.teach.lessons import LESSONS
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    for name in ("spiral-three-classes", "plane-linear", "bumps-need-hidden-units"):
+        app.segmented_control(key="panel").set_value("Lessons").run()
+        app.button(key=f"lesson_{name}").click().run()
+        assert not app.exception and not app.error, (name, app.exception)
+        config = LESSONS[name].config
+        assert app.selectbox(key="problem").value == config.problem
+        assert app.slider(key="classes").value == config.classes
+        run = app.session_state["run"]
+        assert run.session.config == config
+        run.play()
+        run.tick(budget=0.2)
+        assert run.session.epoch > 0
