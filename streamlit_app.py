@@ -13,6 +13,7 @@ import streamlit as st  # noqa: E402
 from playground.teach.compare import same_shapes  # noqa: E402
 from playground.config import Config, problems  # noqa: E402
 from playground.fast import initial_params  # noqa: E402
+from playground.outputs import output_units  # noqa: E402
 from ui.live.playback import SPEEDS, Playback  # noqa: E402
 from playground.session import TUNABLE, needs_reset  # noqa: E402
 from playground.data.userdata import PointsError, dataset_from_points  # noqa: E402
@@ -59,7 +60,7 @@ def own_data(config: Config):
     if points is None:
         return None
     try:
-        return dataset_from_points(*points, config.test_fraction, config.seed)
+        return dataset_from_points(*points, config.test_fraction, config.seed, config.problem)
     except PointsError:
         return None                 # too few points or one class so far: keep the dataset
 
@@ -70,7 +71,8 @@ def new_playback(config: Config, running=False) -> Playback:
     data, pins = own_data(config), app_state().pins
     if st.session_state.get("same_init", True) and pins:
         c = config
-        fresh = initial_params([len(c.features), *c.hidden, 1], c.init, c.seed)
+        fresh = initial_params([len(c.features), *c.hidden, output_units(c.problem, c.classes)],
+                               c.init, c.seed)
         if same_shapes(fresh, pins[-1].initial_params):
             return Playback(config, data, initial_params=pins[-1].initial_params,
                             running=running)

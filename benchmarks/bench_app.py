@@ -150,13 +150,14 @@ def first(page, mark, timeout=60_000):
     return page.evaluate("() => window.__bench.marks")
 
 
-def ours(browser, seconds):
+def ours(browser, seconds, query=""):
+    """Our app, opened at `query` (a link's "?..."; empty: the first-load network)."""
     port = free_port()
     server = start_server(port)
     try:
         cold = load(browser, port, "first_surface")      # the server's first page imports all
         page = new_page(browser)
-        page.goto(f"http://127.0.0.1:{port}/")
+        page.goto(f"http://127.0.0.1:{port}/{query}")
         marks = first(page, "first_surface")
         page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
         page.wait_for_selector(".nnp-diagram .main-svg", state="attached")
@@ -268,11 +269,31 @@ def breakdown(us, one):
                                                "script_done")))
 
 
+def queries_table(runs):
+    """Our app at each link, against the first (the baseline), in one process."""
+    base = runs[0][1]
+    print(f"{'link':60} {'surfaces/s':>10} {'ratio':>6} {'units/s':>8} {'epochs/s':>9} {'busy':>5}")
+    for query, r in runs:
+        print(f"{query or '(first-load network)':60} {r['surfaces_per_s']:10.1f} "
+              f"{r['surfaces_per_s'] / max(base['surfaces_per_s'], 1e-9):6.2f} "
+              f"{r['units_per_s']:8.1f} {r['epochs_per_s']:9.0f} {r['busy']:5.2f}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--json", action="store_true", help="also print the raw figures as JSON")
+    ap.add_argument("--query", action="append", default=[],
+                    help="only our app, opened at each of these links' '?...' (repeatable), "
+                         "after the first one as a baseline; prints surfaces/s side by side")
     args = ap.parse_args()
+    if args.query:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            runs = [(q, ours(browser, args.seconds, q)) for q in args.query]
+            browser.close()
+        queries_table(runs)
+        return
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         one = oneline(browser)

@@ -5,7 +5,8 @@ in headless Chromium (Debian's, /usr/bin/chromium) through Playwright at 1400x10
     python tools/screenshots.py --out /tmp/shots --url http://127.0.0.1:8501
 
 docs/screenshot.png is the main view after about 3 s of Play on the default network
-(moons, 2-8-8-1 tanh), paused. Every other picture is one panel under the live view,
+(moons, 2-8-8-1 tanh), paused; multiclass.png and regression.png a 3-class spiral and a
+regression run, each opened by its link and played a few seconds. Every other picture is one panel under the live view,
 opened in the same session after some training, scrolled to the top of the window and
 cropped to the main column. Each file should stay under ~400 KB.
 """
@@ -20,7 +21,7 @@ from tools.appserver import (CHROMIUM, CHROMIUM_ARGS, ROOT, free_port,  # noqa: 
                                   start_server, stop)
 VIEWPORT = {"width": 1400, "height": 1000}
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
-SURFACE = ".nnp-surface.js-plotly-plot"
+SURFACE = ".nnp-points.js-plotly-plot"     # the live view is drawn (its points figure)
 MAX_BYTES = 400_000
 HEADER = 64              # Streamlit's sticky top bar covers this much of the window
 
@@ -193,11 +194,38 @@ def take(page, out):
     return shots
 
 
+# The other problem types, each opened by its link (issue 10's app half).
+PROBLEM_LINKS = {
+    "multiclass.png": "?dataset=spiral&classes=3&loss=ce&hidden=16,16&lr=0.02&optimizer=adam"
+                      "&noise=0.02&samples=600",
+    "regression.png": "?problem=regression&dataset=multi-gaussian&loss=mse&hidden=8,8"
+                      "&lr=0.03&optimizer=adam",
+}
+
+
+def take_problems(page, url, out, seconds=5):
+    """A 3-class spiral and a regression run, each trained a few seconds from its link."""
+    shots = []
+    for name, query in PROBLEM_LINKS.items():
+        page.goto(url + "/" + query)
+        page.wait_for_selector(SURFACE)
+        wait_idle(page)
+        train(page, seconds)
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        page.mouse.move(5, 5)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(out / name))
+        shots.append(out / name)
+    return shots
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs",
                         help="folder for the PNG files (default: docs/)")
     parser.add_argument("--url", help="use an app already running at this URL")
+    parser.add_argument("--problems-only", action="store_true",
+                        help="only the 3-class and the regression pictures")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing (apt-get install chromium)")
@@ -211,7 +239,8 @@ def main(argv=None):
             page = browser.new_context(viewport=VIEWPORT).new_page()
             page.set_default_timeout(30_000)
             page.goto(url)
-            shots = take(page, args.out)
+            shots = [] if args.problems_only else take(page, args.out)
+            shots += take_problems(page, url, args.out)
         finally:
             browser.close()
     too_big = []

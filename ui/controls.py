@@ -8,6 +8,7 @@ import streamlit as st
 from playground.activations import ACTIVATIONS, labels
 from playground.config import (MAX_LAYERS, MAX_UNITS, PRESETS, Config, datasets_for,
                                losses_for)
+from playground.outputs import MAX_CLASSES, MIN_CLASSES
 from playground.data.datasets import LABELS as DATASETS
 from playground.data.features import LABELS as FEATURES
 from playground.losses import LOSSES
@@ -76,9 +77,49 @@ def choose(control, label, names, help):
         st.selectbox(label, list(names), key=control, format_func=names.get, help=help)
 
 
+PROBLEMS = {"classification": "Classification", "regression": "Regression"}
+
+
 def _problem_type():
-    """(problem, classes) as set (by a link or a lesson until the sidebar has them)."""
+    """(problem, classes) as the sidebar (or a link, or a lesson) set them."""
     return st.session_state["problem"], st.session_state["classes"]
+
+
+def _fit_problem_type():
+    """After the problem type or the classes changed: the dataset and the loss follow (the
+    first that fits when the old one does not), and the tutorial's delta rule goes unless
+    the output is still one sigmoid unit. sync_run then starts a new network and says so."""
+    s = st.session_state
+    if s["problem"] == "regression":
+        s["classes"] = 2
+    datasets, losses = datasets_for(*_problem_type()), losses_for(*_problem_type())
+    if s["dataset"] not in datasets:
+        s["dataset"] = datasets[0]
+    if s["loss"] not in losses:
+        s["loss"] = losses[0]
+    if s["problem"] == "regression" or s["classes"] > 2:
+        s["delta_rule"] = False
+    if app_state().points is not None:
+        app_state().clear_points("Your points were labelled for the other problem type, so "
+                                 "the generated dataset is back.")
+
+
+def problem_ui():
+    """Problem type and classes, on top as in TensorFlow Playground: every menu below
+    offers only what fits them."""
+    if shown("problem"):
+        st.selectbox("Problem type", list(PROBLEMS), key="problem", format_func=PROBLEMS.get,
+                     on_change=_fit_problem_type,
+                     help="Classification: each point belongs to one of a few classes and the "
+                          "network gives each class a probability. Regression: each point has "
+                          "a number and the network predicts it (one linear output unit).")
+    if shown("classes"):
+        st.slider("Classes", MIN_CLASSES, MAX_CLASSES, key="classes",
+                  on_change=_fit_problem_type,
+                  disabled=st.session_state["problem"] == "regression",
+                  help="How many classes the points fall into. Two: one sigmoid output unit, "
+                       "the tutorial's. Three or more: one softmax unit per class, trained "
+                       "with cross-entropy.")
 
 
 def _fitting(names, allowed):
@@ -96,8 +137,9 @@ def data_ui():
         return
     st.subheader("Data")
     choose("dataset", "Dataset", _fitting(DATASETS, datasets_for(*_problem_type())),
-           "The points to separate. XOR is the tutorial's four corner points; the others are "
-           "clouds of points where orange is class 0 and blue class 1.")
+           "The points to learn from. XOR is the tutorial's four corner points; the others are "
+           "clouds of points, each class in its own colour (regression: a number per point, "
+           "shown on an orange-white-blue scale).")
     xor = st.session_state["dataset"] == "xor"
     if shown("samples"):
         st.slider("Number of points", 4, 5000, step=1, key="samples", disabled=xor,
@@ -237,6 +279,7 @@ def sidebar_ui() -> Config:
                          help="Load a ready-made setup. The tutorial's network is the 2-2-1 "
                               "sigmoid network on XOR from 'Implementing a Neural Network from "
                               "Scratch'.")
+        problem_ui()
         data_ui()
         network_ui()
         training_ui()

@@ -10,9 +10,11 @@ import base64
 import numpy as np
 import plotly.graph_objects as go
 
-from ..teach.images import png_data_uri, quantize
-from .colours import (BLUE, DISCRETE_SCALE, INK, LUT, ORANGE, SURFACE_SCALE,  # noqa: F401
-                      colour_lut, unit_positions)
+from ..teach.images import class_levels, png_data_uri, quantize
+from .colours import (BLUE, CLASS_COLOURS, DISCRETE_SCALE, INK, LUT, ORANGE,  # noqa: F401
+                      SURFACE_SCALE, class_lut, colour_lut, unit_positions)
+
+TARGET_SCALE = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]   # regression targets, -1..1
 
 POS, NEG = "#1a73e8", "#e8710a"          # edge colours: positive and negative weights
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=12, color=INK)
@@ -48,24 +50,50 @@ def surface_trace(surface_u8, bounds, discretize=False):
                       showscale=False, hoverinfo="skip")
 
 
-def point_traces(data, show_test=True):
-    """Train points as filled circles, test points as hollow diamonds, coloured by class."""
+def point_traces(data, show_test=True, classes=2, regression=False):
+    """Train points as filled circles, test points as hollow diamonds, coloured by class
+    (K classes: the class palette) or, for regression, by target on the diverging scale;
+    the train traces carry the legend."""
     sets = [("train", data.X_train, data.y_train, "circle", 1.0)]
     if show_test and data.has_test:
         sets.append(("test", data.X_test, data.y_test, "diamond-open", 1.0))
     traces = []
     for name, X, y, symbol, opacity in sets:
-        for label, colour in ((0, ORANGE), (1, BLUE)):
-            pts = X[y == label]
+        groups = ([(None, y == y, None)] if regression else
+                  [(k, y == k, CLASS_COLOURS[k]) for k in range(classes)])
+        for label, mask, colour in groups:
+            pts, values = X[mask], y[mask]
+            what = "target %{marker.color:.3f}" if regression else f"class {label}"
+            fill = typed(values.astype(np.float32)) if regression else colour
             traces.append(go.Scatter(
                 x=pts[:, 0].round(4), y=pts[:, 1].round(4), mode="markers",
-                name=f"{name} · class {label}", opacity=opacity,
-                marker=dict(symbol=symbol, size=7 if name == "train" else 8, color=colour,
+                name=f"class {label}" if not regression else "target",
+                legendgroup=str(label), showlegend=name == "train" and not regression,
+                opacity=opacity,
+                marker=dict(symbol=symbol, size=7 if name == "train" else 8, color=fill,
+                            colorscale=TARGET_SCALE if regression else None,
+                            cmin=-1 if regression else None, cmax=1 if regression else None,
                             line=dict(width=1 if name == "train" else 2,
                                       color="white" if name == "train" else colour)),
-                hovertemplate=f"{name} point, class {label}<br>x₁=%{{x}}<br>x₂=%{{y}}"
+                hovertemplate=f"{name} point, {what}<br>x₁=%{{x}}<br>x₂=%{{y}}"
                               "<extra></extra>"))
     return traces
+
+
+def data_traces(data, config, show_test=True):
+    """point_traces for this config's problem type."""
+    return point_traces(data, show_test, config.classes, config.problem == "regression")
+
+
+def surface_colours(surface_u8, classes=2):
+    """Heatmap settings for a surface as teach.replay.surface_u8 makes it: (2, n, n) K-class
+    surfaces become class * LEVELS + confidence level with the class palette's table and
+    no smoothing (smoothing would blend one class's bytes into another's)."""
+    if surface_u8.ndim == 2:
+        return dict(z=surface_u8, colorscale=SURFACE_SCALE, zsmooth="best")
+    lut = class_lut(classes)
+    return dict(z=class_levels(surface_u8, classes), zsmooth=False,
+                colorscale=[[i / 255, f"rgb({r},{g},{b})"] for i, (r, g, b) in enumerate(lut)])
 
 
 def _square_layout(bounds, height, title=None, transparent=False):
@@ -79,19 +107,30 @@ def _square_layout(bounds, height, title=None, transparent=False):
 
 
 def surface_figure(surface, bounds, data=None, show_test=True, discretize=False,
-                   title=None, height=360):
-    """Heatmap of P(class 1) with the data on top: the playground's output panel."""
-    fig = go.Figure([surface_trace(quantize(surface), bounds, discretize)],
-                    _square_layout(bounds, height, title))
+                   title=None, height=360, config=None):
+    """Heatmap of P(class 1) with the data on top: the playground's output panel. A uint8
+    surface is taken as teach.replay.surface_u8 makes it for `config`'s problem type."""
+    if surface.dtype != np.uint8:
+        surface = quantize(surface)
+    classes = config.classes if config else 2
+    regression = bool(config) and config.problem == "regression"
+    if surface.ndim == 2 and not regression:
+        trace = surface_trace(surface, bounds, discretize)
+    else:
+        step = (bounds[1] - bounds[0]) / (surface.shape[-1] - 1)
+        trace = go.Heatmap(x0=bounds[0], dx=step, y0=bounds[0], dy=step, zmin=0, zmax=255,
+                           showscale=False, hoverinfo="skip", **surface_colours(surface, classes))
+    fig = go.Figure([trace], _square_layout(bounds, height, title))
     if data is not None:
-        fig.add_traces(point_traces(data, show_test))
+        fig.add_traces(point_traces(data, show_test, classes, regression))
     return fig
 
 
-def points_figure(data, bounds, show_test=True, height=360):
+def points_figure(data, bounds, show_test=True, height=360, classes=2, regression=False):
     """Only the data, on a transparent background: drawn once over a live surface,
     because re-drawing hundreds of SVG points on every frame is what makes restyles slow."""
-    return go.Figure(point_traces(data, show_test), _square_layout(bounds, height, transparent=True))
+    return go.Figure(point_traces(data, show_test, classes, regression),
+                     _square_layout(bounds, height, transparent=True))
 
 
 def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220, title=None):

@@ -7,6 +7,8 @@ orange-white-blue scale of P(class 1), lighter than the points drawn on it.
 """
 import numpy as np
 
+from ..teach.images import LEVELS
+
 ORANGE, BLUE, INK = "#e8710a", "#1a73e8", "#202124"
 SURFACE_SCALE = [[0.0, "#f29a4a"], [0.25, "#f8c79b"], [0.5, "#f7f7f7"],
                  [0.75, "#a9c8f3"], [1.0, "#5b9bef"]]
@@ -30,3 +32,26 @@ def unit_positions(sizes):
     the tallest one."""
     centre = (max(sizes) - 1) / 2
     return [[(i, centre + (k - 1) / 2 - j) for j in range(k)] for i, k in enumerate(sizes)]
+
+
+# K classes: Okabe and Ito's colour-blind-safe palette, after the two classes' own orange
+# and blue (so a 2-class run keeps its colours): green, reddish purple, yellow, sky blue.
+CLASS_COLOURS = (ORANGE, BLUE, "#009e73", "#cc79a7", "#f0e442", "#56b4e9")
+WHITE = "#f7f7f7"
+
+
+def _rgb(colour):
+    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], float)
+
+
+def class_lut(classes, discrete=False, strength=0.6):
+    """(256, 3) uint8 RGB for the K-class surface's bytes class * LEVELS + level: from
+    near-white (level 0, a guess) to the class's colour mixed `strength` of the way from
+    white (level LEVELS - 1, certain), so points in the full colour stand out on it.
+    Discrete: every level of a class in its mid colour. Bytes past the classes: grey."""
+    lut = np.full((256, 3), 200.0)
+    t = np.full(LEVELS, 0.5) if discrete else np.linspace(0, 1, LEVELS)
+    for k, colour in enumerate(CLASS_COLOURS[:classes]):
+        mix = strength * t[:, None]
+        lut[k * LEVELS:(k + 1) * LEVELS] = (1 - mix) * _rgb(WHITE) + mix * _rgb(colour)
+    return lut.round().astype(np.uint8)

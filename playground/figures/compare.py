@@ -2,8 +2,7 @@
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..teach.images import two_class_view
-from .charts import FONT, SURFACE_SCALE, point_traces
+from .charts import FONT, data_traces, surface_colours
 
 PALETTE = ["#202124", "#1a73e8", "#e8710a", "#188038", "#a142f4", "#d93025", "#007b83"]
 
@@ -32,13 +31,12 @@ def compare_surfaces_figure(runs, height=300):
     fig = make_subplots(rows=1, cols=len(runs), horizontal_spacing=0.03,
                         subplot_titles=[f"{r.name} · epoch {r.epoch:,}" for r in runs])
     for k, r in enumerate(runs, start=1):
-        surface = two_class_view(r.surface, r.config.classes)     # 3+ classes: by class
-        n = surface.shape[0]
+        colours = surface_colours(r.surface, r.config.classes)    # 3+ classes: by class
+        n = colours["z"].shape[0]
         step = (r.bounds[1] - r.bounds[0]) / (n - 1)
-        fig.add_trace(go.Heatmap(z=surface, x0=r.bounds[0], dx=step, y0=r.bounds[0], dy=step,
-                                 zmin=0, zmax=255, zsmooth="best", colorscale=SURFACE_SCALE,
-                                 showscale=False, hoverinfo="skip"), 1, k)
-        for trace in point_traces(r.data, show_test=False):
+        fig.add_trace(go.Heatmap(x0=r.bounds[0], dx=step, y0=r.bounds[0], dy=step, zmin=0,
+                                 zmax=255, showscale=False, hoverinfo="skip", **colours), 1, k)
+        for trace in data_traces(r.data, r.config, show_test=False):
             trace.marker.size = 4
             trace.marker.line.width = 0
             fig.add_trace(trace, 1, k)

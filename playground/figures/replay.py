@@ -12,8 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..teach.images import two_class_view
-from .charts import FONT, INK, NEG, POS, SURFACE_SCALE, point_traces, typed
+from .charts import FONT, INK, NEG, POS, point_traces, surface_colours, typed
 
 MAX_EDGES = 400        # above this the diagram is left out: its frames would dominate
 FRAME_MS = 80          # a frame's redraw must finish before the next one starts
@@ -45,22 +44,23 @@ def _loss_shapes(epoch, epochs, train):
                  line=dict(color="#d93025", width=1))]
 
 
-def replay_figure(frames, curve, bounds, data, sizes, show_test=True, height=480):
+def replay_figure(frames, curve, bounds, data, sizes, show_test=True, height=480, config=None):
     """frames: [(epoch, surface uint8 (n, n), [(W, b), ...]), ...] in epoch order;
-    curve: (epochs, train_loss, test_loss or None) of the whole run, thinned.
+    curve: (epochs, train_loss, test_loss or None) of the whole run, thinned;
+    config: the run's Config, for its problem type (None: two classes).
     Returns the figure as a dict: its frames are plain dicts, quick to build."""
     fig = make_subplots(rows=1, cols=3, column_widths=[0.34, 0.33, 0.33], horizontal_spacing=0.07,
                         subplot_titles=("decision surface", "training loss", "network"))
-    # 3+ classes: frames hold (2, n, n) class and confidence; until the K-class view
-    # exists, show the class as a two-class picture (images.two_class_view)
-    classes = int(np.max(data.y_train)) + 1
-    frames = [(epoch, two_class_view(z, classes), layers) for epoch, z, layers in frames]
+    # 3+ classes: frames hold (2, n, n) class and confidence, shown as class * LEVELS + level
+    classes = config.classes if config else 2
+    regression = bool(config) and config.problem == "regression"
+    colours = surface_colours(frames[0][1], classes)
+    frames = [(epoch, surface_colours(z, classes)["z"], layers) for epoch, z, layers in frames]
     n = frames[0][1].shape[0]
     step = (bounds[1] - bounds[0]) / (n - 1)
-    fig.add_trace(go.Heatmap(z=frames[0][1], x0=bounds[0], dx=step, y0=bounds[0], dy=step,
-                             zmin=0, zmax=255, zsmooth="best", colorscale=SURFACE_SCALE,
-                             showscale=False, hoverinfo="skip"), 1, 1)
-    for trace in point_traces(data, show_test):
+    fig.add_trace(go.Heatmap(x0=bounds[0], dx=step, y0=bounds[0], dy=step, zmin=0, zmax=255,
+                             showscale=False, hoverinfo="skip", **colours), 1, 1)
+    for trace in point_traces(data, show_test, classes, regression):
         fig.add_trace(trace, 1, 1)
     epochs, train = np.asarray(curve[0]), np.asarray(curve[1], dtype=float)
     fig.add_trace(go.Scatter(x=epochs, y=train, mode="lines", line=dict(color="#e0e0e0", width=2),

@@ -53,3 +53,17 @@ def two_class_view(surface_u8, classes):
     if surface_u8.ndim == 2:
         return surface_u8
     return (surface_u8[0].astype(np.uint16) * 255 // max(classes - 1, 1)).astype(np.uint8)
+
+
+LEVELS = 42               # confidence levels per class in one byte (6 classes x 42 <= 256)
+
+
+def class_levels(surface_u8, classes):
+    """A (2, n, n) class surface (quantize_classes) as one (n, n) uint8 picture: class *
+    LEVELS + level, the level being the confidence from a guess (1/K: 0) to certain
+    (LEVELS - 1), so the live view still sends one byte per pixel and colours it through
+    a 256-entry table (figures.colours.class_lut)."""
+    guess = 255 / classes
+    confidence = (surface_u8[1].astype(np.float32) - guess) / (255 - guess)
+    level = np.rint(np.clip(confidence, 0, 1) * (LEVELS - 1)).astype(np.uint8)
+    return (surface_u8[0].astype(np.uint8) * LEVELS + level).astype(np.uint8)

@@ -17,7 +17,7 @@ from ..text import ECHO_CHARS, SAFE_PUNCTUATION, safe_quote  # noqa: F401
 from .lessons import LESSONS
 
 # The app's controls a link can show or hide, by name.
-CONTROLS = ("preset", "dataset", "samples", "noise", "test_fraction", "seed", "layers",
+CONTROLS = ("preset", "problem", "classes", "dataset", "samples", "noise", "test_fraction", "seed", "layers",
             "activation", "features", "init", "lr", "epochs", "batch_size", "loss",
             "optimizer", "regularization", "exact", "view", "speed", "play", "pause", "step",
             "reset", "tabs")

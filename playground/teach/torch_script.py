@@ -16,6 +16,7 @@ import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..fast import W_and_b
+from ..outputs import output_units
 from .codegen.assemble import _labels, _matrix, _number, _start, comment, describe
 from .codegen.plan import LOG_EVERY, Plan
 from .codegen.templates import SCRIPT_NAMES, code_block
@@ -26,11 +27,34 @@ MODULES = {"sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()", "relu": "nn.ReLU()",
 FEATURE_CODE = {"x1": "x1", "x2": "x2", "x1_sq": "x1 * x1", "x2_sq": "x2 * x2",
                 "x1_x2": "x1 * x2", "sin_x1": "torch.sin(x1)", "sin_x2": "torch.sin(x2)"}
 
-LOSS_CODE = {
-    "mse": "    # Mean squared error between the prediction sigmoid(z) and the label\n"
-           "    return F.mse_loss(torch.sigmoid(z), y)\n",
-    "bce": "    # Binary cross-entropy, computed from the logit z (never takes log(0))\n"
-           "    return F.binary_cross_entropy_with_logits(z, y)\n",
+LOSS_CODE = {   # (output layer, loss) -> the body of data_loss(z, y, loss_name)
+    ("sigmoid", "mse"): "    # Mean squared error between the prediction sigmoid(z) and the label\n"
+                        "    return F.mse_loss(torch.sigmoid(z), y)\n",
+    ("sigmoid", "bce"): "    # Binary cross-entropy, computed from the logit z (never takes log(0))\n"
+                        "    return F.binary_cross_entropy_with_logits(z, y)\n",
+    ("softmax", "ce"): "    # Cross-entropy of softmax(z) from the logits z and the class indices y\n"
+                       "    # (log-sum-exp inside, so it never takes log(0))\n"
+                       "    return F.cross_entropy(z, y)\n",
+    ("linear", "mse"): "    # Mean squared error between the prediction z (a linear output) and the target\n"
+                       "    return F.mse_loss(z, y)\n",
+}
+
+# Each output layer: what the last nn.Linear's z means, how it becomes predictions, how the
+# labels are stored (class indices for cross-entropy), and the last line's summary.
+OUTPUT_CODE = {
+    "sigmoid": dict(z="the output unit's z; sigmoid(z) predicts", predict="torch.sigmoid(z)",
+                    labels="labels_train.reshape(-1, 1)", label_dtype="DTYPE",
+                    score="accuracy = ((predictions > 0.5) == (y > 0.5)).double().mean().item()\n"
+                          "print(f'Training accuracy: {accuracy:.1%}')"),
+    "softmax": dict(z="one z per class; softmax(z) gives each class's probability",
+                    predict="torch.softmax(z, dim=1)", labels="labels_train",
+                    label_dtype="torch.long",
+                    score="accuracy = (predictions.argmax(dim=1) == y).double().mean().item()\n"
+                          "print(f'Training accuracy: {accuracy:.1%}')"),
+    "linear": dict(z="the output unit's z is the prediction (a linear output)", predict="z",
+                   labels="labels_train.reshape(-1, 1)", label_dtype="DTYPE",
+                   score="r2 = 1 - ((predictions - y) ** 2).mean() / ((y - y.mean()) ** 2).mean()\n"
+                         "print(f'Training R^2: {r2.item():.3f}')"),
 }
 
 OPTIMIZER_CODE = {
@@ -47,11 +71,11 @@ PENALTY_CODE = {
 
 
 def model_code(config):
-    """nn.Sequential: Linear, activation, ..., Linear to the output unit's z."""
-    sizes = [len(config.features), *config.hidden, 1]
+    """nn.Sequential: Linear, activation, ..., Linear to the output units' z."""
+    sizes = [len(config.features), *config.hidden, output_units(config.problem, config.classes)]
     act = MODULES[config.activation]
     lines = [f"    nn.Linear({i}, {o}), {act}," for i, o in zip(sizes[:-2], sizes[1:-1])]
-    lines.append(f"    nn.Linear({sizes[-2]}, 1),  # the output unit's z; sigmoid(z) predicts")
+    lines.append(f"    nn.Linear({sizes[-2]}, {sizes[-1]}),  # {OUTPUT_CODE[config.output]['z']}")
     return "model = nn.Sequential(\n" + "\n".join(lines) + "\n).to(DTYPE)\n"
 
 
@@ -67,7 +91,7 @@ def loss_code(plan):
     """data_loss(z, y, loss_name): what the app plots; training_loss adds the delta rule."""
     parts = ["def data_loss(z, y, loss_name):\n"]
     for name in plan.losses:
-        body = LOSS_CODE[name]
+        body = LOSS_CODE[(plan.config.output, name)]
         parts.append(f"    if loss_name == '{name}':\n" + textwrap.indent(body, "    ")
                      if len(plan.losses) > 1 else body)
     if len(plan.losses) > 1:
@@ -173,13 +197,12 @@ TAIL = '''
 
 
     with torch.no_grad():
-        predictions = torch.sigmoid(model(X))
+        z = model(X)
+        predictions = PREDICT
     if as_json:  # one JSON object on the last line, as `python -m playground train --json`
         print(json.dumps({'losses': losses, 'weights': weights_json(model)}))
     else:
-        accuracy = ((predictions > 0.5) == (y > 0.5)).double().mean().item()
-        print(f'Predictions: \\n{predictions.flatten()}')
-        print(f'Training accuracy: {accuracy:.1%}')
+        print(f'Predictions: \\n{predictions.squeeze()}')
     '''
 
 
@@ -207,6 +230,7 @@ def script(session, epochs=None) -> str:
     data = session.data
     plan = Plan(config, changes, len(data.y_train), session.epoch if epochs is None else epochs)
     dtype = np.dtype(config.precision).name
+    out = OUTPUT_CODE[config.output]
     features = ", ".join(FEATURE_CODE[f] for f in config.features)
     parts = [code_block('''
         import json
@@ -222,17 +246,18 @@ def script(session, epochs=None) -> str:
 
         # The training points (x1, x2) and their labels, exactly as the app drew them
         points_train = torch.tensor({train}, dtype=torch.float64)
-        labels_train = torch.tensor({labels}, dtype=DTYPE)
-        ''').format(dtype=dtype, train=_matrix(data.X_train, 0), labels=_labels(data.y_train)),
+        labels_train = torch.tensor({labels}, dtype={label_dtype})
+        ''').format(dtype=dtype, train=_matrix(data.X_train, 0), labels=_labels(data.y_train, config.problem == "regression"),
+                    label_dtype=out["label_dtype"]),
         code_block(f'''
         def compute_features(points):
             # The network's inputs ({", ".join(config.features)}), computed in float64,
             # then rounded to DTYPE, as the app does
             x1, x2 = points[:, 0], points[:, 1]
             return torch.stack([{features}], dim=1).to(DTYPE)
-        '''), "X = compute_features(points_train)\ny = labels_train.reshape(-1, 1)\n",
-        f"# The network: {ACTIVATIONS[config.activation].label} hidden units, one output unit\n" +
-        model_code(config),
+        '''), f"X = compute_features(points_train)\ny = {out['labels']}\n",
+        f"# The network: {ACTIVATIONS[config.activation].label} hidden units, then the output "
+        f"layer ({config.output})\n" + model_code(config),
         weights_code(session.initial_params) + code_block('''
         with torch.no_grad():  # start from the app's initial weights (PyTorch stores W.T)
             linears = [layer for layer in model if isinstance(layer, nn.Linear)]
@@ -240,5 +265,7 @@ def script(session, epochs=None) -> str:
                 layer.weight.copy_(torch.tensor(W, dtype=DTYPE).T)
                 layer.bias.copy_(torch.tensor(b, dtype=DTYPE))
         '''), loss_code(plan), penalty_code(plan), optimizer_code(plan),
-        settings_code(plan), loop_code(plan), code_block(TAIL)]
+        settings_code(plan), loop_code(plan),
+        code_block(TAIL).replace("PREDICT", out["predict"])
+        + textwrap.indent(out["score"], " " * 4) + "\n"]
     return _header(plan, data) + "\n" + "\n\n".join(p.rstrip("\n") + "\n" for p in parts if p)

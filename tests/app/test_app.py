@@ -248,9 +248,7 @@ def test_a_diverging_run_pauses_with_a_warning_and_finite_state(at):
 def test_every_sidebar_widget_has_a_tooltip(at):
     widgets = [e for e in at.sidebar if isinstance(e, Widget)]
     keys = {w.key for w in widgets}
-    # problem and classes get their sidebar controls with the app half of issue 10; until
-    # then only links and lessons set them. Take them out of this set when they do.
-    settings = set(Config.__dataclass_fields__) - {"hidden", "problem", "classes"}
+    settings = set(Config.__dataclass_fields__) - {"hidden"}
     assert settings | {"units_1", "add_layer", "show_test", "discretize", "log_scale"} <= keys
     missing = [w.key or w.label for w in widgets if not (w.help or "").strip()]
     assert missing == []
@@ -274,3 +272,59 @@ def test_the_dataset_and_loss_menus_offer_what_fits_the_problem_type():
         assert app.selectbox(key="loss").options == losses
         datasets = app.selectbox(key="dataset").options
         assert offered in datasets and (LABELS["plane"] in datasets) == ("problem" in query)
+
+
+def test_the_problem_type_controls_start_a_fitting_new_network():
+    """Regression and then three classes from the sidebar: the dataset and the loss follow,
+    the network gets that many output units, says it started again, and plays."""
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.run()
+    app.selectbox(key="problem").set_value("regression").run()
+    assert not app.exception and not app.error
+    run = app.session_state["run"]
+    assert (run.session.config.dataset, run.session.config.loss) == ("plane", "mse")
+    assert run.session.output == "linear" and "New network" in app.caption[0].value
+    app.selectbox(key="problem").set_value("classification").run()
+    app.slider(key="classes").set_value(3).run()
+    assert not app.exception and not app.error
+    run = app.session_state["run"]
+    assert run.session.config.dataset in ("spiral", "gaussians")
+    assert run.session.config.loss == "ce" and run.session.units == 3
+    run.play()
+    run.tick(budget=0.2)
+    assert run.session.epoch > 0 and len(run.session.evaluate().train_class_accuracy) == 3
+
+
+def test_every_panel_opens_for_three_classes_and_for_regression():
+    """No panel handles only the binary case: each opens, after some training, without an
+    error for a 3-class spiral and for a regression run."""
+    links = [{"dataset": "spiral", "classes": "3", "loss": "ce", "samples": "120"},
+             {"problem": "regression", "dataset": "plane", "loss": "mse", "samples": "120"}]
+    for query in links:
+        app = AppTest.from_file(str(APP), default_timeout=60)
+        app.query_params.update(query)
+        app.run()
+        app.session_state["run"].session.advance(300)
+        for name in ("Replay", "Compare runs", "The math", "Your data", "Export", "3-D view",
+                     "Why is it stuck?", "Learning rate finder", "Lessons", "Share"):
+            app.segmented_control(key="panel").set_value(name).run()
+            assert not app.exception and not app.error, (query, name, app.exception)
+
+
+def test_the_multiclass_and_regression_lessons_load_from_the_panel_and_play():
+    """Load sets the sidebar (problem type and classes included) and the run plays."""
+    from playground.teach.lessons import LESSONS
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    for name in ("spiral-three-classes", "plane-linear", "bumps-need-hidden-units"):
+        app.segmented_control(key="panel").set_value("Lessons").run()
+        app.button(key=f"lesson_{name}").click().run()
+        assert not app.exception and not app.error, (name, app.exception)
+        config = LESSONS[name].config
+        assert app.selectbox(key="problem").value == config.problem
+        assert app.slider(key="classes").value == config.classes
+        run = app.session_state["run"]
+        assert run.session.config == config
+        run.play()
+        run.tick(budget=0.2)
+        assert run.session.epoch > 0

@@ -2,7 +2,7 @@
 // tests/unit/test_live_js.py.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bytesFromBase64, due, formatNumber, paint, shouldAsk, surfaceBox } from "../../ui/live/pure.js";
+import { bytesFromBase64, due, formatNumber, paint, shouldAsk, statsText, surfaceBox } from "../../ui/live/pure.js";
 
 test("paint looks each value up in the table and puts row 0 at the bottom", () => {
   const lut = new Uint8Array(768);
@@ -46,4 +46,16 @@ test("huge numbers get an exponent, like the server's text", () => {
   assert.equal(formatNumber(0.12345), "0.1235");
   assert.equal(formatNumber(90577300000000000000), "9.058e+19");
   assert.equal(formatNumber(null), "–");
+});
+
+test("stats: accuracy for two classes, each class's too for three, R² and no accuracy for regression", () => {
+  const two = { train_loss: 0.5, train_acc: 0.75, train_r2: null, train_class_acc: [0.5, 1],
+                test_loss: null };
+  assert.equal(statsText(two), "Train loss 0.5000 · accuracy 75.0%");
+  const three = { ...two, train_class_acc: [0.5, 1, 0.25] };
+  assert.equal(statsText(three),
+               "Train loss 0.5000 · accuracy 75.0%\n  per class 0: 50.0% · 1: 100.0% · 2: 25.0%");
+  const reg = { train_loss: 0.1, train_acc: null, train_r2: 0.9, train_class_acc: [],
+                test_loss: 0.2, test_acc: null, test_r2: -0.5, test_class_acc: [] };
+  assert.equal(statsText(reg), "Train loss 0.1000 · R² 0.900\nTest loss 0.2000 · R² -0.500");
 });

@@ -265,8 +265,8 @@ def test_unknown_controls_are_dropped_and_named():
 
 
 def test_controls_are_the_apps_names():
-    assert CONTROLS == ("preset", "dataset", "samples", "noise", "test_fraction", "seed",
-                        "layers", "activation", "features", "init", "lr", "epochs",
+    assert CONTROLS == ("preset", "problem", "classes", "dataset", "samples", "noise",
+                        "test_fraction", "seed", "layers", "activation", "features", "init", "lr", "epochs",
                         "batch_size", "loss", "optimizer", "regularization", "exact", "view",
                         "speed", "play", "pause", "step", "reset", "tabs")
 

@@ -115,6 +115,27 @@ def test_regularization_features_and_mid_run_changes(precision, tmp_path):
         assert weights <= RTOL[precision] and losses <= RTOL[precision], (name, weights, losses)
 
 
+PROBLEM_TYPES = {
+    "3 classes": dict(dataset="spiral", classes=3, loss="ce", noise=0.05),
+    "regression": dict(problem="regression", dataset="multi-gaussian", loss="mse"),
+}
+
+
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+def test_three_classes_and_regression_end_at_the_apps_weights(precision, tmp_path):
+    """Softmax + cross-entropy (nn.CrossEntropyLoss on the logits, class indices) and a
+    linear output + MSELoss, full batch and mini-batch, with plain and adaptive steps."""
+    runs = {(name, batch, opt): run_session(precision=precision, batch_size=batch, optimizer=opt,
+                                            lr=0.01 if opt == "adam" else 0.1, **settings)
+            for name, settings in PROBLEM_TYPES.items() for batch in (0, 16)
+            for opt in ("sgd", "adam")}
+    outs = run_scripts([script(s) for s in runs.values()], tmp_path)
+    for (key, session), out in zip(runs.items(), outs):
+        assert session.epoch == EPOCHS and np.shape(out["weights"][-1]["W"])[1] == session.units
+        weights, losses = difference(session, out)
+        assert weights <= RTOL[precision] and losses <= RTOL[precision], (key, weights, losses)
+
+
 def test_the_script_runs_alone_and_prints_the_tutorials_lines(tmp_path):
     session = run_session(batch_size=10, optimizer="momentum")
     path = tmp_path / "train_network.py"

@@ -206,13 +206,9 @@ function show(st, f) {
   if (f.z) { st.lastZ = bytesFromBase64(f.z); paintSurface(st, st.lastZ); }
   if (f.units) paintUnits(st, f.units);
   st.shown = f.epoch;
-  const pct = (a) => (a === null || a === undefined ? "–" : (100 * a).toFixed(1));
   setText(st.epoch, "Epoch " + f.epoch.toLocaleString("en-US"));
   st.epoch.dataset.epoch = String(f.epoch);
-  setText(st.numbers,
-    `Train loss ${formatNumber(f.train_loss)} · accuracy ${pct(f.train_acc)}%` +
-    (f.test_loss === null ? "" :
-      `\nTest loss ${formatNumber(f.test_loss)} · accuracy ${pct(f.test_acc)}%`));
+  setText(st.numbers, statsText(f));
   const L = st.lossData;
   if (L.x.length === 0 || f.epoch > L.x[L.x.length - 1]) {
     L.x.push(f.epoch); L.train.push(f.train_loss); L.test.push(f.test_loss);
@@ -229,6 +225,20 @@ function drawLoss(st) {
   const L = st.lossData;
   st.lossAt = performance.now();
   st.Plotly.restyle(st.loss, { x: [L.x, L.x], y: [L.train, L.test] }, [0, 1]);
+}
+
+// The legend under the plane: one swatch per class (or regression's -1, 0, +1).
+function drawLegend(st, legend) {
+  const key = JSON.stringify(legend || []);
+  if (st.legendKey === key) return;
+  st.legendKey = key;
+  st.legend = st.legend || el("div", "nnp-legend", st.wrap.parentElement);
+  st.legend.replaceChildren(...(legend || []).map(([name, colour]) => {
+    const item = el("span", "nnp-legend-item");
+    el("span", "nnp-swatch", item).style.background = colour;
+    item.appendChild(document.createTextNode(name));
+    return item;
+  }));
 }
 
 // -- playing frames --------------------------------------------------------------------
@@ -289,6 +299,7 @@ function apply(st, data) {
   const recolour = st.lut && st.lut.join() !== lut.join();
   st.lut = lut;
   st.canvas.style.imageRendering = data.discrete ? "pixelated" : "auto";
+  drawLegend(st, data.legend);
   if (!st.placed) { place(st); st.placed = true; }
   if (recolour && st.lastZ) paintSurface(st, st.lastZ);
   st.rate.textContent = data.rate || "";

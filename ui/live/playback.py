@@ -23,8 +23,10 @@ from playground.activations import ACTIVATIONS
 from playground.data.features import LABELS as FEATURE_LABELS
 from playground.fast import W_and_b
 from playground.session import TrainingSession
-from playground.figures.colours import DISCRETE_SCALE, SURFACE_SCALE, colour_lut, unit_positions
-from playground.teach.images import quantize
+from playground.figures.colours import (DISCRETE_SCALE, SURFACE_SCALE, class_lut, colour_lut,
+                                        unit_positions)
+from playground.teach.images import class_levels, quantize, quantize_values
+from playground.teach.replay import surface_u8
 
 # Plotly (playground.figures) is imported when a figure is first built, not here: the
 # first payload carries only the surface, so the first picture does not wait for it.
@@ -94,7 +96,8 @@ def unit_images(session, n=UNIT_GRID):
     layer: hidden values are shown on [-1, 1] (0 is white), the output on [0, 1]."""
     layers = session.unit_surfaces(n)
     images = [quantize((np.clip(a, -1, 1) + 1) / 2) for a in layers[:-1]]
-    return images + [quantize(layers[-1])]
+    last = quantize_values if session.output == "linear" else quantize
+    return images + [last(layers[-1])]
 
 
 def diagram_figure(session, height=None, pictures=True):
@@ -110,6 +113,37 @@ def diagram_figure(session, height=None, pictures=True):
 
 # The surface's 256-entry RGB lookup tables, smooth and discretized, as the page gets them.
 LUTS = {False: _b64(colour_lut(SURFACE_SCALE)), True: _b64(colour_lut(DISCRETE_SCALE))}
+CLASS_LUTS = {(k, d): _b64(class_lut(k, d)) for k in range(3, 7) for d in (False, True)}
+
+
+def surface_picture(session, n=GRID):
+    """The surface as one uint8 per pixel: P(class 1) (2 classes), the predicted value on
+    [-1, 1] (regression), or class * LEVELS + confidence level (3 or more classes)."""
+    u8 = surface_u8(session, n)
+    return class_levels(u8, session.units) if u8.ndim == 3 else u8
+
+
+def surface_lut(session, discrete):
+    """The 256-entry colour table that goes with surface_picture: orange-white-blue for
+    P(class 1) and for a predicted value (never discretized), one colour per class for K."""
+    if session.output == "softmax":
+        return CLASS_LUTS[(session.units, discrete)]
+    return LUTS[discrete and session.output == "sigmoid"]
+
+
+def class_numbers(m):
+    """A frame's problem-type numbers: R^2 (regression) and accuracy per class (K >= 2)."""
+    return {"train_r2": _num(m.train_r2), "test_r2": _num(m.test_r2),
+            "train_class_acc": [_num(a, 4) for a in m.train_class_accuracy],
+            "test_class_acc": [_num(a, 4) for a in m.test_class_accuracy]}
+
+
+def legend(session):
+    """What the surface's colours mean, for the page's legend: [[name, colour], ...]."""
+    from playground.figures.colours import BLUE, CLASS_COLOURS, ORANGE
+    if session.output == "linear":
+        return [["−1", ORANGE], ["0", "#f7f7f7"], ["+1", BLUE]]
+    return [[f"class {k}", CLASS_COLOURS[k]] for k in range(max(2, session.units))]
 
 
 class Playback:
@@ -243,7 +277,8 @@ class Playback:
         m = s.evaluate()
         out = {"epoch": s.epoch, "train_loss": _num(m.train_loss),
                "train_acc": _num(m.train_accuracy), "test_loss": _num(m.test_loss),
-               "test_acc": _num(m.test_accuracy), "z": _b64(quantize(s.surface(GRID)))}
+               "test_acc": _num(m.test_accuracy), "z": _b64(surface_picture(s)),
+               **class_numbers(m)}
         if units:
             out["units"] = [_b64(layer) for layer in unit_images(s)]
         return out
@@ -264,7 +299,8 @@ class Playback:
         m = self.mount
         return {
             "points": (f"{m}-{v['show_test']}", lambda: figures.points_figure(
-                s.data, s.bounds, v["show_test"], height=340)),
+                s.data, s.bounds, v["show_test"], height=340, classes=s.config.classes,
+                regression=s.output == "linear")),
             "loss": (f"{m}-{v['log_scale']}", lambda: figures.loss_figure(
                 [], [], [] if s.data.has_test else None, log_scale=v["log_scale"])),
             "diagram": (f"{m}-{s.epoch}", lambda: diagram_figure(s, pictures=False)),
@@ -315,7 +351,8 @@ class Playback:
         data = {"mount": self.mount, "seq": self.seq, "running": self.running,
                 "tick_ms": int(tick_seconds() * 1000), "n": GRID, "unit_n": UNIT_GRID,
                 "frames": self.frames if self.running else self.frames[-1:],  # paused: the last
-                "lut": LUTS[self.view["discretize"]], "discrete": self.view["discretize"],
+                "lut": surface_lut(self.session, self.view["discretize"]),
+                "discrete": self.view["discretize"], "legend": legend(self.session),
                 "unit_lut": LUTS[False],
                 "specs": specs, "units_xy": self.units_xy(),
                 "plotly_url": plotly_url, "clickable": clickable, "scroll": scroll,

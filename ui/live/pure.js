@@ -54,3 +54,19 @@ export function formatNumber(x, digits = 4) {
   if (x === null || x === undefined || Number.isNaN(x)) return "–";
   return Math.abs(x) >= 1e5 ? Number(x).toExponential(3) : Number(x).toFixed(digits);
 }
+
+// The stats under the epoch, for each problem type: loss and accuracy (2 classes), plus
+// each class's accuracy (3 or more), or loss and R² (regression: no accuracy).
+export function statsText(f) {
+  const pct = (a) => (a === null || a === undefined ? "–" : (100 * a).toFixed(1));
+  const line = (name, loss, acc, r2, perClass) => {
+    const r2Text = r2 === null || r2 === undefined ? "" : ` · R² ${formatNumber(r2, 3)}`;
+    const accText = acc === null || acc === undefined ? "" : ` · accuracy ${pct(acc)}%`;
+    const classes = perClass && perClass.length > 2
+      ? "\n  per class " + perClass.map((a, k) => `${k}: ${pct(a)}%`).join(" · ") : "";
+    return `${name} loss ${formatNumber(loss)}${r2 === null || r2 === undefined ? accText : r2Text}${classes}`;
+  };
+  const train = line("Train", f.train_loss, f.train_acc, f.train_r2, f.train_class_acc);
+  return f.test_loss === null ? train
+    : train + "\n" + line("Test", f.test_loss, f.test_acc, f.test_r2, f.test_class_acc);
+}

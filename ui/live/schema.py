@@ -16,8 +16,11 @@ PAYLOAD = {
     "n": "int: the surface's grid size (n x n)",
     "unit_n": "int: each unit picture's grid size",
     "frames": "list of FRAME: this batch (paused: only the last)",
-    "lut": "base64 of 256 x RGB: the surface's colour for each uint8 value",
+    "lut": "base64 of 256 x RGB: the surface's colour for each uint8 value (per problem "
+           "type: see FRAME z)",
     "unit_lut": "base64 of 256 x RGB: the same for the unit pictures (never discretized)",
+    "legend": "[[name, colour], ...]: what the surface's and the points' colours mean "
+              "(each class, or regression's -1, 0, +1)",
     "discrete": "bool: paint the surface as sharp classes, not smoothed",
     "specs": "{name: {version, figure}}: Plotly figures the page lacks (points, loss, "
              "diagram); empty until the page asks with `resync`",
@@ -35,7 +38,14 @@ FRAME = {
     "epoch": "int: epochs completed",
     "train_loss": "float or null", "train_acc": "float or null",
     "test_loss": "float or null", "test_acc": "float or null",
-    "z": "base64 of n x n uint8, row 0 at the bottom: P(class 1) x 255",
+    "train_r2": "float or null: regression's R^2 (null for classification)",
+    "test_r2": "float or null",
+    "train_class_acc": "list of float or null: accuracy on each class's points ([] for "
+                       "regression)",
+    "test_class_acc": "list of float or null",
+    "z": "base64 of n x n uint8, row 0 at the bottom: P(class 1) x 255 (2 classes), the "
+         "predicted value's (v + 1) / 2 x 255 (regression), class x 42 + confidence level "
+         "(3 to 6 classes); `lut` colours it",
     "units": "optional list (one per layer) of base64 units x unit_n x unit_n uint8",
 }
 

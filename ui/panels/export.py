@@ -6,6 +6,7 @@ import streamlit as st
 
 from playground.figures.charts import loss_figure, surface_figure
 from playground.teach import export, torch_script
+from playground.teach.replay import surface_u8
 from ui.live.view import PLOTLY_JS
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -21,8 +22,9 @@ def standalone_html(figures, title):
 
 def _charts(session, view):
     h = session.history
-    figs = [surface_figure(session.surface(150), session.bounds, session.data,
-                           view["show_test"], view["discretize"], title=f"epoch {session.epoch:,}"),
+    figs = [surface_figure(surface_u8(session, 150), session.bounds, session.data,
+                           view["show_test"], view["discretize"], title=f"epoch {session.epoch:,}",
+                           config=session.config),
             loss_figure(h.column("epoch"), h.column("train_loss"),
                         h.column("test_loss") if session.data.has_test else None,
                         log_scale=view["log_scale"], height=320)]

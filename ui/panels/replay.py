@@ -20,7 +20,8 @@ def replay_ui(run):
                    "up to date.")
     elif not cached or cached[0] != key:
         figure = replay_figure(replay_frames(s), thin_curve(s.history), s.bounds, s.data,
-                               layer_sizes(s.params), show_test=run.view["show_test"])
+                               layer_sizes(s.params), show_test=run.view["show_test"],
+                               config=s.config)
         cached = state.replay = (key, figure)
     st.caption(f"{len(cached[1]['frames'])} snapshots, spaced so the early epochs, where most "
                "happens, get most of them. Drag the slider or press Replay: it all plays in your "

@@ -7,14 +7,25 @@ from playground.figures.surface3d import surface3d_figure
 from ui.state import app_state
 
 GRID = 60           # points per side of the surface: smooth enough, light to send
+CAPTIONS = {
+    "sigmoid": "The output of the network over the plane: height is P(class 1), the dark line "
+               "is the 0.5 boundary, the points sit at their label's height (orange at 0, blue "
+               "at 1).",
+    "softmax": "Height is the probability of the most likely class, coloured by that class: "
+               "valleys are where the network hesitates between classes. The points sit at "
+               "height 1 in their class's colour.",
+    "linear": "Height is the predicted value (regression), the dark line is where it is 0, "
+              "and each point sits at its target.",
+}
 
 
 def _build():
     run = st.session_state["run"]
     s = run.session
     key = (run.mount, s.epoch, run.view["show_test"])
-    figure = surface3d_figure(s.surface(GRID), s.bounds, s.data, run.view["show_test"],
-                              title=f"epoch {s.epoch:,}")
+    surface = s.class_surfaces(GRID) if s.output == "softmax" else s.surface(GRID)
+    figure = surface3d_figure(surface, s.bounds, s.data, run.view["show_test"],
+                              title=f"epoch {s.epoch:,}", regression=s.output == "linear")
     app_state().surface3d = (key, figure)
 
 
@@ -34,9 +45,8 @@ def surface3d_ui(run):
     elif not cached or cached[0] != key:
         _build()
         cached = app_state().surface3d
-    st.caption("The output of the network over the plane: height is P(class 1), the dark line "
-               "is the 0.5 boundary, the points sit at their label's height (orange at 0, blue "
-               "at 1). Drag to turn, scroll to zoom, double-click to reset the view.",
+    st.caption(CAPTIONS[s.output] + " Drag to turn, scroll to zoom, double-click to reset "
+               "the view.",
                help="The flat map above shows the same numbers as colours. Seen as heights, "
                     "steep walls are where the network is sure and changes its mind fast; "
                     "flat shelves near 0.5 are where it is unsure.")
