@@ -17,7 +17,7 @@ import numpy as np
 from ..activations import ACTIVATIONS
 from ..fast import W_and_b
 from ..outputs import output_units
-from .codegen.assemble import _labels, _matrix, _number, _start, comment, describe
+from .codegen.assemble import comment, describe, labels_code, matrix_code, number_code, run_start
 from .codegen.plan import LOG_EVERY, Plan
 from .codegen.templates import SCRIPT_NAMES, code_block
 
@@ -82,8 +82,8 @@ def model_code(config):
 def weights_code(params):
     """The app's initial (W, b) per layer, every digit, W as fan_in rows of fan_out."""
     dtype = params[0].dtype
-    row = lambda b: "[" + ", ".join(_number(x, dtype) for x in b.ravel()) + "]"
-    rows = [f"    ({_matrix(W, 4, dtype)},\n     {row(b)})," for W, b in W_and_b(params)]
+    row = lambda b: "[" + ", ".join(number_code(x, dtype) for x in b.ravel()) + "]"
+    rows = [f"    ({matrix_code(W, 4, dtype)},\n     {row(b)})," for W, b in W_and_b(params)]
     return "INITIAL_WEIGHTS = [  # (W, b) per layer, input to output\n" + "\n".join(rows) + "\n]\n"
 
 
@@ -226,7 +226,7 @@ def _header(plan, data):
 def script(session, epochs=None) -> str:
     """A standalone PyTorch program that trains this run's network as the app did:
     session.epoch epochs (or `epochs`), every mid-run change at its epoch."""
-    config, changes = _start(session)
+    config, changes = run_start(session)
     data = session.data
     plan = Plan(config, changes, len(data.y_train), session.epoch if epochs is None else epochs)
     dtype = np.dtype(config.precision).name
@@ -247,7 +247,7 @@ def script(session, epochs=None) -> str:
         # The training points (x1, x2) and their labels, exactly as the app drew them
         points_train = torch.tensor({train}, dtype=torch.float64)
         labels_train = torch.tensor({labels}, dtype={label_dtype})
-        ''').format(dtype=dtype, train=_matrix(data.X_train, 0), labels=_labels(data.y_train, config.problem == "regression"),
+        ''').format(dtype=dtype, train=matrix_code(data.X_train, 0), labels=labels_code(data.y_train, config.problem == "regression"),
                     label_dtype=out["label_dtype"]),
         code_block(f'''
         def compute_features(points):

@@ -10,11 +10,9 @@ import sys
 
 import numpy as np
 from playwright.sync_api import expect
+from tests.support import (download, epoch, open_app, open_panel, play_button, press, query,
+                           slider_text, train, wait_epoch, wait_idle)
 
-from tests.browser.test_e2e_teach import (context, download, epoch, open_panel, page,  # noqa: F401
-                                          patient_expect, play_button, query, slider_text,
-                                          train, wait_epoch)
-from tests.support import open_app, press, wait_idle
 
 CHART = "document.querySelector('.stPlotlyChart .js-plotly-plot')"
 

@@ -2,10 +2,9 @@
 a 3-class spiral and a regression run play, and the live view's canvas and legend show
 them (issue 10's app half).
 
-Server and Chromium come from tests/conftest.py; the page helpers from test_e2e_teach.py.
+Server and Chromium come from tests/conftest.py; the page helpers from tests/support.py.
 """
-from tests.browser.test_e2e_teach import context, page, train  # noqa: F401
-from tests.support import open_app
+from tests.support import open_app, train
 
 # Each hue bin (30 degrees) that holds at least 2% of the surface's coloured pixels.
 HUES = """() => {

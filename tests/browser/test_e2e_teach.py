@@ -12,113 +12,16 @@ import re
 import subprocess
 import sys
 import time
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
-from tests.support import SURFACE, open_app, press, wait_idle  # noqa: F401
+from tests.support import (download, epoch, LIVE, open_app, open_panel, play_button, press,
+                           query, selectbox_text, slider_text, train, wait_epoch, wait_idle)
 
 SURFACE_DRAWN = '.nnp-surface canvas[width="100"]'
 REPLAY = ".stPlotlyChart .js-plotly-plot"
 REPLAY_GD = f"document.querySelector('{REPLAY}')"
 LOSS_LINE = re.compile(r"^Epoch (\d+), Loss: (\S+)$", re.M)
-LIVE = "document.querySelector('.nnp-live')"      # there is one (tests/browser/test_one_view.py)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def patient_expect():
-    """expect() waits as long as the page's own calls: reruns are slow on a busy machine."""
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
-@pytest.fixture
-def context(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    context.set_default_timeout(30_000)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(context):
-    return context.new_page()
-
-
-# -- helpers -------------------------------------------------------------------------
-def play_button(page):
-    return page.locator(".st-key-play").get_by_role("button", name="Play")
-
-
-def train(page, seconds):
-    """Play for a while, then Pause, and wait until the server has paused."""
-    press(page, "play", "Play")
-    expect(play_button(page)).to_be_disabled()
-    page.wait_for_timeout(int(seconds * 1000))
-    press(page, "pause", "Pause")
-    expect(play_button(page)).to_be_enabled()
-    wait_idle(page)
-    page.wait_for_timeout(300)
-
-
-def open_panel(page, name):
-    page.locator(".st-key-panel").get_by_role("radio", name=name).click()
-    expect(page.locator(".st-key-panel").get_by_role("radio", name=name)).to_be_checked()
-    wait_idle(page)
-
-
-def epoch(page):
-    return int(page.evaluate(f"() => ({LIVE}).querySelector('.nnp-epoch').dataset.epoch") or 0)
-
-
-def wait_epoch(page, value):
-    page.wait_for_function(
-        f"e => {{ const v = {LIVE}; return v && v.querySelector('.nnp-epoch').dataset.epoch === e; }}",
-        arg=str(value))
-
-
-def slider_text(page, key):
-    """What a sidebar slider (or select_slider) shows, e.g. "0.03"."""
-    return page.locator(f".st-key-{key} input[type=range]").get_attribute("aria-valuetext")
-
-
-def selectbox_text(page, key):
-    return page.locator(f".st-key-{key} input").input_value()
-
-
-def query(page):
-    return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}
-
-
-def download(page, label, tmp_path, panel="Export", attempts=3):
-    """Click a download button of `panel` and save the file.
-
-    Streamlit 1.67's deferred downloads (a callable as `data`) sometimes lose a race
-    with the rerun that the same click starts: the server logs "Deferred file ... not
-    found", its error reply never reaches the page, and the button stays disabled with
-    a spinner for the client's 180 s timeout (more rarely the file comes and is then
-    canceled). As a learner would, the test then leaves the panel and comes back (which
-    gives fresh buttons) and clicks again; each retry is printed, so `pytest -s` shows
-    how often it happened."""
-    button = page.get_by_role("button", name=label)
-    for attempt in range(1, attempts + 1):
-        expect(button).to_be_enabled()
-        wait_idle(page)
-        try:
-            with page.expect_download(timeout=10_000) as info:
-                button.click()
-            path = tmp_path / info.value.suggested_filename
-            info.value.save_as(path)
-            return path
-        except PlaywrightError as e:
-            print(f"\n{label}: no file after click {attempt} of {attempts} "
-                  f"({str(e).splitlines()[0]})")
-            if attempt == attempts:
-                raise
-            open_panel(page, "Share" if panel != "Share" else "Replay")
-            open_panel(page, panel)
 
 
 def sidebar_keys(page):

@@ -13,7 +13,6 @@ The browser tests skip without Chromium, except in CI (CI=true), where that is a
 """
 import asyncio
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -46,7 +46,7 @@ def comment(text):
     return "".join("# " + line + "\n" for line in textwrap.wrap(text, 86)) if text else "#\n"
 
 
-def _number(x, dtype=np.float64):
+def number_code(x, dtype=np.float64):
     """x as Python source that reads back to exactly x in dtype: float32's short form when
     it does (it nearly always does), else every digit of the float64."""
     x = np.dtype(dtype).type(x)
@@ -54,14 +54,14 @@ def _number(x, dtype=np.float64):
     return short if np.dtype(dtype).type(float(short)) == x else repr(float(x))
 
 
-def _matrix(M, indent, dtype=np.float64):
+def matrix_code(M, indent, dtype=np.float64):
     pad = " " * indent
-    rows = [pad + "    [" + ", ".join(_number(x, dtype) for x in row) + "],"
+    rows = [pad + "    [" + ", ".join(number_code(x, dtype) for x in row) + "],"
             for row in np.atleast_2d(M)]
     return "[\n" + "\n".join(rows) + "\n" + pad + "]"
 
 
-def _labels(y, regression=False):
+def labels_code(y, regression=False):
     """Class labels as whole numbers, or regression targets with every digit."""
     text = ", ".join(repr(float(v)) if regression else str(int(v)) for v in y)
     return "[" + "\n    ".join(textwrap.wrap(text, 80)) + "]"
@@ -76,10 +76,10 @@ def _initial_weights_code(params, config):
     lines = ["def initialize_network():"] + \
         ["    # " + line for line in textwrap.wrap(about, 82)] + ["    network = {"]
     for l, (W, b) in enumerate(W_and_b(params), start=1):
-        lines.append(f"        'W{l}': np.array({_matrix(W, 8, dtype)}, dtype=DTYPE),  "
+        lines.append(f"        'W{l}': np.array({matrix_code(W, 8, dtype)}, dtype=DTYPE),  "
                      f"# {W.shape}")
         lines.append(f"        'b{l}': np.zeros((1, {b.shape[1]}), dtype=DTYPE)," if not b.any()
-                     else f"        'b{l}': np.array({_matrix(b, 8, dtype)}, dtype=DTYPE),")
+                     else f"        'b{l}': np.array({matrix_code(b, 8, dtype)}, dtype=DTYPE),")
     return "\n".join(lines + ["    }", "    return network"]) + "\n"
 
 
@@ -121,7 +121,7 @@ def _header(plan, data):
     return "".join(comment(p) for p in paragraphs if p is not None)
 
 
-def _start(session):
+def run_start(session):
     """(the config of the run's first epoch, the changes after it). Settings changed
     before the first epoch (as when tuning before pressing Play) are simply where it starts."""
     start = session.initial_config
@@ -135,12 +135,12 @@ def script(session, epochs=None) -> str:
     """A standalone NumPy program, in the tutorial's style, that reproduces this run: the
     same points, initial weights and settings, session.epoch epochs (or `epochs`) with
     every mid-run change at its epoch. It prints what the tutorial prints."""
-    config, changes = _start(session)
+    config, changes = run_start(session)
     data = session.data
     plan = Plan(config, changes, len(data.y_train), session.epoch if epochs is None else epochs)
     dtype = np.dtype(config.precision).name
     regression = config.problem == "regression"
-    test_points = _matrix(data.X_test, 0) if len(data.y_test) else "[]"
+    test_points = matrix_code(data.X_test, 0) if len(data.y_test) else "[]"
     inputs = ("with_ones(compute_features(points_train))  # the features, then a column of ones"
               if plan.app else "compute_features(points_train)")
     preamble = code_block('''
@@ -162,8 +162,8 @@ def script(session, epochs=None) -> str:
         # The held-out test points: the app measures its test loss on them; training never sees them
         points_test = np.array({test}).reshape(-1, 2)
         labels_test = np.array({test_labels})
-        ''').format(dtype=dtype, train=_matrix(data.X_train, 0), train_labels=_labels(data.y_train, regression),
-                    test=test_points, test_labels=_labels(data.y_test, regression),
+        ''').format(dtype=dtype, train=matrix_code(data.X_train, 0), train_labels=labels_code(data.y_train, regression),
+                    test=test_points, test_labels=labels_code(data.y_test, regression),
                     what="targets" if regression else "labels")
     train_call = "\n".join(textwrap.wrap(
         f"trained_network = train_network({', '.join(plan.train_args())})", 88,
