@@ -205,15 +205,20 @@ class Playback:
             return 0
         _PLAYING.add(self)
         with _LOCK:
-            start, first = time.perf_counter(), self.session.epoch
+            first = self.session.epoch
             budget = tick_budget(tick_seconds()) if budget is None else budget
-            batch = []
+            batch, trained = [], 0.0
             while len(batch) < frames and not self.session.done:
-                now = time.perf_counter()
-                if batch and now - start >= budget:
+                # every frame gets its share of the budget, so a crowded server sends
+                # as many redraws, each of fewer epochs (drawing is not training time);
+                # a network whose epoch outlasts a share stops once it is a share behind
+                due = budget * len(batch) / frames
+                if batch and trained - due > budget / frames:
                     break
-                self.session.advance(epochs_per_redraw,
-                                     deadline=min(now + FRAME_CAP, start + budget))
+                now = time.perf_counter()
+                share = due + budget / frames - trained
+                self.session.advance(epochs_per_redraw, deadline=now + min(FRAME_CAP, share))
+                trained += time.perf_counter() - now
                 self._checkpoint()
                 batch.append(self.frame(units=len(batch) % UNITS_EVERY == UNITS_EVERY - 1))
         if batch:
