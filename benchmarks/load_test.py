@@ -267,8 +267,9 @@ def main(argv=None):
     ap.add_argument("--url", help="an app already running (e.g. nginx from deploy/)")
     ap.add_argument("--server-pids", help="with --url: the processes to measure (default: "
                                           "whatever listens on the URL's port)")
-    ap.add_argument("--deploy", type=int, metavar="N",
-                    help="measure N replicas behind nginx (deploy/start_replicas.sh)")
+    ap.add_argument("--deploy", nargs="?", const="auto", metavar="N",
+                    help="measure N replicas behind nginx (deploy/start_replicas.sh); "
+                         "alone, its default: one per core")
     ap.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
                     help="a Streamlit option for the servers this starts, e.g. "
                          "runner.postScriptGC=false (repeatable)")

@@ -42,6 +42,7 @@ UNIT_GRID = 24            # each unit's picture in the network diagram
 DIAGRAM_EVERY = 2.0       # seconds between updates of the diagram's edges while playing
                           # (a Plotly redraw of the diagram costs the page ~50 ms)
 CHECKPOINTS = 3 * FRAMES_PER_TICK   # frames Pause can go back to (the page may lag a tick)
+OPEN_WAIT = 1.0           # at most this long a tick waits for pages still opening
 IDLE_PAUSE = 20 * 60.0    # a tab nobody has touched for this long pauses
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)   # epochs per redraw
 DEFAULT_SPEED = 100
@@ -62,6 +63,7 @@ _mounts = itertools.count(1)
 # network cannot starve the others, and Streamlit keeps time to serve them all.
 _LOCK = threading.Lock()
 _PLAYING = weakref.WeakSet()
+_OPENING = weakref.WeakSet()      # runs whose page has not had its first payload yet
 
 
 def tick_seconds():
@@ -132,6 +134,8 @@ class Playback:
         self.touched = time.monotonic() # the learner's last action
         self.paused_why = ""
         self.frames = [self.frame()]
+        self.born = time.monotonic()
+        _OPENING.add(self)
         if running:
             self.play()
 
@@ -204,6 +208,7 @@ class Playback:
             self.pause(why)
             return 0
         _PLAYING.add(self)
+        self._let_openers_first()
         with _LOCK:
             first = self.session.epoch
             budget = tick_budget(tick_seconds()) if budget is None else budget
@@ -229,6 +234,15 @@ class Playback:
         if self.session.done:
             self.pause()
         return self.session.epoch - first
+
+    def _let_openers_first(self):
+        """A page still waiting for its first surface goes before more training of the
+        others (a room opening one link at once): wait, without the lock, while a run
+        born less than OPEN_WAIT ago has not sent its first payload."""
+        end = time.monotonic() + OPEN_WAIT
+        while (now := time.monotonic()) < end and any(
+                p is not self and now - p.born < OPEN_WAIT for p in list(_OPENING)):
+            time.sleep(0.02)
 
     def _checkpoint(self):
         self._checkpoints[self.session.epoch] = self.session.checkpoint()
@@ -316,6 +330,7 @@ class Playback:
         """The live view's data: this tick's frames, and any figure it does not have yet.
         `clickable`: clicks on the plane are reported (the learner is placing points);
         `scroll`: the page brings the view into sight (a lesson was just loaded)."""
+        _OPENING.discard(self)
         specs = self._specs()
         data = {"mount": self.mount, "seq": self.seq, "running": self.running,
                 "tick_ms": int(tick_seconds() * 1000), "n": GRID, "unit_n": UNIT_GRID,
