@@ -52,8 +52,10 @@ def class_labels(a, kind):
 
 def per_class_accuracy(predicted, labels, classes):
     """(accuracy on the points of class 0, of class 1, ...), nan where a class is absent."""
-    return tuple(float(np.mean(predicted[labels == k] == k)) if np.any(labels == k)
-                 else math.nan for k in range(classes))
+    labels = np.asarray(labels, dtype=np.intp)
+    counts = np.bincount(labels, minlength=classes)                     # points per class
+    hits = np.bincount(labels[predicted == labels], minlength=classes)  # right per class
+    return tuple(float(h / c) if c else math.nan for h, c in zip(hits[:classes], counts))
 
 
 def r_squared(mse, y):
