@@ -10,6 +10,7 @@ every frame carries the surface as uint8, and every few frames each unit's pictu
 Each frame keeps a checkpoint, so Pause can stop the run at the frame on screen.
 """
 import base64
+import collections
 import itertools
 import json
 import math
@@ -61,7 +62,33 @@ _mounts = itertools.count(1)
 # Every playing session of this server process. Training holds one lock, so sessions take
 # turns, and each tick's budget shrinks as more sessions play: one session on a huge
 # network cannot starve the others, and Streamlit keeps time to serve them all.
-_LOCK = threading.Lock()
+class FairLock:
+    """A lock taken in the order it was asked for. threading.Lock lets the thread that just
+    released it win again and again: with 40 sessions some starved for seconds."""
+
+    def __init__(self):
+        self._mutex, self._queue, self._held = threading.Lock(), collections.deque(), False
+
+    def __enter__(self):
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return self
+            turn = threading.Lock()
+            turn.acquire()
+            self._queue.append(turn)
+        turn.acquire()                  # released by the holder before us: our turn
+        return self
+
+    def __exit__(self, *exc):
+        with self._mutex:
+            if self._queue:
+                self._queue.popleft().release()     # handed over: still held
+            else:
+                self._held = False
+
+
+_LOCK = FairLock()
 _PLAYING = weakref.WeakSet()
 _OPENING = weakref.WeakSet()      # runs whose page has not had its first payload yet
 
@@ -216,12 +243,12 @@ class Playback:
             while len(batch) < frames and not self.session.done:
                 # every frame gets its share of the budget, so a crowded server sends
                 # as many redraws, each of fewer epochs (drawing is not training time);
-                # a network whose epoch outlasts a share stops once it is a share behind
-                due = budget * len(batch) / frames
-                if batch and trained - due > budget / frames:
+                # a network whose epoch outlasts the budget stops once it is spent (a
+                # stricter rule cut ticks short whenever the process was descheduled)
+                if batch and trained >= budget:
                     break
                 now = time.perf_counter()
-                share = due + budget / frames - trained
+                share = budget * (len(batch) + 1) / frames - trained
                 self.session.advance(epochs_per_redraw, deadline=now + min(FRAME_CAP, share))
                 trained += time.perf_counter() - now
                 self._checkpoint()
