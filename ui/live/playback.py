@@ -37,6 +37,7 @@ TRAIN_SHARE = 0.8         # of each second, the share all sessions together may 
 FRAMES_PER_TICK = 30      # redraws per tick: 60 a second, the display's rate
 UNITS_EVERY = 2           # every other frame also carries the unit pictures (30 a second)
 TICK_BUDGET = 0.4         # training time per tick, all frames together
+OVERSPENT = 1.25          # a tick that trained this times its budget sends what it has
 FRAME_CAP = 0.04          # training time per redraw, at most
 GRID = 100                # the surface's resolution
 UNIT_GRID = 24            # each unit's picture in the network diagram
@@ -243,9 +244,9 @@ class Playback:
             while len(batch) < frames and not self.session.done:
                 # every frame gets its share of the budget, so a crowded server sends
                 # as many redraws, each of fewer epochs (drawing is not training time);
-                # a network whose epoch outlasts the budget stops once it is spent (a
-                # stricter rule cut ticks short whenever the process was descheduled)
-                if batch and trained >= budget:
+                # a network whose epoch outlasts the budget stops once it is overspent
+                # (a stricter rule cut ticks short whenever the process was descheduled)
+                if batch and trained >= OVERSPENT * budget:
                     break
                 now = time.perf_counter()
                 share = budget * (len(batch) + 1) / frames - trained
