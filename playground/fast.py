@@ -125,23 +125,30 @@ def backward(ws, Xe, y, activation, loss_name, delta_rule=False, output="sigmoid
     np.dot(Xe.T, delta, out=ws.dWb[0])
 
 
-def predict(params, Xe, activation, chunk=2048, output="sigmoid"):
+def predict(params, Xe, activation, chunk=2000, output="sigmoid", workspaces=None):
     """The outputs (n, units) for inputs Xe (n, inputs + 1), a chunk at a time so the
-    working arrays stay small enough to sit in the CPU cache."""
+    working arrays stay small enough to sit in the CPU cache. `workspaces`: a dict that
+    keeps them between calls with the same params (making them cost more than a
+    100x100 surface's arithmetic)."""
     out = np.empty((len(Xe), params[-1].shape[1]), dtype=params[0].dtype)
-    ws = None
+    workspaces = {} if workspaces is None else workspaces
     with np.errstate(all="ignore"):
         for i in range(0, len(Xe), chunk):
             part = Xe[i:i + chunk]
-            if ws is None or ws.n != len(part):
-                ws = Workspace(params, len(part))
+            ws = workspaces.get(len(part))
+            if ws is None or ws.params is not params:
+                ws = workspaces[len(part)] = Workspace(params, len(part))
             out[i:i + len(part)] = forward(ws, part, activation, output)
     return out
 
 
-def layer_outputs(params, Xe, activation, output="sigmoid"):
-    """Every layer's activations [(n, units), ..., (n, outputs)] for the inputs Xe."""
-    ws = Workspace(params, len(Xe))
+def layer_outputs(params, Xe, activation, output="sigmoid", workspaces=None):
+    """Every layer's activations [(n, units), ..., (n, outputs)] for the inputs Xe
+    (`workspaces` as for predict)."""
+    workspaces = {} if workspaces is None else workspaces
+    ws = workspaces.get(len(Xe))
+    if ws is None or ws.params is not params:
+        ws = workspaces[len(Xe)] = Workspace(params, len(Xe))
     with np.errstate(all="ignore"):
         forward(ws, Xe, activation, output)
     return [a.copy() for a in ws.a]

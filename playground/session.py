@@ -52,8 +52,10 @@ def class_labels(a, kind):
 
 def per_class_accuracy(predicted, labels, classes):
     """(accuracy on the points of class 0, of class 1, ...), nan where a class is absent."""
-    return tuple(float(np.mean(predicted[labels == k] == k)) if np.any(labels == k)
-                 else math.nan for k in range(classes))
+    labels = np.asarray(labels, dtype=np.intp)
+    counts = np.bincount(labels, minlength=classes)                     # points per class
+    hits = np.bincount(labels[predicted == labels], minlength=classes)  # right per class
+    return tuple(float(h / c) if c else math.nan for h, c in zip(hits[:classes], counts))
 
 
 def r_squared(mse, y):
@@ -121,6 +123,7 @@ class TrainingSession:
         self.changes = []                                   # [(epoch, {setting: value})]
         self.bounds = data_bounds(np.concatenate([self.data.X_train, self.data.X_test]))
         self._workspaces, self._grids = {}, {}
+        self._predicting = {}                               # fast.predict's arrays, kept
 
     def _inputs(self, X, y):
         """Raw points -> network inputs (fast.py's with the ones column), and targets:
@@ -145,7 +148,8 @@ class TrainingSession:
         if self.exact:
             a = network.predict(fast.W_and_b(params), X, act, out)
         else:
-            a = fast.predict(params, X, act, output=out)
+            keep = self._predicting if params is self.params else None
+            a = fast.predict(params, X, act, output=out, workspaces=keep)
         return a if out == "softmax" else a[:, 0]
 
     # -- reading the state ---------------------------------------------------------
@@ -235,7 +239,7 @@ class TrainingSession:
             with np.errstate(all="ignore"):
                 outs = network.forward(self.layers, self._grid(n), act, output=out)[1].a
         else:
-            outs = fast.layer_outputs(self.params, self._grid(n), act, out)
+            outs = fast.layer_outputs(self.params, self._grid(n), act, out, self._predicting)
         return [a.T.reshape(-1, n, n) for a in outs]
 
     def gradients(self):

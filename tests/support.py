@@ -10,6 +10,17 @@ from playwright.sync_api import expect
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "streamlit_app.py"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+# Records when the epoch counter changes (__epochChanges) and when Pause was clicked
+# (__pausedAt), both in the page's performance.now() milliseconds.
+WATCH_PAUSE = """() => {
+  window.__epochChanges = [];
+  new MutationObserver(() => window.__epochChanges.push(performance.now()))
+    .observe(document.querySelector('.nnp-epoch'),
+             { childList: true, characterData: true, subtree: true });
+  document.addEventListener('click', (ev) => {
+    if (ev.target.closest('.st-key-pause')) window.__pausedAt = performance.now();
+  }, true);
+}"""
 SURFACE = ".nnp-surface canvas"        # the decision surface, painted by the page
 LIVE = "document.querySelector('.nnp-live')"      # there is one (tests/browser/test_one_view.py)
 

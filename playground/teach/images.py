@@ -29,8 +29,10 @@ def png_data_uri(rgb):
 def quantize(surface):
     """Probabilities in [0, 1] -> uint8 0..255 (NaN, from a broken run, -> 128): a quarter
     of float32's bytes, for the browser and for snapshots."""
-    s = np.nan_to_num(np.asarray(surface, dtype=np.float32), nan=0.5)
-    return np.clip(np.rint(s * 255), 0, 255).astype(np.uint8)
+    s = np.array(surface, dtype=np.float32)                    # a copy, worked on in place
+    s *= 255
+    np.copyto(s, 127.5, where=np.isnan(s))                     # rounds to 128
+    return np.clip(np.rint(s, out=s), 0, 255, out=s).astype(np.uint8)[()]
 
 
 def quantize_values(values):

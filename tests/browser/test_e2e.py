@@ -3,21 +3,9 @@ in headless Chromium through Playwright. Each test gets a fresh page, so a fresh
 Streamlit session at epoch 0."""
 import pytest
 from playwright.sync_api import expect
-from tests.support import IDLE, SURFACE, press, wait_idle  # noqa: F401
+from tests.support import IDLE, SURFACE, WATCH_PAUSE, press, wait_idle  # noqa: F401
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-# Records, in the page's own clock, when the Pause button is clicked and every time the
-# epoch text changes.
-WATCH_PAUSE = """() => {
-  window.__epochChanges = [];
-  new MutationObserver(() => window.__epochChanges.push(performance.now()))
-    .observe(document.querySelector('.nnp-epoch'),
-             { childList: true, characterData: true, subtree: true });
-  document.addEventListener('click', (ev) => {
-    if (ev.target.closest('.st-key-pause')) window.__pausedAt = performance.now();
-  }, true);
-}"""
 
 
 @pytest.fixture

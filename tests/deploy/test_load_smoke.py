@@ -2,7 +2,8 @@
 another's run, and the server stays small.
 
 - 6 real Chromium pages play together for ~10 s: every page's epoch and painted-surface
-  count go up, and the server's resident memory stays under 1 GB;
+  count go up, and the server's resident memory stays under 1 GB; then each shows one
+  live view, and Pause stops each page's epoch counter within 300 ms of the click;
 - 10 websocket sessions (tools/load.py's WsSession, Streamlit's own protocol)
   play together: every one receives new frames (this needs Streamlit's runner.postScriptGC
   off, as .streamlit/config.toml has it: a full GC after every tick stalled them);
@@ -17,12 +18,13 @@ import time
 import numpy as np
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, WATCH_PAUSE
 from tools.load import (FIRST_PAINT, READ_PAGE, ProcSampler,
                                   WsSession, free_port, run_async, session_query, start_server,
                                   stop, warm_up)
 
 MAX_RSS = 1024**3
+PAUSE_MS = 300          # Pause stops the counter within this (issue 13's promise)
 PLAY_SECONDS = 10
 
 
@@ -110,6 +112,17 @@ def test_six_browser_pages_play_at_once_and_all_advance(server, browser):
         assert memory.peak < MAX_RSS, f"server RSS {memory.peak / 2**20:.0f} MB"
         check_all_advanced([(b["epoch"], b["painted"]) for b in before],
                            [(a["epoch"], a["painted"]) for a in after], "page")
+        for i, page in enumerate(pages):          # the promises hold under the crowd
+            views = page.locator(".nnp-epoch").count()
+            assert views == 1, f"page {i}: {views} live views"
+            page.evaluate(WATCH_PAUSE)
+            click(page, "pause")
+        for i, page in enumerate(pages):
+            page.wait_for_function("() => window.__pausedAt", timeout=30000)
+            page.wait_for_timeout(1500)
+            late = page.evaluate("window.__epochChanges.map(t => t - window.__pausedAt)")
+            assert not late or late[-1] < PAUSE_MS, (
+                f"page {i}: the counter moved {late[-1]:.0f} ms after Pause")
     finally:
         for page in pages:
             page.context.close()

@@ -1,9 +1,12 @@
 """The live view's server side: ticks only when the page asks, Pause stops at the frame
 the page showed, and every payload follows the written schema."""
+import threading
+import time
+
 import numpy as np
 
 from playground.config import Config
-from ui.live.playback import FRAMES_PER_TICK, UNITS_EVERY, Playback
+from ui.live.playback import FRAMES_PER_TICK, UNITS_EVERY, FairLock, Playback
 from ui.live.schema import check_payload
 
 
@@ -78,3 +81,39 @@ def test_every_lesson_plays_for_seconds_at_its_speed():
     for name, lesson in LESSONS.items():
         frames = lesson.config.epochs / watchable_speed(lesson.config.epochs)
         assert frames / fps >= min(LESSON_SECONDS, lesson.config.epochs / fps), name
+
+
+def test_a_crowded_tick_still_sends_a_full_batch_of_fewer_epochs_each():
+    run = playing()
+    run.tick(1000, budget=0.02)              # 1,000 epochs a frame do not fit in 20 ms
+    epochs = [f["epoch"] for f in run.frames]
+    assert len(epochs) == FRAMES_PER_TICK
+    assert all(0 < b - a < 1000 for a, b in zip(epochs, epochs[1:]))
+
+
+def test_the_training_lock_is_taken_in_the_order_it_was_asked_for():
+    lock, order = FairLock(), []
+    lock.__enter__()                         # held: the threads below queue up
+    threads = []
+    for i in range(5):
+        t = threading.Thread(target=lambda i=i: (lock.__enter__(), order.append(i),
+                                                 lock.__exit__()))
+        t.start()
+        threads.append(t)
+        while len(lock._queue) <= i:         # wait until thread i is queued
+            time.sleep(0.001)
+    lock.__exit__()
+    for t in threads:
+        t.join()
+    assert order == [0, 1, 2, 3, 4]
+
+
+def test_a_page_still_opening_goes_before_more_training_of_the_others():
+    run = playing()
+    newcomer = Playback(Config())            # its page has not had a payload yet
+    run.want()
+    trained_before = []
+    threading.Timer(0.2, lambda: (trained_before.append(run.session.epoch),
+                                  newcomer.payload("/plotly.js"))).start()
+    assert run.serve(100) > 0
+    assert trained_before == [0]             # the tick waited for the newcomer's payload

@@ -10,6 +10,7 @@ every frame carries the surface as uint8, and every few frames each unit's pictu
 Each frame keeps a checkpoint, so Pause can stop the run at the frame on screen.
 """
 import base64
+import collections
 import itertools
 import json
 import math
@@ -38,12 +39,14 @@ TRAIN_SHARE = 0.8         # of each second, the share all sessions together may 
 FRAMES_PER_TICK = 30      # redraws per tick: 60 a second, the display's rate
 UNITS_EVERY = 2           # every other frame also carries the unit pictures (30 a second)
 TICK_BUDGET = 0.4         # training time per tick, all frames together
+OVERSPENT = 1.25          # a tick that trained this times its budget sends what it has
 FRAME_CAP = 0.04          # training time per redraw, at most
 GRID = 100                # the surface's resolution
 UNIT_GRID = 24            # each unit's picture in the network diagram
 DIAGRAM_EVERY = 2.0       # seconds between updates of the diagram's edges while playing
                           # (a Plotly redraw of the diagram costs the page ~50 ms)
 CHECKPOINTS = 3 * FRAMES_PER_TICK   # frames Pause can go back to (the page may lag a tick)
+OPEN_WAIT = 1.0           # at most this long a tick waits for pages still opening
 IDLE_PAUSE = 20 * 60.0    # a tab nobody has touched for this long pauses
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)   # epochs per redraw
 DEFAULT_SPEED = 100
@@ -62,8 +65,35 @@ _mounts = itertools.count(1)
 # Every playing session of this server process. Training holds one lock, so sessions take
 # turns, and each tick's budget shrinks as more sessions play: one session on a huge
 # network cannot starve the others, and Streamlit keeps time to serve them all.
-_LOCK = threading.Lock()
+class FairLock:
+    """A lock taken in the order it was asked for. threading.Lock lets the thread that just
+    released it win again and again: with 40 sessions some starved for seconds."""
+
+    def __init__(self):
+        self._mutex, self._queue, self._held = threading.Lock(), collections.deque(), False
+
+    def __enter__(self):
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return self
+            turn = threading.Lock()
+            turn.acquire()
+            self._queue.append(turn)
+        turn.acquire()                  # released by the holder before us: our turn
+        return self
+
+    def __exit__(self, *exc):
+        with self._mutex:
+            if self._queue:
+                self._queue.popleft().release()     # handed over: still held
+            else:
+                self._held = False
+
+
+_LOCK = FairLock()
 _PLAYING = weakref.WeakSet()
+_OPENING = weakref.WeakSet()      # runs whose page has not had its first payload yet
 
 
 def tick_seconds():
@@ -166,6 +196,8 @@ class Playback:
         self.touched = time.monotonic() # the learner's last action
         self.paused_why = ""
         self.frames = [self.frame()]
+        self.born = time.monotonic()
+        _OPENING.add(self)
         if running:
             self.play()
 
@@ -238,16 +270,22 @@ class Playback:
             self.pause(why)
             return 0
         _PLAYING.add(self)
+        self._let_openers_first()
         with _LOCK:
-            start, first = time.perf_counter(), self.session.epoch
+            first = self.session.epoch
             budget = tick_budget(tick_seconds()) if budget is None else budget
-            batch = []
+            batch, trained = [], 0.0
             while len(batch) < frames and not self.session.done:
-                now = time.perf_counter()
-                if batch and now - start >= budget:
+                # every frame gets its share of the budget, so a crowded server sends
+                # as many redraws, each of fewer epochs (drawing is not training time);
+                # a network whose epoch outlasts the budget stops once it is overspent
+                # (a stricter rule cut ticks short whenever the process was descheduled)
+                if batch and trained >= OVERSPENT * budget:
                     break
-                self.session.advance(epochs_per_redraw,
-                                     deadline=min(now + FRAME_CAP, start + budget))
+                now = time.perf_counter()
+                share = budget * (len(batch) + 1) / frames - trained
+                self.session.advance(epochs_per_redraw, deadline=now + min(FRAME_CAP, share))
+                trained += time.perf_counter() - now
                 self._checkpoint()
                 batch.append(self.frame(units=len(batch) % UNITS_EVERY == UNITS_EVERY - 1))
         if batch:
@@ -258,6 +296,15 @@ class Playback:
         if self.session.done:
             self.pause()
         return self.session.epoch - first
+
+    def _let_openers_first(self):
+        """A page still waiting for its first surface goes before more training of the
+        others (a room opening one link at once): wait, without the lock, while a run
+        born less than OPEN_WAIT ago has not sent its first payload."""
+        end = time.monotonic() + OPEN_WAIT
+        while (now := time.monotonic()) < end and any(
+                p is not self and now - p.born < OPEN_WAIT for p in list(_OPENING)):
+            time.sleep(0.02)
 
     def _checkpoint(self):
         self._checkpoints[self.session.epoch] = self.session.checkpoint()
@@ -347,6 +394,7 @@ class Playback:
         """The live view's data: this tick's frames, and any figure it does not have yet.
         `clickable`: clicks on the plane are reported (the learner is placing points);
         `scroll`: the page brings the view into sight (a lesson was just loaded)."""
+        _OPENING.discard(self)
         specs = self._specs()
         data = {"mount": self.mount, "seq": self.seq, "running": self.running,
                 "tick_ms": int(tick_seconds() * 1000), "n": GRID, "unit_n": UNIT_GRID,
