@@ -289,8 +289,8 @@ class Playback:
                 self._checkpoint()
                 batch.append(self.frame(units=len(batch) % UNITS_EVERY == UNITS_EVERY - 1))
         if batch:
-            if "units" not in batch[-1]:
-                batch[-1] = self.frame()
+            if "units" not in batch[-1]:           # the last frame always has its pictures
+                batch[-1]["units"] = self.unit_pictures()
             self.frames, self.seq = batch, self.seq + 1
         self._measure_rate(time.perf_counter())
         if self.session.done:
@@ -327,8 +327,12 @@ class Playback:
                "test_acc": _num(m.test_accuracy), "z": _b64(surface_picture(s)),
                **class_numbers(m)}
         if units:
-            out["units"] = [_b64(layer) for layer in unit_images(s)]
+            out["units"] = self.unit_pictures()
         return out
+
+    def unit_pictures(self):
+        """Every unit's picture, base64 uint8, one string per layer (a frame's "units")."""
+        return [_b64(layer) for layer in unit_images(self.session)]
 
     def history(self, points=2000):
         """The loss curve so far, thinned to about `points` points for the browser."""
