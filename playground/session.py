@@ -338,7 +338,7 @@ class TrainingSession:
         k = 0 if self.diverged else max(0, min(int(k), self.config.epochs - self.epoch))
         if k == 0:
             return 0
-        start, saved = self.epoch, self._snapshot()
+        start, saved = self.epoch, self.checkpoint()
         with np.errstate(all="ignore"):
             if self.best_loss == math.inf:                  # the loss to stay near
                 self.best_loss = self._measure(self.X, self.y)[0]
@@ -349,13 +349,13 @@ class TrainingSession:
             if not self._trouble():
                 return self.epoch - start
             stop = self.epoch
-            self._restore(saved)
+            self.rewind(saved)
             while self.epoch < stop:
-                before = self._snapshot()
+                before = self.checkpoint()
                 self._step()
                 trouble = self._trouble()
                 if trouble:
-                    self._restore(before)
+                    self.rewind(before)
                     self._diverge(trouble)
                     break
         return self.epoch - start
@@ -366,17 +366,11 @@ class TrainingSession:
 
     def checkpoint(self):
         """The state training continues from (weights, optimizer, shuffling, epoch)."""
-        return self._snapshot()
-
-    def rewind(self, saved):
-        """Back to a checkpoint of this run: later history and snapshots are dropped."""
-        self._restore(saved)
-
-    def _snapshot(self):
         return (self.theta.copy(), copy.deepcopy(self.opt_state),
                 copy.deepcopy(self.rng.bit_generator.state), self.epoch)
 
-    def _restore(self, saved):
+    def rewind(self, saved):
+        """Back to a checkpoint of this run: later history and snapshots are dropped."""
         theta, opt_state, rng_state, epoch = saved
         self.theta[...] = theta
         self.opt_state = copy.deepcopy(opt_state)
