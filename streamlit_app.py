@@ -192,9 +192,12 @@ def main_ui(config: Config):
     run.touch()                     # a full run means the learner did something
     run.set_view(**{k: st.session_state[k] for k in ("show_test", "discretize", "log_scale")})
     st.markdown("#### NN Playground · a neural network from scratch in NumPy")
-    controls_ui()
-    status_ui(run)
+    controls, status = st.container(), st.container()
     live_ui(st.session_state["speed"])
+    with controls:
+        controls_ui()
+    with status:
+        status_ui(run)
     tutorial_ui(run.session)
     panels_ui(run)
 
