@@ -17,9 +17,32 @@ test("base64 decodes to the bytes", () => {
 });
 
 test("frames wait for their time, then one shows per call", () => {
-  assert.equal(due(3, 100, 10, 99).show, -1);
+  assert.equal(due(3, 100, 10, 89).show, -1);               // more than a frame early
+  assert.deepEqual(due(3, 100, 10, 91), { show: 0, drop: 0, next: 110 });  // due within one
   const d = due(3, 100, 10, 100);
   assert.deepEqual(d, { show: 0, drop: 0, next: 110 });
+});
+
+// Plays `seconds` of frames due every 1000/60 ms on a display of `fps` beats a second
+// whose beats jitter by +-2 ms; returns the beats, those that showed a frame, frames used.
+function play(fps, seconds = 10) {
+  let next = 0, beats = 0, shown = 0, used = 0;
+  for (let now = 0; now < seconds * 1000; now += 1000 / fps, beats += 1) {
+    const d = due(100000, next, 1000 / 60, now + (Math.round(now * 7) % 5) - 2);
+    if (d.show >= 0) { shown += 1; used += d.show + 1; next = d.next; }
+  }
+  return { beats, shown, used };
+}
+
+test("every beat of a display at or below the frames' rate shows a frame, despite jitter", () => {
+  for (const fps of [30, 58, 59, 60]) {
+    const { beats, shown } = play(fps);
+    assert.equal(shown, beats);
+  }
+});
+
+test("a faster display still plays the frames at their own pace", () => {
+  for (const fps of [75, 120, 144]) assert.ok(Math.abs(play(fps).used - 600) <= 1);
 });
 
 test("a tab that fell behind drops frames instead of queueing them", () => {

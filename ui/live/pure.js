@@ -25,14 +25,16 @@ export function paint(values, lut, n, out = new Uint8ClampedArray(n * n * 4)) {
 }
 
 // Which of `queued` frames to show at time `now` (ms), frames being due every `interval`
-// ms from `next`. A tab that fell behind shows the newest due frame and drops the ones
-// before it: it never plays a backlog. Returns {show: index or -1, drop, next}.
+// ms from `next`. A frame due within the coming interval shows now: animation frames
+// jitter by a few ms around the frames' own ~16.7 ms, and waiting for the exact time
+// skipped a beat whenever one came early. One frame a beat at most, so a faster display
+// still plays at the frames' pace. A tab that fell behind shows the newest due frame and
+// drops the ones before it: it never plays a backlog. Returns {show: index or -1, drop, next}.
 export function due(queued, next, interval, now) {
-  if (queued === 0 || now < next) return { show: -1, drop: 0, next };
   const late = Math.floor((now - next) / interval);
-  const show = Math.min(queued - 1, late);
-  const after = next + (late + 1) * interval;
-  return { show, drop: show, next: after };
+  if (queued === 0 || late < -1) return { show: -1, drop: 0, next };
+  const show = Math.max(0, Math.min(queued - 1, late));
+  return { show, drop: show, next: next + (show + 1) * interval };
 }
 
 // Whether to ask the server for the next batch: playing, not already asked, and less
