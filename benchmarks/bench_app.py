@@ -8,10 +8,11 @@ built from source (/work/shared/anchors/tensorflow-playground, served by `python
 http.server`; tanh, batch 10, xor, 8,8) and a one-line Streamlit app (st.write and a chart,
 benchmarks/baseline_app.py). For each page it records, in the page's own clock:
 
-- distinct surfaces painted per second: every animation frame the page samples the surface's
-  pixels (a canvas: our `.nnp-surface canvas`, TF Playground's `#heatmap canvas`; an old
-  Plotly heatmap's `<image>` href) and counts a change; ours also reports live.js's own
-  counter of surfaces drawn;
+- distinct surfaces painted per second: every animation frame the page samples all of the
+  surface's pixels (a canvas: our `.nnp-surface canvas`, TF Playground's `#heatmap canvas`;
+  an old Plotly heatmap's `<image>` href) and counts a change; ours also reports live.js's
+  own counter of surfaces drawn; and the page's animation frames per second, the most
+  surfaces any page can show (a display's rate: about 60);
 - unit pictures animating per second (the first hidden unit's picture in the diagram);
 - epochs per second while animating (`.nnp-epoch`, `#iter-number`);
 - main-thread busy share while playing (Chrome's Performance.getMetrics TaskDuration);
@@ -45,7 +46,7 @@ TFP_HASH = "#activation=tanh&batchSize=10&dataset=xor&networkShape=8,8&seed=0.1"
 # surface and one unit picture, and the epoch shown; notes milestones of the first load.
 OBSERVER = r"""
 (() => {
-  const B = window.__bench = { surfaces: 0, units: 0, epoch: 0, changedAt: 0, clickedAt: 0,
+  const B = window.__bench = { frames: 0, surfaces: 0, units: 0, epoch: 0, changedAt: 0, clickedAt: 0,
                                epochAtClick: null, marks: {} };
   const mark = (name) => { if (B.marks[name] === undefined) B.marks[name] = performance.now(); };
   const epochNow = () => {
@@ -61,11 +62,14 @@ OBSERVER = r"""
   const sig = (el) => {           // a cheap signature of what an element shows, or null
     if (!el) return null;
     if (el.tagName === 'CANVAS') {
-      if (!el.width || !el.height) return null;
-      scratch.width = 24; scratch.height = 24;
+      // Every pixel at the canvas's own size: a downscaled copy (24 x 24 once) merged
+      // the small late-training changes and counted ~50 of 58 distinct surfaces a second.
+      const w = Math.min(el.width, 256), ht = Math.min(el.height, 256);
+      if (!w || !ht) return null;
+      scratch.width = w; scratch.height = ht;
       const c = scratch.getContext('2d', { willReadFrequently: true });
-      c.clearRect(0, 0, 24, 24); c.drawImage(el, 0, 0, 24, 24);
-      const d = c.getImageData(0, 0, 24, 24).data;
+      c.clearRect(0, 0, w, ht); c.drawImage(el, 0, 0, w, ht);
+      const d = c.getImageData(0, 0, w, ht).data;
       let h = 0, any = false;
       for (let i = 0; i < d.length; i += 1) { h = (h * 31 + d[i]) | 0; if (d[i]) any = true; }
       return any ? String(h) : null;
@@ -77,6 +81,7 @@ OBSERVER = r"""
   };
   let lastSurface = null, lastUnit = null;
   const poll = () => {
+    B.frames++;                  // the display's frames: the most any page can show
     if (document.querySelector('[data-testid=stApp]')) mark('shell');
     const app = document.querySelector('[data-testid=stApp]');
     if (app && app.dataset.testScriptState === 'running') mark('script_started');
@@ -129,6 +134,7 @@ def play_and_pause(page, play, pause, seconds):
     after = page.evaluate(SNAPSHOT)
     return {
         "surfaces_per_s": (end["surfaces"] - start["surfaces"]) / played,
+        "frames_per_s": (end["frames"] - start["frames"]) / played,
         "drawn_per_s": (end["painted"] - start["painted"]) / played,
         "units_per_s": (end["units"] - start["units"]) / played,
         "epochs_per_s": (end["epoch"] - start["epoch"]) / played,
@@ -226,12 +232,22 @@ def oneline(browser):
         stop(server)
 
 
+def surfaces_met(us, tfp):
+    """The issue's rule: twice TF Playground's distinct surfaces, or 50/s where TF
+    Playground already paints at the display's rate (here: at 90% or more of the most
+    animation frames either page got a second; no page shows more than that)."""
+    display = max(us["frames_per_s"], tfp["frames_per_s"])
+    at_display = tfp["surfaces_per_s"] >= 0.9 * display
+    return us["surfaces_per_s"] >= (50 if at_display else 2 * tfp["surfaces_per_s"])
+
+
 def table(us, tfp, one):
     rows = [  # name, ours, theirs, ratio, target, met
         ("surfaces painted /s", us["surfaces_per_s"], tfp["surfaces_per_s"],
          us["surfaces_per_s"] / max(tfp["surfaces_per_s"], 1e-9),
-         ">= 2x TFP (or >= 50/s)",
-         us["surfaces_per_s"] >= (50 if tfp["surfaces_per_s"] >= 55 else 2 * tfp["surfaces_per_s"])),
+         ">= 2x TFP (or >= 50/s)", surfaces_met(us, tfp)),
+        ("  display frames /s", us["frames_per_s"], tfp["frames_per_s"], float("nan"),
+         "(the most a page shows)", None),
         ("  (live.js drew /s)", us["drawn_per_s"], float("nan"), float("nan"), "", None),
         ("unit pictures /s", us["units_per_s"], tfp["units_per_s"],
          us["units_per_s"] / max(tfp["units_per_s"], 1e-9), ">= 10/s", us["units_per_s"] >= 10),
