@@ -192,12 +192,14 @@ def main_ui(config: Config):
     run.touch()                     # a full run means the learner did something
     run.set_view(**{k: st.session_state[k] for k in ("show_test", "discretize", "log_scale")})
     st.markdown("#### NN Playground · a neural network from scratch in NumPy")
-    controls, status = st.container(), st.container()
+    # The controls are drawn after the live view, into their place above it: the page
+    # then asks for the view's code before the buttons' and slider's (the status first:
+    # it takes the notice, which the view would otherwise see and rerun for).
+    controls = st.container()
+    status_ui(run)
     live_ui(st.session_state["speed"])
     with controls:
         controls_ui()
-    with status:
-        status_ui(run)
     tutorial_ui(run.session)
     panels_ui(run)
 
