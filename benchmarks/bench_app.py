@@ -2,6 +2,7 @@
 Streamlit app, in one run of the same headless Chromium.
 
     python benchmarks/bench_app.py [--seconds 10]
+    python benchmarks/bench_app.py --query '' --query '' --panel '' --panel 'Why is it stuck?'
 
 Plays, in turn: our app (first-load network: moons, 2-8-8-1 tanh), TensorFlow Playground
 built from source (/work/shared/anchors/tensorflow-playground, served by `python3 -m
@@ -156,8 +157,19 @@ def first(page, mark, timeout=60_000):
     return page.evaluate("() => window.__bench.marks")
 
 
-def ours(browser, seconds, query=""):
-    """Our app, opened at `query` (a link's "?..."; empty: the first-load network)."""
+def open_panel(page, name):
+    """Open one of the "More" panels (its segment of the control), and let its charts draw."""
+    choice = page.locator(".st-key-panel").get_by_role("radio", name=name, exact=True)
+    choice.click()
+    page.wait_for_function("el => el.getAttribute('aria-checked') === 'true'",
+                           arg=choice.element_handle())
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+    page.wait_for_timeout(1000)     # its charts drawn
+
+
+def ours(browser, seconds, query="", panel=""):
+    """Our app, opened at `query` (a link's "?..."; empty: the first-load network), with
+    the "More" panel named `panel` open (empty: none)."""
     port = free_port()
     server = start_server(port)
     try:
@@ -169,6 +181,8 @@ def ours(browser, seconds, query=""):
         page.wait_for_selector(".nnp-diagram .main-svg", state="attached")
         marks = page.evaluate("() => window.__bench.marks")
         plotly = resource_timing(page, "plotly")
+        if panel:
+            open_panel(page, panel)
         button = lambda key: page.locator(f".st-key-{key}").get_by_role("button").first
         out = play_and_pause(page, lambda: button("play").click(), lambda: button("pause").click(),
                              seconds)
@@ -286,11 +300,11 @@ def breakdown(us, one):
 
 
 def queries_table(runs):
-    """Our app at each link, against the first (the baseline), in one process."""
+    """Our app at each link (and panel), against the first (the baseline), in one process."""
     base = runs[0][1]
-    print(f"{'link':60} {'surfaces/s':>10} {'ratio':>6} {'units/s':>8} {'epochs/s':>9} {'busy':>5}")
+    print(f"{'link (panel)':60} {'surfaces/s':>10} {'ratio':>6} {'units/s':>8} {'epochs/s':>9} {'busy':>5}")
     for query, r in runs:
-        print(f"{query or '(first-load network)':60} {r['surfaces_per_s']:10.1f} "
+        print(f"{query:60} {r['surfaces_per_s']:10.1f} "
               f"{r['surfaces_per_s'] / max(base['surfaces_per_s'], 1e-9):6.2f} "
               f"{r['units_per_s']:8.1f} {r['epochs_per_s']:9.0f} {r['busy']:5.2f}")
 
@@ -302,11 +316,17 @@ def main():
     ap.add_argument("--query", action="append", default=[],
                     help="only our app, opened at each of these links' '?...' (repeatable), "
                          "after the first one as a baseline; prints surfaces/s side by side")
+    ap.add_argument("--panel", action="append", default=[],
+                    help="with --query: the \"More\" panel to open before Play at the link of "
+                         "the same place (repeatable, in order; '' or missing: none)")
     args = ap.parse_args()
     if args.query:
+        panels = args.panel + [""] * (len(args.query) - len(args.panel))
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            runs = [(q, ours(browser, args.seconds, q)) for q in args.query]
+            runs = [((q or "(first-load network)") + (f" ({panel})" if panel else ""),
+                     ours(browser, args.seconds, q, panel))
+                    for q, panel in zip(args.query, panels)]
             browser.close()
         queries_table(runs)
         return
