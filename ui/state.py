@@ -28,7 +28,7 @@ class AppState:
     pin_count: int = 0                  # pins ever made, so names stay unique after Clear
     replay: tuple | None = None         # (key, figure): the replay panel's last figure
     surface3d: tuple | None = None      # (key, figure): the 3-D view's last figure
-    diag_norms: tuple | None = None     # (key, figure): Why is it stuck?'s gradient norms
+    diagnosis: tuple | None = None      # (key, Diagnosis): Why is it stuck?'s last build
     lrfind: tuple | None = None         # (mount, epoch, Sweep): the finder's last sweep
     seen_file: str | None = None        # the file_id of the last upload read
     upload_round: int = 0               # part of the uploader's key: bumping it empties the box

@@ -19,7 +19,7 @@ def _name(l, layers):
 def histograms_figure(weights, grads, height=300):
     """Left: every layer's weights. Right: log10 of every layer's gradient sizes, since
     gradients span many orders of magnitude. weights, grads: one array per layer.
-    Two axes laid out by hand: make_subplots costs ~80 ms, too much for a 2 s refresh."""
+    Two axes laid out by hand: make_subplots costs ~80 ms, too much for every Step."""
     zeros = sum(int(np.count_nonzero(g == 0)) for g in grads)    # dead units' are exactly 0
     traces, L = [], len(weights)
     for l, (W, g) in enumerate(zip(weights, grads), start=1):

@@ -1,5 +1,6 @@
 """The four panels past every anchor, through AppTest: each opens without an error, the
-3-D view is not rebuilt while training plays, the diagnostics name what they see, and the
+3-D view and the diagnostics are not rebuilt while training plays, the diagnostics name
+what they see, and the
 finder's "Use this" retunes the run without moving it."""
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -52,6 +53,35 @@ def test_the_dying_relu_lesson_is_diagnosed(at):
     at.session_state["run"].session.advance(1000)
     open_panel(at, "Why is it stuck?")
     assert any("of 16 ReLU units in layer 1 are dead" in w.value for w in at.warning)
+
+
+def diagnosed_at(at):
+    """The epoch the Why is it stuck? panel's caption says it shows."""
+    (line,) = [c.value for c in at.caption if c.value.startswith("Epoch ")]
+    return int(line.split(".")[0].removeprefix("Epoch ").replace(",", ""))
+
+
+def test_why_is_it_stuck_is_not_rebuilt_while_playing(at):
+    """It keeps the moment it opened while ticks and full runs go by (rebuilding it redrew
+    two charts on the page every time, and the live view lost a third of its epochs);
+    Update and Pause bring it to the run's epoch."""
+    open_panel(at, "Why is it stuck?")
+    at.button(key="play").click().run()
+    at.run()                                        # a tick, and another full run
+    run = at.session_state["run"]
+    assert run.running and run.session.epoch > 0
+    assert diagnosed_at(at) == 0, "rebuilt while playing"
+    assert any("Training is playing" in c.value for c in at.caption)
+    built = at.session_state["app"].diagnosis
+    at.run()
+    assert at.session_state["app"].diagnosis is built
+    at.button(key="diag_update").click().run()
+    assert 0 < diagnosed_at(at) <= run.session.epoch
+    at.button(key="pause").click().run()
+    assert diagnosed_at(at) == run.session.epoch
+    built = at.session_state["app"].diagnosis
+    at.run()                                        # paused and nothing moved: kept
+    assert at.session_state["app"].diagnosis is built
 
 
 def test_use_this_retunes_the_run_and_keeps_its_epoch(at):

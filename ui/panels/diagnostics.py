@@ -1,13 +1,15 @@
 """Why is it stuck? Per layer: dead and saturated units, gradient norms, histograms of the
-weights and gradients, and one plain sentence naming the first problem seen. While the run
-plays it refreshes every few seconds on its own (a fragment), never on every tick."""
+weights and gradients, and one plain sentence naming the first problem seen. It is built
+when the panel opens and whenever the paused run has moved; while training plays it keeps
+that moment until asked (Update): redrawn every 2 s, its two Plotly charts were mounted
+again on the page each time, and a big network's live view lost 40% of its epochs."""
+from dataclasses import dataclass
+
 import streamlit as st
 
 from playground.figures.diagnostics import histograms_figure, norms_figure
 from playground.teach import diagnostics
 from ui.state import app_state
-
-REFRESH = 2.0       # seconds between updates while training plays
 
 HELP = {
     "layer": "Layer l computes a_l = f(a_(l-1) W_l + b_l); the last is the output unit.",
@@ -32,17 +34,43 @@ COLUMNS = {
 }
 
 
-def _norms_chart(run):
-    """The gradient norms over the run. While it plays, only the snapshots' (a new one comes
-    ever more rarely), so the chart is rebuilt and redrawn only when one does."""
+@dataclass(frozen=True)
+class Diagnosis:
+    """The panel's content at one epoch: everything it shows, built once."""
+    epoch: int
+    activation: str
+    rows: list
+    finding: str
+    histograms: object      # Plotly figures
+    norms: object
+
+
+def _key(run):
     s = run.session
-    key = (run.mount, len(s.snapshots.epochs), s.snapshots.epochs[-1:],
-           None if run.running else s.epoch)
-    cached = app_state().diag_norms
-    if not cached or cached[0] != key:
-        epochs, norms = diagnostics.norm_history(s, now=not run.running)
-        cached = app_state().diag_norms = (key, norms_figure(epochs, norms))
-    return cached[1]
+    return run.mount, s.epoch, s.config
+
+
+def _build():
+    """Diagnose the run as it is now and keep it: one full pass, the gradient norms at
+    every snapshot and two figures (tens of ms, and the page's redraw of two charts)."""
+    run = st.session_state["run"]
+    s = run.session
+    rows, finding = diagnostics.diagnose(s)
+    weights, grads = [W for W, _ in s.layers], [dW for dW, _ in s.gradients()]
+    epochs, norms = diagnostics.norm_history(s)
+    app_state().diagnosis = (_key(run), Diagnosis(
+        s.epoch, s.config.activation, rows, finding, histograms_figure(weights, grads),
+        norms_figure(epochs, norms)))
+
+
+def _current(run):
+    """The diagnosis to show: rebuilt when the paused run has moved on; while it plays,
+    the one made when the panel opened, the run paused or Update was pressed."""
+    cached = app_state().diagnosis
+    stale = not cached or (cached[0][0] != run.mount if run.running else cached[0] != _key(run))
+    if stale:
+        _build()
+    return app_state().diagnosis[1]
 
 
 def _table(rows, activation):
@@ -54,31 +82,31 @@ def _table(rows, activation):
              "saturation": r.saturation, "grad_norm": r.grad_norm} for r in rows]
 
 
-def _view():
-    run = st.session_state["run"]
-    s = run.session
-    rows, finding = diagnostics.diagnose(s)
-    if finding:
-        st.warning(finding, icon=":material/troubleshoot:")
+def diagnostics_ui(run):
+    # The button sits in a container that is always there, so the charts below keep their
+    # place on the page at Play and Pause and are not mounted again (a redraw each).
+    top = st.container(horizontal=True, vertical_alignment="center")
+    d = _current(run)
+    if run.running:
+        top.button("Update the diagnosis", key="diag_update", on_click=_build,
+                   icon=":material/refresh:",
+                   help="Show the run as it is now. While training plays the panel is not "
+                        "redrawn on its own, so the live view keeps its speed.")
+        top.caption(f"Training is playing: shown is epoch {d.epoch:,}, as when the panel "
+                    "opened, the run last paused or Update was pressed.", width="stretch")
+    if d.finding:
+        st.warning(d.finding, icon=":material/troubleshoot:")
     else:
-        st.success(f"Nothing looks stuck at epoch {s.epoch:,}: no dead or saturated layers, "
+        st.success(f"Nothing looks stuck at epoch {d.epoch:,}: no dead or saturated layers, "
                    "gradients of similar size, and the loss still moving (or every point right).",
                    icon=":material/check_circle:")
-    st.dataframe(_table(rows, s.config.activation), column_config=COLUMNS, hide_index=True,
+    st.dataframe(_table(d.rows, d.activation), column_config=COLUMNS, hide_index=True,
                  key="diag_table")
     c1, c2 = st.columns(2)
-    weights, grads = [W for W, _ in s.layers], [dW for dW, _ in s.gradients()]
-    c1.plotly_chart(histograms_figure(weights, grads),
-                    key="diag_hist", config={"displaylogo": False})
-    c2.plotly_chart(_norms_chart(run), key="diag_norms_chart",
-                    config={"displaylogo": False})
-    st.caption(f"Epoch {s.epoch:,}. " + ("Refreshes every few seconds while training plays."
-                                         if run.running else
-                                         "Press Play or Step to watch it change."),
-               help="Histograms: the current weights, and the size of each weight's gradient on "
+    c1.plotly_chart(d.histograms, key="diag_hist", config={"displaylogo": False})
+    c2.plotly_chart(d.norms, key="diag_norms_chart", config={"displaylogo": False})
+    st.caption(f"Epoch {d.epoch:,}. " + ("Update above to see the run now." if run.running
+                                         else "Press Play or Step to watch it change."),
+                      help="Histograms: the current weights, and the size of each weight's gradient on "
                     "all training points (log scale: one step is 10x). Gradient norms over the "
                     "run: computed at the replay's snapshots, so the early epochs are densest.")
-
-
-def diagnostics_ui(run):
-    st.fragment(_view, run_every=REFRESH if run.running else None)()
