@@ -34,14 +34,11 @@ def _charts(session, view):
 
 
 def export_ui(run):
-    """The files are made in the run that draws the panel (25 to 120 ms, the charts the
-    most) and Streamlit keeps each at an address named by its content, so a click is one
-    plain download, and a rerun that leaves the run alone leaves the addresses alone.
-    Files made on the click (a callable as `data`) went through the websocket, and any
-    full rerun near the click could lose them: the rerun gave each button a new id and
-    dropped the old one ("Deferred file ... not found"), and its start emptied the queue
-    that held the reply, so the button spun for 180 s. While the run plays the panel is
-    not redrawn, so its files would be of an older epoch: Pause first."""
+    """Each file is made as the panel is drawn (20 to 120 ms, the charts most) and kept by
+    Streamlit at an address named by its content, so a click is one plain HTTP download:
+    no id a rerun replaces, no reply a rerun drops. A file made on the click (a callable as `data`) was asked for over
+    the websocket, and a full rerun near the click dropped its id or the reply: no file,
+    or a spinner for 180 s. While the run plays the panel is not redrawn: Pause first."""
     s, playing = run.session, run.running
     script, pytorch = export.script(s), torch_script.script(s)
     made = {} if playing else {
