@@ -4,7 +4,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,30 +133,12 @@ def query(page):
     return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}
 
 
-def download(page, label, tmp_path, panel="Export", attempts=3):
-    """Click a download button of `panel` and save the file.
-
-    Streamlit 1.67's deferred downloads (a callable as `data`) sometimes lose a race
-    with the rerun that the same click starts: the server logs "Deferred file ... not
-    found", its error reply never reaches the page, and the button stays disabled with
-    a spinner for the client's 180 s timeout (more rarely the file comes and is then
-    canceled). As a learner would, the test then leaves the panel and comes back (which
-    gives fresh buttons) and clicks again; each retry is printed, so `pytest -s` shows
-    how often it happened."""
+def download(page, label, tmp_path):
+    """Click a download button once and save the file it gives."""
     button = page.get_by_role("button", name=label)
-    for attempt in range(1, attempts + 1):
-        expect(button).to_be_enabled()
-        wait_idle(page)
-        try:
-            with page.expect_download(timeout=10_000) as info:
-                button.click()
-            path = tmp_path / info.value.suggested_filename
-            info.value.save_as(path)
-            return path
-        except PlaywrightError as e:
-            print(f"\n{label}: no file after click {attempt} of {attempts} "
-                  f"({str(e).splitlines()[0]})")
-            if attempt == attempts:
-                raise
-            open_panel(page, "Share" if panel != "Share" else "Replay")
-            open_panel(page, panel)
+    expect(button).to_be_enabled()
+    with page.expect_download() as info:
+        button.click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    return path

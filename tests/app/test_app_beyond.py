@@ -1,7 +1,7 @@
 """The four panels past every anchor, through AppTest: each opens without an error, the
 3-D view and the diagnostics are not rebuilt while training plays, the diagnostics name
-what they see, and the
-finder's "Use this" retunes the run without moving it."""
+what they see, the finder's "Use this" retunes the run without moving it, and Export's
+files sit at addresses a rerun does not take away."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -93,3 +93,39 @@ def test_use_this_retunes_the_run_and_keeps_its_epoch(at):
     session = at.session_state["run"].session
     assert at.session_state["lr"] == suggestion == session.config.lr
     assert session.epoch == 100 and session.changes[-1] == (100, {"lr": suggestion})
+
+
+def downloads(at):
+    """Each download button's label and what the page was given for it."""
+    return {b.proto.label: b.proto for b in at.get("download_button")}
+
+
+def test_a_rerun_leaves_each_download_where_the_page_has_it(at):
+    """A click fetches the address the page holds. A rerun that leaves the run alone
+    leaves every address alone; one that trains gives the changed files new ones. (A file
+    made on the click had no address, only an id that every rerun replaced, so a click
+    near a rerun could ask for an id already gone.)"""
+    at.session_state["run"].session.advance(100)
+    open_panel(at, "Export")
+    first = {label: b.url for label, b in downloads(at).items()}
+    assert len(first) == 6 and all(first.values()), first
+    at.run()
+    assert {label: b.url for label, b in downloads(at).items()} == first
+    at.session_state["run"].session.advance(1)
+    at.run()
+    after = {label: b.url for label, b in downloads(at).items()}
+    assert after["Dataset (CSV)"] == first["Dataset (CSV)"]
+    assert after["Weights (JSON)"] != first["Weights (JSON)"]
+
+
+def test_downloads_wait_for_a_pause_while_playing(at):
+    """While the run plays the panel is not redrawn, so its files would be of an older
+    epoch: the buttons say to pause, and Pause gives them the epoch on screen."""
+    open_panel(at, "Export")
+    at.button(key="play").click().run()
+    assert all(b.disabled for b in downloads(at).values())
+    assert any("Pause" in m.value for m in at.markdown)
+    at.button(key="pause").click().run()
+    epoch = at.session_state["run"].session.epoch
+    assert epoch > 0 and not any(b.disabled for b in downloads(at).values())
+    assert any(f"epoch {epoch:,}" in m.value for m in at.markdown)

@@ -13,9 +13,11 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 
 
 def standalone_html(figures, title):
-    """One HTML file with plotly.js inside, so it opens anywhere, offline."""
+    """One HTML file with plotly.js inside, so it opens anywhere, offline. The charts' ids
+    are fixed, not random: the same run gives the same file (and the same address)."""
     plotly_js = (STATIC / PLOTLY_JS).read_text()
-    parts = [pio.to_html(f, include_plotlyjs=False, full_html=False) for f in figures]
+    parts = [pio.to_html(f, include_plotlyjs=False, full_html=False, div_id=f"chart-{i}")
+             for i, f in enumerate(figures, 1)]
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
             f"<script>{plotly_js}</script></head><body>" + "".join(parts) + "</body></html>")
 
@@ -32,38 +34,51 @@ def _charts(session, view):
 
 
 def export_ui(run):
-    s = run.session
-    # on_click="ignore": a rerun started by the same click could drop the deferred file
-    # before the browser fetched it, leaving the button spinning (seen 1 click in ~12).
-    st.markdown("Take this run with you. Each file is made when you click.")
+    """Each file is made as the panel is drawn (20 to 120 ms, the charts most) and kept by
+    Streamlit at an address named by its content, so a click is one plain HTTP download:
+    no id a rerun replaces, no reply a rerun drops. A file made on the click (a callable as `data`) was asked for over
+    the websocket, and a full rerun near the click dropped its id or the reply: no file,
+    or a spinner for 180 s. While the run plays the panel is not redrawn: Pause first."""
+    s, playing = run.session, run.running
+    script, pytorch = export.script(s), torch_script.script(s)
+    made = {} if playing else {
+        "weights.json": export.weights_json(s), "history.csv": export.history_csv(s),
+        "dataset.csv": export.dataset_csv(s.data), "train_network.py": script,
+        "train_network_torch.py": pytorch, "charts.html": _charts(s, run.view)}
+
+    def button(column, label, name, mime, icon, tip, **kw):
+        # on_click="ignore": a download changes nothing, so the page is not rerun
+        column.download_button(label, made.get(name, ""), name, mime=mime, icon=icon,
+                               help=tip, on_click="ignore", disabled=playing, **kw)
+
+    if playing:
+        st.markdown("Take this run with you: **Pause** first, and each file holds the run "
+                    "at the epoch on screen.")
+    else:
+        st.markdown(f"Take this run with you, as it is now at epoch {s.epoch:,}.")
     c = st.columns(3)
-    c[0].download_button("Weights (JSON)", lambda: export.weights_json(s), "weights.json",
-                         mime="application/json", on_click="ignore", icon=":material/data_object:",
-                         help="Every layer's W and b, named by layer, unrounded.")
-    c[1].download_button("History (CSV)", lambda: export.history_csv(s), "history.csv",
-                         mime="text/csv", on_click="ignore", icon=":material/table:",
-                         help="Epoch, train and test loss and accuracy, as recorded.")
-    c[2].download_button("Dataset (CSV)", lambda: export.dataset_csv(s.data), "dataset.csv",
-                         mime="text/csv", on_click="ignore", icon=":material/scatter_plot:",
-                         help="Every point with its label and whether it was train or test.")
+    button(c[0], "Weights (JSON)", "weights.json", "application/json", ":material/data_object:",
+           "Every layer's W and b, named by layer, unrounded.")
+    button(c[1], "History (CSV)", "history.csv", "text/csv", ":material/table:",
+           "Epoch, train and test loss and accuracy, as recorded.")
+    button(c[2], "Dataset (CSV)", "dataset.csv", "text/csv", ":material/scatter_plot:",
+           "Every point with its label and whether it was train or test.")
     c = st.columns(3)
-    c[0].download_button("Python script", lambda: export.script(s), "train_network.py",
-                         mime="text/x-python", on_click="ignore", icon=":material/code:", type="primary",
-                         help="A NumPy-only script in the tutorial's style that reproduces this "
-                              "run and prints the same losses.")
-    c[1].download_button("PyTorch script", lambda: torch_script.script(s), "train_network_torch.py",
-                         mime="text/x-python", on_click="ignore", icon=":material/rocket_launch:",
-                         help="The same run as plain PyTorch (nn.Sequential, torch.optim, a "
-                              "training loop) to keep extending: same points, starting weights "
-                              "and batch order, so it ends at these weights up to rounding. "
-                              "Run it with --json for the losses and weights as JSON.")
-    c[2].download_button("Charts (HTML)", lambda: _charts(s, run.view), "charts.html",
-                         mime="text/html", on_click="ignore", icon=":material/insert_chart:",
-                         help="The decision surface and the loss curve, interactive, in one "
-                              "file that opens offline.")
+    button(c[0], "Python script", "train_network.py", "text/x-python", ":material/code:",
+           "A NumPy-only script in the tutorial's style that reproduces this run and prints "
+           "the same losses.", type="primary")
+    button(c[1], "PyTorch script", "train_network_torch.py", "text/x-python",
+           ":material/rocket_launch:",
+           "The same run as plain PyTorch (nn.Sequential, torch.optim, a training loop) to "
+           "keep extending: same points, starting weights and batch order, so it ends at "
+           "these weights up to rounding. Run it with --json for the losses and weights as "
+           "JSON.")
+    button(c[2], "Charts (HTML)", "charts.html", "text/html", ":material/insert_chart:",
+           "The decision surface and the loss curve, interactive, in one file that opens "
+           "offline.")
     st.caption("For a picture of a chart, open Charts (HTML): each chart there has a camera "
                "button that saves a PNG.")
     with st.expander("Preview the script"):
-        st.code(export.script(s), language="python")
+        st.code(script, language="python")
     with st.expander("Preview the PyTorch script"):
-        st.code(torch_script.script(s), language="python")
+        st.code(pytorch, language="python")
