@@ -55,3 +55,14 @@ def class_lut(classes, discrete=False, strength=0.6):
         mix = strength * t[:, None]
         lut[k * LEVELS:(k + 1) * LEVELS] = (1 - mix) * _rgb(WHITE) + mix * _rgb(colour)
     return lut.round().astype(np.uint8)
+
+
+def output_luts(classes):
+    """The K-class network's output units, one (256, 3) uint8 table each: unit k's
+    picture is P(class k), from white (0) to class k's legend colour (certain), so it
+    reads as class k's region of the surface. Fewer than 3 classes: [] (the one sigmoid
+    or linear output is drawn on the shared orange-white-blue scale, like hidden units,
+    whose orange and blue mean a negative and a positive value, as the edges' do)."""
+    if classes < 3:
+        return []
+    return [colour_lut([[0.0, WHITE], [1.0, colour]]) for colour in CLASS_COLOURS[:classes]]
