@@ -161,12 +161,12 @@ def unit_picture(u8, lut=LUT):
 
 
 def network_figure(weights, input_labels, unit_images=None, activation="", height=None,
-                   output_luts=()):
+                   unit_lut=LUT, output_luts=()):
     """The network as a diagram: nodes by layer, edges coloured by sign (blue positive,
     orange negative) with width by magnitude, and every value on hover. `weights` is
     [(W, b), ...]; `unit_images` optionally gives each hidden/output unit's picture of
     what it computes over the input plane, as uint8 (units, n, n) per layer, coloured by
-    the shared table, or output unit k by `output_luts[k]` (colours.output_luts)."""
+    `unit_lut`, or output unit k by `output_luts[k]` (colours.hidden_lut, output_luts)."""
     sizes = [len(input_labels)] + [W.shape[1] for W, _ in weights]
     pos = unit_positions(sizes)
     big = max(np.abs(W).max() for W, _ in weights) or 1.0
@@ -211,7 +211,7 @@ def network_figure(weights, input_labels, unit_images=None, activation="", heigh
             for j, img in enumerate(stack):
                 x, y = pos[l][j]
                 last = l == len(unit_images) and j < len(output_luts)
-                rgb = unit_picture(img, output_luts[j] if last else LUT)
+                rgb = unit_picture(img, output_luts[j] if last else unit_lut)
                 images.append(dict(source=png_data_uri(rgb), x=x, y=y, xref="x", yref="y",
                                    sizex=0.34, sizey=0.34, xanchor="center", yanchor="middle",
                                    sizing="contain", layer="above"))

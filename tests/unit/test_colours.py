@@ -8,8 +8,9 @@ import pytest
 
 from playground.config import Config
 from playground.figures import charts
-from playground.figures.colours import CLASS_COLOURS, LUT, WHITE, _rgb, output_luts
-from ui.live.playback import Playback, diagram_figure
+from playground.figures.colours import CLASS_COLOURS, LUT, WHITE, _rgb, hidden_lut, output_luts
+from playground.teach.images import png_data_uri
+from ui.live.playback import Playback, diagram_figure, unit_images
 from ui.live.schema import check_payload
 
 
@@ -37,7 +38,9 @@ def test_a_k_class_payload_carries_one_table_per_output_unit_in_class_colours(cl
     tables = [decoded(t) for t in data["output_luts"]]
     assert len(tables) == classes == run.session.units
     assert [tuple(t[255]) for t in tables] == [tuple(_rgb(c)) for c in CLASS_COLOURS[:classes]]
-    assert decoded(data["unit_lut"]).tolist() == LUT.tolist()     # hidden units: shared
+    hidden = decoded(data["unit_lut"])                            # hidden units: greys, no
+    assert hidden.tolist() == hidden_lut(classes).tolist() != LUT.tolist()     # class's hue
+    assert np.all(hidden.max(1).astype(int) - hidden.min(1) <= 10)
     run.play()
     run.want()
     run.serve(10)
@@ -48,7 +51,8 @@ def test_a_k_class_payload_carries_one_table_per_output_unit_in_class_colours(cl
 @pytest.mark.parametrize("query", [dict(), dict(problem="regression", dataset="plane",
                                                 loss="mse")])
 def test_two_classes_and_regression_draw_their_output_on_the_shared_table(query):
-    assert Playback(Config(**query)).payload("/p")["output_luts"] == []
+    data = Playback(Config(**query)).payload("/p")
+    assert data["output_luts"] == [] and decoded(data["unit_lut"]).tolist() == LUT.tolist()
 
 
 def test_the_static_diagram_draws_output_unit_k_in_class_k_colour():
@@ -57,12 +61,13 @@ def test_the_static_diagram_draws_output_unit_k_in_class_k_colour():
     fig = diagram_figure(run.session)
     pngs = [img.source for img in fig.layout.images]
     assert len(pngs) == 2 + 3
+    hidden = [charts.unit_picture(u, hidden_lut(3)) for u in unit_images(run.session)[0]]
+    assert pngs[:2] == [png_data_uri(p) for p in hidden]
     certain = np.full((3, 4, 4), 255, np.uint8)
     pictures = [charts.unit_picture(u, lut) for u, lut in zip(certain, output_luts(3))]
     assert [tuple(p[0, 0]) for p in pictures] == [tuple(_rgb(c)) for c in CLASS_COLOURS[:3]]
     fig = charts.network_figure([(np.ones((2, 3)), np.zeros(3))], ["x1", "x2"], [certain],
                                 output_luts=output_luts(3))
-    from playground.teach.images import png_data_uri
     assert [i.source for i in fig.layout.images] == [png_data_uri(p) for p in pictures]
 
 
