@@ -15,6 +15,7 @@ from .colours import (BLUE, CLASS_COLOURS, DISCRETE_SCALE, INK, LUT, ORANGE,  # 
                       SURFACE_SCALE, class_lut, colour_lut, unit_positions)
 
 TARGET_SCALE = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]   # regression targets, -1..1
+OUTLINE = "rgba(32, 33, 36, 0.75)"    # regression points' edge: INK, a little see-through
 
 POS, NEG = "#1a73e8", "#e8710a"          # edge colours: positive and negative weights
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=12, color=INK)
@@ -53,28 +54,30 @@ def surface_trace(surface_u8, bounds, discretize=False):
 def point_traces(data, show_test=True, classes=2, regression=False):
     """Train points as filled circles, test points as hollow diamonds, coloured by class
     (K classes: the class palette) or, for regression, by target on the diverging scale;
-    the train traces carry the legend."""
-    sets = [("train", data.X_train, data.y_train, "circle", 1.0)]
+    the train traces carry the legend. Regression's points all have a dark outline and
+    its test diamonds are filled: a target near 0 is near-white, and on the pale surface
+    a white-edged or hollow point of it vanished."""
+    sets = [("train", data.X_train, data.y_train, "circle", 7, 1)]
     if show_test and data.has_test:
-        sets.append(("test", data.X_test, data.y_test, "diamond-open", 1.0))
+        sets.append(("test", data.X_test, data.y_test,
+                     "diamond" if regression else "diamond-open", 8, 2))
     traces = []
-    for name, X, y, symbol, opacity in sets:
+    for name, X, y, symbol, size, edge in sets:
         groups = ([(None, y == y, None)] if regression else
                   [(k, y == k, CLASS_COLOURS[k]) for k in range(classes)])
         for label, mask, colour in groups:
             pts, values = X[mask], y[mask]
             what = "target %{marker.color:.3f}" if regression else f"class {label}"
             fill = typed(values.astype(np.float32)) if regression else colour
+            line = (dict(width=1, color=OUTLINE) if regression else
+                    dict(width=edge, color="white" if name == "train" else colour))
             traces.append(go.Scatter(
                 x=pts[:, 0].round(4), y=pts[:, 1].round(4), mode="markers",
                 name=f"class {label}" if not regression else "target",
                 legendgroup=str(label), showlegend=name == "train" and not regression,
-                opacity=opacity,
-                marker=dict(symbol=symbol, size=7 if name == "train" else 8, color=fill,
+                marker=dict(symbol=symbol, size=size, color=fill, line=line,
                             colorscale=TARGET_SCALE if regression else None,
-                            cmin=-1 if regression else None, cmax=1 if regression else None,
-                            line=dict(width=1 if name == "train" else 2,
-                                      color="white" if name == "train" else colour)),
+                            cmin=-1 if regression else None, cmax=1 if regression else None),
                 hovertemplate=f"{name} point, {what}<br>x₁=%{{x}}<br>x₂=%{{y}}"
                               "<extra></extra>"))
     return traces
@@ -152,16 +155,18 @@ def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220,
     return fig
 
 
-def unit_picture(u8):
+def unit_picture(u8, lut=LUT):
     """(n, n) uint8 with row 0 at the bottom (x2 up) -> RGB image rows top to bottom."""
-    return LUT[u8[::-1]]
+    return lut[u8[::-1]]
 
 
-def network_figure(weights, input_labels, unit_images=None, activation="", height=None):
+def network_figure(weights, input_labels, unit_images=None, activation="", height=None,
+                   unit_lut=LUT, output_luts=()):
     """The network as a diagram: nodes by layer, edges coloured by sign (blue positive,
     orange negative) with width by magnitude, and every value on hover. `weights` is
     [(W, b), ...]; `unit_images` optionally gives each hidden/output unit's picture of
-    what it computes over the input plane, as uint8 (units, n, n) per layer."""
+    what it computes over the input plane, as uint8 (units, n, n) per layer, coloured by
+    `unit_lut`, or output unit k by `output_luts[k]` (colours.hidden_lut, output_luts)."""
     sizes = [len(input_labels)] + [W.shape[1] for W, _ in weights]
     pos = unit_positions(sizes)
     big = max(np.abs(W).max() for W, _ in weights) or 1.0
@@ -205,7 +210,9 @@ def network_figure(weights, input_labels, unit_images=None, activation="", heigh
         for l, stack in enumerate(unit_images, start=1):
             for j, img in enumerate(stack):
                 x, y = pos[l][j]
-                images.append(dict(source=png_data_uri(unit_picture(img)), x=x, y=y, xref="x", yref="y",
+                last = l == len(unit_images) and j < len(output_luts)
+                rgb = unit_picture(img, output_luts[j] if last else unit_lut)
+                images.append(dict(source=png_data_uri(rgb), x=x, y=y, xref="x", yref="y",
                                    sizex=0.34, sizey=0.34, xanchor="center", yanchor="middle",
                                    sizing="contain", layer="above"))
     names = ["input"] + [f"hidden<br>layer {l}" for l in range(1, len(sizes) - 1)] + ["output"]

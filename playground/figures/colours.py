@@ -55,3 +55,24 @@ def class_lut(classes, discrete=False, strength=0.6):
         mix = strength * t[:, None]
         lut[k * LEVELS:(k + 1) * LEVELS] = (1 - mix) * _rgb(WHITE) + mix * _rgb(colour)
     return lut.round().astype(np.uint8)
+
+
+def output_luts(classes):
+    """The K-class network's output units, one (256, 3) uint8 table each: unit k's
+    picture is P(class k), from white (0) to class k's legend colour (certain), so it
+    reads as class k's region of the surface. Fewer than 3 classes: [] (the one sigmoid
+    or linear output is drawn on the hidden units' table, orange-white-blue)."""
+    if classes < 3:
+        return []
+    return [colour_lut([[0.0, WHITE], [1.0, colour]]) for colour in CLASS_COLOURS[:classes]]
+
+
+GREYS = [[0.0, WHITE], [1.0, "#5f6368"]]     # a hidden unit's value, -1 (white) to +1 (dark)
+
+
+def hidden_lut(classes):
+    """The hidden units' table: with 2 classes (or regression, classes=1) the surface's
+    orange-white-blue, on which the output is drawn too; with 3 or more, greys, since
+    orange and blue are then classes 0 and 1 and a hidden unit is no class's detector
+    (on them, every hidden picture read as a class 0 or class 1 region)."""
+    return LUT if classes < 3 else colour_lut(GREYS)

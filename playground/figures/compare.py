@@ -37,8 +37,8 @@ def compare_surfaces_figure(runs, height=300):
         fig.add_trace(go.Heatmap(x0=r.bounds[0], dx=step, y0=r.bounds[0], dy=step, zmin=0,
                                  zmax=255, showscale=False, hoverinfo="skip", **colours), 1, k)
         for trace in data_traces(r.data, r.config, show_test=False):
-            trace.marker.size = 4
-            trace.marker.line.width = 0
+            trace.marker.size = 4                   # small: regression keeps a thin edge
+            trace.marker.line.width = 0.5 if r.config.problem == "regression" else 0
             fig.add_trace(trace, 1, k)
         axis = "" if k == 1 else str(k)
         fig.update_xaxes(range=list(r.bounds), showticklabels=False, fixedrange=True, row=1, col=k)

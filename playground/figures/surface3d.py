@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..teach.images import quantize_classes
-from .charts import CLASS_COLOURS, FONT, SURFACE_SCALE, TARGET_SCALE, surface_colours
+from .charts import CLASS_COLOURS, FONT, OUTLINE, SURFACE_SCALE, TARGET_SCALE, surface_colours
 
 
 def _surface(surface, t, regression):
@@ -40,7 +40,8 @@ def surface3d_figure(surface, bounds, data, show_test=True, height=520, title=No
             traces.append(go.Scatter3d(
                 x=X[:, 0], y=X[:, 1], z=y, mode="markers", name=f"{name}: targets",
                 marker=dict(size=3, color=y, cmin=-1, cmax=1, colorscale=TARGET_SCALE,
-                            symbol=symbol, line=dict(width=0.5, color="white")),
+                            symbol=symbol.replace("-open", ""),   # as charts.point_traces
+                            line=dict(width=0.5, color=OUTLINE)),
                 hoverinfo="skip"))
             continue
         for label, colour in enumerate(CLASS_COLOURS[:classes]):

@@ -50,3 +50,34 @@ def test_a_regression_run_is_painted_on_a_diverging_scale(page, app_url):
     assert legend(page) == ["−1", "0", "+1"]
     stats = page.locator(".nnp-numbers").inner_text()
     assert "R²" in stats and "accuracy" not in stats
+
+
+# Each unit canvas's most colourful pixel (RGB) and its chroma (max - min channel).
+UNIT_COLOURS = """() => [...document.querySelectorAll('.nnp-units canvas.nnp-unit')]
+  .filter((c) => c.style.display !== 'none').map((c) => {
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let best = [0, 0, 0], chroma = -1;
+    for (let i = 0; i < px.length; i += 4) {
+      const d = Math.max(px[i], px[i + 1], px[i + 2]) - Math.min(px[i], px[i + 1], px[i + 2]);
+      if (d > chroma) { chroma = d; best = [px[i], px[i + 1], px[i + 2]]; }
+    }
+    return { rgb: best, chroma };
+  })"""
+
+
+def test_each_output_unit_of_a_four_class_run_is_painted_in_its_class_colour(page, app_url):
+    """Output unit k shows P(class k): its strongest pixel is near class k's colour; the
+    hidden units, which are no class, are grey."""
+    from playground.figures.colours import CLASS_COLOURS, _rgb
+    open_app(page, app_url + "?dataset=gaussians&classes=4&loss=ce&hidden=6&optimizer=adam"
+                             "&lr=0.03")
+    train(page, 3)
+    units = page.evaluate(UNIT_COLOURS)
+    assert len(units) == 6 + 4
+    for unit in units[:6]:
+        assert unit["chroma"] <= 10, unit
+    for k, unit in enumerate(units[6:]):
+        gap = abs(unit["rgb"] - _rgb(CLASS_COLOURS[k])).max()
+        print(f"output unit {k}: strongest pixel {unit['rgb']}, class colour "
+              f"{CLASS_COLOURS[k]}, largest channel gap {gap:.0f}")
+        assert gap <= 40, (k, unit)

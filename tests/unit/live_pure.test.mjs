@@ -2,7 +2,7 @@
 // tests/unit/test_live_js.py.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bytesFromBase64, due, formatNumber, paint, shouldAsk, statsText, surfaceBox } from "../../ui/live/pure.js";
+import { bytesFromBase64, due, formatNumber, paint, shouldAsk, statsText, surfaceBox, unitLut } from "../../ui/live/pure.js";
 
 test("paint looks each value up in the table and puts row 0 at the bottom", () => {
   const lut = new Uint8Array(768);
@@ -10,6 +10,15 @@ test("paint looks each value up in the table and puts row 0 at the bottom", () =
   const values = Uint8Array.from([0, 1, 2, 255]);            // rows: [0, 1] bottom, [2, 255] top
   const px = paint(values, lut, 2);
   assert.deepEqual([...px], [2, 253, 7, 255, 255, 0, 7, 255, 0, 255, 7, 255, 1, 254, 7, 255]);
+});
+
+test("output unit j takes its own table; hidden units and a lone output the shared one", () => {
+  const shared = "shared", outputs = ["class 0", "class 1", "class 2"];
+  assert.equal(unitLut(1, 2, 2, shared, outputs), "class 2");   // layers: hidden, output
+  assert.equal(unitLut(1, 0, 2, shared, outputs), "class 0");
+  assert.equal(unitLut(0, 2, 2, shared, outputs), shared);      // a hidden unit
+  assert.equal(unitLut(1, 0, 2, shared, []), shared);           // 2 classes, regression
+  assert.equal(unitLut(0, 0, 1, shared, outputs), "class 0");   // no hidden layer
 });
 
 test("base64 decodes to the bytes", () => {

@@ -176,10 +176,11 @@ function paintSurface(st, z) {
 
 function paintUnits(st, layers) {
   const un = st.unitN, size = un * un;
+  st.lastUnits = layers;
   let k = 0;
-  for (const b64 of layers) {
+  for (const [l, b64] of layers.entries()) {
     const bytes = bytesFromBase64(b64);
-    for (let off = 0; off + size <= bytes.length; off += size, k++) {
+    for (let off = 0, j = 0; off + size <= bytes.length; off += size, k++, j++) {
       let c = st.units[k];
       if (!c) {
         c = st.units[k] = el("canvas", "nnp-unit", st.unitLayer);
@@ -188,7 +189,8 @@ function paintUnits(st, layers) {
       }
       const ctx = c.getContext("2d");
       c.__img = c.__img || ctx.createImageData(un, un);
-      paint(bytes.subarray(off, off + size), st.unitLut, un, c.__img.data);
+      const lut = unitLut(l, j, layers.length, st.unitLut, st.outputLuts);
+      paint(bytes.subarray(off, off + size), lut, un, c.__img.data);
       ctx.putImageData(c.__img, 0, 0);
     }
   }
@@ -295,13 +297,20 @@ function apply(st, data) {
   for (const k of Object.keys(data)) if (!SCHEMA.payload.includes(k)) console.warn(`live view: unknown key ${k}`);
   st.n = data.n; st.unitN = data.unit_n; st.unitsXY = data.units_xy;
   const lut = bytesFromBase64(data.lut);
-  st.unitLut = st.unitLut || bytesFromBase64(data.unit_lut);
+  const unitKey = data.unit_lut + (data.output_luts || []).join();
+  const unitRecolour = st.unitKey !== undefined && st.unitKey !== unitKey;
+  if (st.unitKey !== unitKey) {                   // once per network: decode the tables
+    st.unitKey = unitKey;
+    st.unitLut = bytesFromBase64(data.unit_lut);
+    st.outputLuts = (data.output_luts || []).map(bytesFromBase64);
+  }
   const recolour = st.lut && st.lut.join() !== lut.join();
   st.lut = lut;
   st.canvas.style.imageRendering = data.discrete ? "pixelated" : "auto";
   drawLegend(st, data.legend);
   if (!st.placed) { place(st); st.placed = true; }
   if (recolour && st.lastZ) paintSurface(st, st.lastZ);
+  if (unitRecolour && st.lastUnits) paintUnits(st, st.lastUnits);
   st.rate.textContent = data.rate || "";
   st.clickable = !!data.clickable;
   st.wrap.classList.toggle("nnp-clickable", st.clickable);

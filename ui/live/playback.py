@@ -25,7 +25,7 @@ from playground.data.features import LABELS as FEATURE_LABELS
 from playground.fast import W_and_b
 from playground.session import TrainingSession
 from playground.figures.colours import (DISCRETE_SCALE, SURFACE_SCALE, class_lut, colour_lut,
-                                        unit_positions)
+                                        hidden_lut, output_luts, unit_positions)
 from playground.teach.images import class_levels, quantize, quantize_values
 from playground.teach.replay import surface_u8
 
@@ -138,12 +138,16 @@ def diagram_figure(session, height=None, pictures=True):
     return figures.network_figure(
         W_and_b(session.params), [FEATURE_LABELS[f] for f in c.features],
         unit_images(session) if pictures else None,
-        activation=ACTIVATIONS[c.activation].label, height=height)
+        activation=ACTIVATIONS[c.activation].label, height=height,
+        unit_lut=hidden_lut(unit_classes(session)),
+        output_luts=output_luts(unit_classes(session)))
 
 
 # The surface's 256-entry RGB lookup tables, smooth and discretized, as the page gets them.
 LUTS = {False: _b64(colour_lut(SURFACE_SCALE)), True: _b64(colour_lut(DISCRETE_SCALE))}
 CLASS_LUTS = {(k, d): _b64(class_lut(k, d)) for k in range(3, 7) for d in (False, True)}
+UNIT_LUTS = {k: (_b64(hidden_lut(k)), [_b64(lut) for lut in output_luts(k)])
+             for k in (1, *range(3, 7))}    # classes -> (hidden units', [each output's])
 
 
 def surface_picture(session, n=GRID):
@@ -159,6 +163,12 @@ def surface_lut(session, discrete):
     if session.output == "softmax":
         return CLASS_LUTS[(session.units, discrete)]
     return LUTS[discrete and session.output == "sigmoid"]
+
+
+def unit_classes(session):
+    """The classes whose colours the unit pictures take: K for a softmax output, else 1
+    (two classes and regression share one orange-white-blue table)."""
+    return session.units if session.output == "softmax" else 1
 
 
 def class_numbers(m):
@@ -405,7 +415,8 @@ class Playback:
                 "frames": self.frames if self.running else self.frames[-1:],  # paused: the last
                 "lut": surface_lut(self.session, self.view["discretize"]),
                 "discrete": self.view["discretize"], "legend": legend(self.session),
-                "unit_lut": LUTS[False],
+                "unit_lut": UNIT_LUTS[unit_classes(self.session)][0],
+                "output_luts": UNIT_LUTS[unit_classes(self.session)][1],
                 "specs": specs, "units_xy": self.units_xy(),
                 "plotly_url": plotly_url, "clickable": clickable, "scroll": scroll,
                 "rate": f"{self.rate:,.0f} epochs/s" if self.running and self.rate else "",

@@ -24,6 +24,13 @@ export function paint(values, lut, n, out = new Uint8ClampedArray(n * n * 4)) {
   return out;
 }
 
+// The lookup table for unit j of layer `layer` (of `layers` hidden and output layers):
+// an output unit's own table when it has one (3+ classes: P(class j) in class j's
+// colour), else the shared one (hidden units, and a lone sigmoid or linear output).
+export function unitLut(layer, j, layers, shared, outputs) {
+  return layer === layers - 1 && outputs && outputs[j] ? outputs[j] : shared;
+}
+
 // Which of `queued` frames to show at time `now` (ms), frames being due every `interval`
 // ms from `next`. A frame due within the coming interval shows now: animation frames
 // jitter by a few ms around the frames' own ~16.7 ms, and waiting for the exact time

@@ -18,7 +18,10 @@ PAYLOAD = {
     "frames": "list of FRAME: this batch (paused: only the last)",
     "lut": "base64 of 256 x RGB: the surface's colour for each uint8 value (per problem "
            "type: see FRAME z)",
-    "unit_lut": "base64 of 256 x RGB: the same for the unit pictures (never discretized)",
+    "unit_lut": "base64 of 256 x RGB: the same for the hidden units' pictures, -1 to +1 "
+                "(never discretized; orange-white-blue, greys for 3+ classes)",
+    "output_luts": "list of base64 of 256 x RGB, one per output unit: P(class k) from white "
+                   "to class k's colour (3 to 6 classes); [] when the outputs use unit_lut",
     "legend": "[[name, colour], ...]: what the surface's and the points' colours mean "
               "(each class, or regression's -1, 0, +1)",
     "discrete": "bool: paint the surface as sharp classes, not smoothed",
