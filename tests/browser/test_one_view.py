@@ -18,7 +18,9 @@ def page(browser, app_url):
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
     page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text}"))
-    open_app(page, app_url)
+    # Epochs enough for the whole test: at the default 100,000 a fast machine finished
+    # the run midway, and a finished run's epoch rightly stops advancing.
+    open_app(page, app_url + "?epochs=10000000")
     yield page
     context.close()
 
