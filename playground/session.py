@@ -231,6 +231,11 @@ class TrainingSession:
             out = np.stack([1 - out, out], axis=1)
         return out.T.reshape(-1, n, n)
 
+    def input_surfaces(self, n=32):
+        """Each input feature over the plane as the network gets it: (features, n, n),
+        the pictures of the diagram's input nodes (x1 a left-right ramp, x1² a valley...)."""
+        return expand(grid_points(self.bounds, n), self.config.features).T.reshape(-1, n, n)
+
     def unit_surfaces(self, n=32):
         """Every unit's output over the plane: one (units, n, n) array per layer (the
         last has K or 1 units)."""

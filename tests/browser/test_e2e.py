@@ -65,6 +65,27 @@ def test_first_load_draws_the_surface_the_loss_and_the_diagram(page, tmp_path):
     screenshot(page, tmp_path / "first_load.png")
 
 
+def test_the_input_nodes_show_their_features(page):
+    """x₁'s node runs from orange (left, negative) to blue (right); x₂'s from orange at
+    the bottom to blue at the top, as TF Playground draws its inputs; both left of
+    the first hidden layer."""
+    sides = page.evaluate("""() => [...document.querySelectorAll('canvas.nnp-input')]
+      .filter((c) => c.style.display === 'block').map((c) => {
+        const ctx = c.getContext('2d'), n = c.width, m = Math.floor(n / 2);
+        const px = (x, y) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3));
+        return { left: px(0, m), right: px(n - 1, m), top: px(m, 0), bottom: px(m, n - 1),
+                 x: c.getBoundingClientRect().x };
+      })""")
+    orange = lambda rgb: rgb[0] > rgb[2] + 60
+    blue = lambda rgb: rgb[2] > rgb[0] + 60
+    assert len(sides) == 2
+    x1, x2 = sides
+    assert orange(x1["left"]) and blue(x1["right"]), x1
+    assert orange(x2["bottom"]) and blue(x2["top"]), x2
+    hidden = page.locator("canvas.nnp-unit:not(.nnp-input)").first.bounding_box()["x"]
+    assert x1["x"] < hidden and x2["x"] < hidden
+
+
 def test_choosing_a_dataset_in_the_sidebar_applies_it(page):
     points = "JSON.stringify(document.querySelector('.nnp-points').data)"
     before = page.evaluate(points)

@@ -53,7 +53,8 @@ def test_a_regression_run_is_painted_on_a_diverging_scale(page, app_url):
 
 
 # Each unit canvas's most colourful pixel (RGB) and its chroma (max - min channel).
-UNIT_COLOURS = """() => [...document.querySelectorAll('.nnp-units canvas.nnp-unit')]
+UNIT_COLOURS = """(inputs) => [...document.querySelectorAll(
+    inputs ? '.nnp-units canvas.nnp-input' : '.nnp-units canvas.nnp-unit:not(.nnp-input)')]
   .filter((c) => c.style.display !== 'none').map((c) => {
     const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let best = [0, 0, 0], chroma = -1;
@@ -72,7 +73,7 @@ def test_each_output_unit_of_a_four_class_run_is_painted_in_its_class_colour(pag
     open_app(page, app_url + "?dataset=gaussians&classes=4&loss=ce&hidden=6&optimizer=adam"
                              "&lr=0.03")
     train(page, 3)
-    units = page.evaluate(UNIT_COLOURS)
+    units = page.evaluate(UNIT_COLOURS, False)
     assert len(units) == 6 + 4
     for unit in units[:6]:
         assert unit["chroma"] <= 10, unit

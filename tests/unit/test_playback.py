@@ -117,3 +117,17 @@ def test_a_page_still_opening_goes_before_more_training_of_the_others():
                                   newcomer.payload("/plotly.js"))).start()
     assert run.serve(100) > 0
     assert trained_before == [0]             # the tick waited for the newcomer's payload
+
+
+def test_the_input_nodes_show_each_feature_over_the_plane():
+    import base64
+    from ui.live.playback import UNIT_GRID
+    run = Playback(Config(features=("x1", "x2", "x1_sq")))
+    data = run.payload("/p")
+    n = UNIT_GRID
+    pictures = np.frombuffer(base64.b64decode(data["inputs"]), np.uint8).reshape(3, n, n)
+    x1, x2, x1_sq = (p.astype(int) for p in pictures)   # rows: x2 upward, columns: x1
+    assert x1[:, 0].max() < 30 and x1[:, -1].min() > 225        # a left-to-right ramp
+    assert (np.diff(x1, axis=1) >= 0).all() and (np.diff(x2, axis=0) >= 0).all()
+    assert x1_sq.min() >= 127 and x1_sq[:, n // 2].max() < 140  # 0 in the middle, white
+    assert len(data["inputs_xy"]) == 3 and {x for x, _ in data["inputs_xy"]} == {0}

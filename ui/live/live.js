@@ -56,7 +56,7 @@ function build(root) {
     message: el("div", "nnp-message", side),
     loss: el("div", "nnp-loss", side),
     queue: [], specs: {}, drawn: {}, seq: null, mount: null, next: 0, raf: null,
-    lossData: { x: [], train: [], test: [] }, painted: 0, shown: 0, units: [],
+    lossData: { x: [], train: [], test: [] }, painted: 0, shown: 0, units: [], inputs: [],
   };
   st.diagram = el("div", "nnp-diagram", st.diagramWrap);
   st.unitLayer = el("div", "nnp-units", st.diagramWrap);
@@ -151,15 +151,17 @@ function place(st) {
 
 function placeUnits(st) {
   const full = st.diagram._fullLayout;
-  if (!full || !full.xaxis || !st.unitsXY) return;
+  if (!full || !full.xaxis) return;
   const xa = full.xaxis, ya = full.yaxis;
-  st.units.forEach((c, i) => {
-    const xy = st.unitsXY[i];
+  const put = (canvases, places) => canvases.forEach((c, i) => {
+    const xy = places && places[i];
     if (!xy) { c.style.display = "none"; return; }
     Object.assign(c.style, { display: "block",
       left: `${xa._offset + xa.l2p(xy[0]) - UNIT_PX / 2}px`,
       top: `${ya._offset + ya.l2p(xy[1]) - UNIT_PX / 2}px` });
   });
+  put(st.units, st.unitsXY);
+  put(st.inputs, st.inputsXY);
 }
 
 // -- painting --------------------------------------------------------------------------
@@ -196,6 +198,20 @@ function paintUnits(st, layers) {
   }
   window.__nnpUnitsPainted = (window.__nnpUnitsPainted || 0) + 1;
   for (; k < st.units.length; k++) st.units[k].style.display = "none";
+}
+
+// The input nodes' pictures: each feature over the plane, painted once per network
+// (they never change while it trains).
+function paintInputs(st, b64) {
+  const un = st.unitN, size = un * un, bytes = bytesFromBase64(b64);
+  for (let k = 0; (k + 1) * size <= bytes.length; k++) {
+    const c = st.inputs[k] = st.inputs[k] || el("canvas", "nnp-unit nnp-input", st.unitLayer);
+    c.width = un; c.height = un;
+    const ctx = c.getContext("2d"), img = ctx.createImageData(un, un);
+    paint(bytes.subarray(k * size, (k + 1) * size), st.unitLut, un, img.data);
+    ctx.putImageData(img, 0, 0);
+  }
+  placeUnits(st);
 }
 
 // Text only changes when it differs: the paused state the server confirms after Pause is
@@ -295,7 +311,7 @@ function apply(st, data) {
     st.lossData = { x: [], train: [], test: [] }; st.resyncAsked = false;
   }
   for (const k of Object.keys(data)) if (!SCHEMA.payload.includes(k)) console.warn(`live view: unknown key ${k}`);
-  st.n = data.n; st.unitN = data.unit_n; st.unitsXY = data.units_xy;
+  st.n = data.n; st.unitN = data.unit_n; st.unitsXY = data.units_xy; st.inputsXY = data.inputs_xy;
   const lut = bytesFromBase64(data.lut);
   const unitKey = data.unit_lut + (data.output_luts || []).join();
   const unitRecolour = st.unitKey !== undefined && st.unitKey !== unitKey;
@@ -311,6 +327,10 @@ function apply(st, data) {
   if (!st.placed) { place(st); st.placed = true; }
   if (recolour && st.lastZ) paintSurface(st, st.lastZ);
   if (unitRecolour && st.lastUnits) paintUnits(st, st.lastUnits);
+  if (st.inputsKey !== data.inputs + unitKey) {
+    st.inputsKey = data.inputs + unitKey;
+    paintInputs(st, data.inputs);
+  }
   st.rate.textContent = data.rate || "";
   st.clickable = !!data.clickable;
   st.wrap.classList.toggle("nnp-clickable", st.clickable);

@@ -130,6 +130,15 @@ def unit_images(session, n=UNIT_GRID):
     return images + [last(layers[-1])]
 
 
+def input_images(session, n=UNIT_GRID):
+    """Each input feature's picture as uint8 (features, n, n), on the hidden units' scale:
+    divided by its largest size on the plane, so x₁ runs from one side's colour through
+    white to the other's, and x₁² from white to one colour, as TF Playground shows them."""
+    a = session.input_surfaces(n).astype(np.float64)
+    peak = np.abs(a).reshape(len(a), -1).max(axis=1)[:, None, None]
+    return quantize((a / np.where(peak > 0, peak, 1) + 1) / 2)
+
+
 def diagram_figure(session, height=None, pictures=True):
     """The network diagram; `pictures=False` leaves the unit pictures out (the live view
     paints them itself, every few frames, into canvases over the diagram)."""
@@ -400,9 +409,11 @@ class Playback:
         return ""
 
     def units_xy(self):
+        """(inputs' places, hidden and output units' places) in the diagram's axes."""
         sizes = [len(self.session.config.features)] + [W.shape[1] for W, _ in
                                                        W_and_b(self.session.params)]
-        return [xy for layer in unit_positions(sizes)[1:] for xy in layer]
+        places = unit_positions(sizes)
+        return places[0], [xy for layer in places[1:] for xy in layer]
 
     def payload(self, plotly_url, clickable=False, scroll=False):
         """The live view's data: this tick's frames, and any figure it does not have yet.
@@ -410,6 +421,7 @@ class Playback:
         `scroll`: the page brings the view into sight (a lesson was just loaded)."""
         _OPENING.discard(self)
         specs = self._specs()
+        inputs_xy, units_xy = self.units_xy()
         data = {"mount": self.mount, "seq": self.seq, "running": self.running,
                 "tick_ms": int(tick_seconds() * 1000), "n": GRID, "unit_n": UNIT_GRID,
                 "frames": self.frames if self.running else self.frames[-1:],  # paused: the last
@@ -417,7 +429,8 @@ class Playback:
                 "discrete": self.view["discretize"], "legend": legend(self.session),
                 "unit_lut": UNIT_LUTS[unit_classes(self.session)][0],
                 "output_luts": UNIT_LUTS[unit_classes(self.session)][1],
-                "specs": specs, "units_xy": self.units_xy(),
+                "specs": specs, "units_xy": units_xy, "inputs_xy": inputs_xy,
+                "inputs": _b64(input_images(self.session)),
                 "plotly_url": plotly_url, "clickable": clickable, "scroll": scroll,
                 "rate": f"{self.rate:,.0f} epochs/s" if self.running and self.rate else "",
                 "message": self.message()}

@@ -28,6 +28,9 @@ PAYLOAD = {
     "specs": "{name: {version, figure}}: Plotly figures the page lacks (points, loss, "
              "diagram); empty until the page asks with `resync`",
     "units_xy": "[[x, y], ...]: each hidden/output unit's place in the diagram's axes",
+    "inputs_xy": "[[x, y], ...]: each input node's place in the diagram's axes",
+    "inputs": "base64 of uint8 (features x unit_n x unit_n): each input feature over the "
+              "plane, scaled to -1..+1 by its largest size, painted with unit_lut",
     "plotly_url": "str: where plotly.js is served",
     "clickable": "bool: clicks on the plane are reported (`point`)",
     "scroll": "bool: bring the view into sight (once, after a lesson is loaded)",
