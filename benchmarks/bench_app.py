@@ -94,7 +94,7 @@ OBSERVER = r"""
     const surface = document.querySelector('.nnp-surface canvas, #heatmap canvas, .nnp-surface .heatmaplayer image');
     const s = sig(surface);
     if (s !== null) { mark('first_surface'); if (s !== lastSurface) { B.surfaces++; lastSurface = s; } }
-    const unit = document.querySelector('canvas.nnp-unit, .nnp-diagram .layer-above image, #network canvas');
+    const unit = document.querySelector('canvas.nnp-unit:not(.nnp-input), .nnp-diagram .layer-above image, #network canvas');
     const u = sig(unit);
     if (u !== null && u !== lastUnit) { B.units++; lastUnit = u; }
     const e = epochNow();
