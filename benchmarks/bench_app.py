@@ -19,8 +19,8 @@ benchmarks/baseline_app.py). For each page it records, in the page's own clock:
 - main-thread busy share while playing (Chrome's Performance.getMetrics TaskDuration);
 - Pause: how long after the click the epoch counter last moved, and how far the epoch
   shown 2 s later is from the one on screen at the click;
-- first surface after navigation (the one-line app: its first element), with where the
-  time went (page shell, script start, component mount, plotly.js loaded, diagram); on
+- first surface after navigation (the one-line app: its first element), the median of
+  five loads, with where the time went (one load's marks) (page shell, script start, component mount, plotly.js loaded, diagram); on
   the server's second page, and on its first (cold: the server imports everything).
 
 Then prints the figures and the ratios against the issue's targets. Absolute rates vary
@@ -28,7 +28,7 @@ Then prints the figures and the ratios against the issue's targets. Absolute rat
 """
 import argparse
 import json
-import re
+import statistics
 import subprocess
 import sys
 import time
@@ -37,10 +37,18 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tools.appserver import (CHROMIUM, CHROMIUM_ARGS, ROOT, free_port,  # noqa: E402
-                             healthy, start_server, stop)
+from tools.appserver import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    free_port,
+    healthy,
+    start_server,
+    stop,
+)
 
 TFP_DIR = Path("/work/shared/anchors/tensorflow-playground")
+LOADS = 5           # first surface: the median of this many loads of a warm server
 TFP_HASH = "#activation=tanh&batchSize=10&dataset=xor&networkShape=8,8&seed=0.1"
 
 # Runs in every page before its own scripts. Samples, once per animation frame, the
@@ -174,6 +182,7 @@ def ours(browser, seconds, query="", panel=""):
     server = start_server(port)
     try:
         cold = load(browser, port, "first_surface")      # the server's first page imports all
+        warm = median_load(browser, port, "first_surface")
         page = new_page(browser)
         page.goto(f"http://127.0.0.1:{port}/{query}")
         marks = first(page, "first_surface")
@@ -192,7 +201,7 @@ def ours(browser, seconds, query="", panel=""):
         page.wait_for_function("e => window.__bench.epoch !== e", arg=shown, timeout=20_000)
         out["step_after_pause"] = page.evaluate("() => window.__bench.epoch") - shown
         page.close()
-        out.update(first_s=marks["first_surface"] / 1000, marks=marks, plotly=plotly, cold_s=cold)
+        out.update(first_s=warm, marks=marks, plotly=plotly, cold_s=cold)
         return out
     finally:
         stop(server)
@@ -231,17 +240,23 @@ def load(browser, port, mark):
     return marks[mark] / 1000
 
 
+def median_load(browser, port, mark, pages=LOADS):
+    """The median of `pages` loads' seconds to `mark` (one load varies by ~20%)."""
+    return statistics.median(load(browser, port, mark) for _ in range(pages))
+
+
 def oneline(browser):
     """The one-line app's first element: on its server's first page (cold) and second."""
     port = free_port()
     server = start_server(port, script=ROOT / "benchmarks" / "baseline_app.py")
     try:
         cold = load(browser, port, "first_element")
+        warm = median_load(browser, port, "first_element")
         page = new_page(browser)
         page.goto(f"http://127.0.0.1:{port}/")
         marks = first(page, "first_element")
         page.close()
-        return {"first_s": marks["first_element"] / 1000, "marks": marks, "cold_s": cold}
+        return {"first_s": warm, "marks": marks, "cold_s": cold}
     finally:
         stop(server)
 
@@ -268,7 +283,7 @@ def table(us, tfp, one):
         ("epochs /s", us["epochs_per_s"], tfp["epochs_per_s"],
          us["epochs_per_s"] / max(tfp["epochs_per_s"], 1e-9), ">= 100x TFP",
          us["epochs_per_s"] >= 100 * tfp["epochs_per_s"]),
-        ("first surface s", us["first_s"], one["first_s"], us["first_s"] / one["first_s"],
+        ("first surface s (median)", us["first_s"], one["first_s"], us["first_s"] / one["first_s"],
          "<= 1.5x one-line app", us["first_s"] <= 1.5 * one["first_s"]),
         ("  same, first page of server", us["cold_s"], one["cold_s"], us["cold_s"] / one["cold_s"],
          "(cold: imports)", None),
