@@ -55,4 +55,6 @@ def norms_figure(epochs, norms, height=260):
                       xaxis_title="epoch", yaxis_title="‖gradient‖", yaxis_type="log",
                       plot_bgcolor="white", legend=dict(orientation="h", y=-0.25))
     fig.update_yaxes(gridcolor="#eee", exponentformat="power")
+    if len(epochs) and np.ptp(epochs) <= 8:          # a few epochs: whole-epoch ticks, no 0.5
+        fig.update_xaxes(dtick=1)
     return fig

@@ -106,3 +106,11 @@ def test_the_dying_relu_lesson_shows_dead_units():
     assert said.startswith(f"{rows[0].dead} of 16 ReLU units in layer 1 are dead")
     assert rows[0].dead == 15                   # the lesson says "15 of 16"
     assert "Why is it stuck?" in LESSONS["dying-relu"].text
+
+
+def test_the_norms_chart_ticks_whole_epochs():
+    from playground.figures.diagnostics import norms_figure
+    few = norms_figure(np.array([0, 1, 2]), np.ones((3, 2)))
+    assert few.layout.xaxis.dtick == 1                          # not 0, 0.5, 1, 1.5, 2
+    many = norms_figure(np.arange(0, 5000, 100), np.ones((50, 2)))
+    assert many.layout.xaxis.dtick is None                      # Plotly's own ticks
