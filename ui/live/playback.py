@@ -408,7 +408,7 @@ class Playback:
                     f"{s.epoch:,} epochs. Raise it to go on.")
         return ""
 
-    def units_xy(self):
+    def node_places(self):
         """(inputs' places, hidden and output units' places) in the diagram's axes."""
         sizes = [len(self.session.config.features)] + [W.shape[1] for W, _ in
                                                        W_and_b(self.session.params)]
@@ -421,7 +421,7 @@ class Playback:
         `scroll`: the page brings the view into sight (a lesson was just loaded)."""
         _OPENING.discard(self)
         specs = self._specs()
-        inputs_xy, units_xy = self.units_xy()
+        inputs_xy, units_xy = self.node_places()
         data = {"mount": self.mount, "seq": self.seq, "running": self.running,
                 "tick_ms": int(tick_seconds() * 1000), "n": GRID, "unit_n": UNIT_GRID,
                 "frames": self.frames if self.running else self.frames[-1:],  # paused: the last
