@@ -1,8 +1,6 @@
 """Shared fixtures for the browser tests: the app served by `streamlit run` on a free
 port, and Debian's headless Chromium driven through Playwright. Also Hypothesis's
 settings for every test: derandomized, so a failure seen in CI is the same failure here."""
-import os
-from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -12,7 +10,8 @@ from hypothesis import settings
 settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
 settings.load_profile("repeatable")
 
-from tools.appserver import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop
+from tests.support import require  # noqa: E402
+from tools.appserver import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -33,11 +32,7 @@ def app_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     """Headless Chromium. Without it the browser tests skip, except in CI, where they fail."""
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is missing (apt-get install chromium); the browser tests need it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require(CHROMIUM, "chromium", "the browser tests need it")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,

@@ -1,9 +1,11 @@
 """What the tests of every kind share: where things are, central differences, and the
 browser tests' ways of waiting for and pressing things in the page."""
+import os
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
+import pytest
 from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +24,17 @@ WATCH_PAUSE = """() => {
 }"""
 SURFACE = ".nnp-surface canvas"        # the decision surface, painted by the page
 LIVE = "document.querySelector('.nnp-live')"      # there is one (tests/browser/test_one_view.py)
+
+
+def require(program, package, needed_by):
+    """Skip when `program` is missing, except in CI (CI=true), where that fails: a test
+    that skips silently there would prove nothing."""
+    if Path(program).exists():
+        return
+    reason = f"{program} is missing (apt-get install {package}); {needed_by}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
 
 
 def numeric_gradient(objective, arrays, h=1e-6):

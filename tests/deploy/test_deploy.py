@@ -26,17 +26,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import require
 from tools.load import WsSession, run_async, start_deployment
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def setup_module():
-    if not Path(NGINX).exists():
-        reason = "nginx is missing (apt-get install nginx); the deploy tests need it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require(NGINX, "nginx", "the deploy tests need it")
 
 
 def free_ports(count):

@@ -1,25 +1,17 @@
 """The live view's JavaScript: its pure parts under node's test runner, and its messages
 against the one written schema (ui/live/schema.py)."""
-import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
-import pytest
-
-from tests.support import ROOT
+from tests.support import ROOT, require
 from ui.live import schema
 
 NODE = shutil.which("node") or "/usr/bin/node"
 
 
 def test_the_pure_parts_pass_their_node_tests():
-    if not Path(NODE).exists():
-        reason = "node is missing (apt-get install nodejs); the live view's JS tests need it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+    require(NODE, "nodejs", "the live view's JS tests need it")
     done = subprocess.run([NODE, "--test", str(ROOT / "tests/unit/live_pure.test.mjs")],
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
