@@ -139,6 +139,13 @@ def input_images(session, n=UNIT_GRID):
     return quantize((a / np.where(peak > 0, peak, 1) + 1) / 2)
 
 
+def node_places(session):
+    """(input nodes' places, hidden and output units' places) in the diagram's axes."""
+    sizes = [len(session.config.features)] + [W.shape[1] for W, _ in W_and_b(session.params)]
+    places = unit_positions(sizes)
+    return places[0], [xy for layer in places[1:] for xy in layer]
+
+
 def diagram_figure(session, height=None, pictures=True):
     """The network diagram; `pictures=False` leaves the unit pictures out (the live view
     paints them itself, every few frames, into canvases over the diagram)."""
@@ -215,6 +222,8 @@ class Playback:
         self.touched = time.monotonic() # the learner's last action
         self.paused_why = ""
         self.frames = [self.frame()]
+        self.inputs = _b64(input_images(self.session))   # never change for this network
+        self.places = node_places(self.session)
         self.born = time.monotonic()
         _OPENING.add(self)
         if running:
@@ -408,20 +417,13 @@ class Playback:
                     f"{s.epoch:,} epochs. Raise it to go on.")
         return ""
 
-    def node_places(self):
-        """(inputs' places, hidden and output units' places) in the diagram's axes."""
-        sizes = [len(self.session.config.features)] + [W.shape[1] for W, _ in
-                                                       W_and_b(self.session.params)]
-        places = unit_positions(sizes)
-        return places[0], [xy for layer in places[1:] for xy in layer]
-
     def payload(self, plotly_url, clickable=False, scroll=False):
         """The live view's data: this tick's frames, and any figure it does not have yet.
         `clickable`: clicks on the plane are reported (the learner is placing points);
         `scroll`: the page brings the view into sight (a lesson was just loaded)."""
         _OPENING.discard(self)
         specs = self._specs()
-        inputs_xy, units_xy = self.node_places()
+        inputs_xy, units_xy = self.places
         data = {"mount": self.mount, "seq": self.seq, "running": self.running,
                 "tick_ms": int(tick_seconds() * 1000), "n": GRID, "unit_n": UNIT_GRID,
                 "frames": self.frames if self.running else self.frames[-1:],  # paused: the last
@@ -430,7 +432,7 @@ class Playback:
                 "unit_lut": UNIT_LUTS[unit_classes(self.session)][0],
                 "output_luts": UNIT_LUTS[unit_classes(self.session)][1],
                 "specs": specs, "units_xy": units_xy, "inputs_xy": inputs_xy,
-                "inputs": _b64(input_images(self.session)),
+                "inputs": self.inputs,
                 "plotly_url": plotly_url, "clickable": clickable, "scroll": scroll,
                 "rate": f"{self.rate:,.0f} epochs/s" if self.running and self.rate else "",
                 "message": self.message()}
