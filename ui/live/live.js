@@ -176,24 +176,31 @@ function paintSurface(st, z) {
   window.__nnpPainted = (window.__nnpPainted || 0) + 1;
 }
 
+// Picture k of a row of small canvases over the diagram (`canvases`: st.units or
+// st.inputs), made and placed the first time, painted through `lut`.
+function paintPicture(st, canvases, k, cls, values, lut) {
+  const un = st.unitN;
+  let c = canvases[k];
+  if (!c) {
+    c = canvases[k] = el("canvas", cls, st.unitLayer);
+    c.width = un; c.height = un;
+    placeUnits(st);
+  }
+  const ctx = c.getContext("2d");
+  c.__img = c.__img || ctx.createImageData(un, un);
+  paint(values, lut, un, c.__img.data);
+  ctx.putImageData(c.__img, 0, 0);
+}
+
 function paintUnits(st, layers) {
-  const un = st.unitN, size = un * un;
+  const size = st.unitN * st.unitN;
   st.lastUnits = layers;
   let k = 0;
   for (const [l, b64] of layers.entries()) {
     const bytes = bytesFromBase64(b64);
     for (let off = 0, j = 0; off + size <= bytes.length; off += size, k++, j++) {
-      let c = st.units[k];
-      if (!c) {
-        c = st.units[k] = el("canvas", "nnp-unit", st.unitLayer);
-        c.width = un; c.height = un;
-        placeUnits(st);
-      }
-      const ctx = c.getContext("2d");
-      c.__img = c.__img || ctx.createImageData(un, un);
       const lut = unitLut(l, j, layers.length, st.unitLut, st.outputLuts);
-      paint(bytes.subarray(off, off + size), lut, un, c.__img.data);
-      ctx.putImageData(c.__img, 0, 0);
+      paintPicture(st, st.units, k, "nnp-unit", bytes.subarray(off, off + size), lut);
     }
   }
   window.__nnpUnitsPainted = (window.__nnpUnitsPainted || 0) + 1;
@@ -203,13 +210,10 @@ function paintUnits(st, layers) {
 // The input nodes' pictures: each feature over the plane, painted once per network
 // (they never change while it trains).
 function paintInputs(st, b64) {
-  const un = st.unitN, size = un * un, bytes = bytesFromBase64(b64);
+  const size = st.unitN * st.unitN, bytes = bytesFromBase64(b64);
   for (let k = 0; (k + 1) * size <= bytes.length; k++) {
-    const c = st.inputs[k] = st.inputs[k] || el("canvas", "nnp-unit nnp-input", st.unitLayer);
-    c.width = un; c.height = un;
-    const ctx = c.getContext("2d"), img = ctx.createImageData(un, un);
-    paint(bytes.subarray(k * size, (k + 1) * size), st.unitLut, un, img.data);
-    ctx.putImageData(img, 0, 0);
+    paintPicture(st, st.inputs, k, "nnp-unit nnp-input",
+                 bytes.subarray(k * size, (k + 1) * size), st.unitLut);
   }
   placeUnits(st);
 }
