@@ -107,6 +107,7 @@ def diagnostics_ui(run):
     c2.plotly_chart(d.norms, key="diag_norms_chart", config={"displaylogo": False})
     st.caption(f"Epoch {d.epoch:,}. " + ("Update above to see the run now." if run.running
                                          else "Press Play or Step to watch it change."),
-                      help="Histograms: the current weights, and the size of each weight's gradient on "
-                    "all training points (log scale: one step is 10x). Gradient norms over the "
-                    "run: computed at the replay's snapshots, so the early epochs are densest.")
+               help="Histograms: the current weights, and the size of each weight's gradient "
+                    "on all training points (log scale: one step is 10x). Gradient norms over "
+                    "the run: computed at the replay's snapshots, so the early epochs are "
+                    "densest.")

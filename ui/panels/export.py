@@ -36,9 +36,10 @@ def _charts(session, view):
 def export_ui(run):
     """Each file is made as the panel is drawn (20 to 120 ms, the charts most) and kept by
     Streamlit at an address named by its content, so a click is one plain HTTP download:
-    no id a rerun replaces, no reply a rerun drops. A file made on the click (a callable as `data`) was asked for over
-    the websocket, and a full rerun near the click dropped its id or the reply: no file,
-    or a spinner for 180 s. While the run plays the panel is not redrawn: Pause first."""
+    no id a rerun replaces, no reply a rerun drops. A file made on the click (a callable
+    as `data`) was asked for over the websocket, and a full rerun near the click dropped
+    its id or the reply: no file, or a spinner for 180 s. While the run plays the panel
+    is not redrawn: Pause first."""
     s, playing = run.session, run.running
     script, pytorch = export.script(s), torch_script.script(s)
     made = {} if playing else {
