@@ -10,13 +10,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # tiny matrices: threads on
 import pandas  # noqa: E402,F401  (Plotly imports it lazily: racing first imports crashed)
 import streamlit as st  # noqa: E402
 
-from playground.teach.compare import same_shapes  # noqa: E402
 from playground.config import Config, problems  # noqa: E402
-from playground.fast import initial_params  # noqa: E402
-from playground.outputs import output_units  # noqa: E402
-from ui.live.playback import SPEEDS, Playback  # noqa: E402
-from playground.session import TUNABLE, needs_reset  # noqa: E402
-from playground.data.userdata import PointsError, dataset_from_points  # noqa: E402
+from ui.live.playback import SPEEDS  # noqa: E402
 from ui.controls import config_from_state, init_state, sidebar_ui  # noqa: E402
 from ui.links import link_warning_ui, read_link, shown, sync_url  # noqa: E402
 from ui.live.view import live_ui  # noqa: E402
@@ -30,91 +25,30 @@ from ui.panels.replay import replay_ui  # noqa: E402
 from ui.panels.share import share_ui  # noqa: E402
 from ui.panels.surface3d import surface3d_ui  # noqa: E402
 from ui.panels.your_data import mydata_ui  # noqa: E402
-from ui.state import app_state, restart_run  # noqa: E402
+from ui.state import app_state, current_run  # noqa: E402
 from ui.tutorial import tutorial_ui  # noqa: E402
 
 
-def _run():
-    return st.session_state["run"]
-
-
 def play():
-    _run().play()
+    current_run().play()
 
 
 def pause():
-    _run().pause()
+    current_run().pause()
 
 
 def step():
-    _run().step()
+    current_run().step()
 
 
 def reset():
-    restart_run("Reset: the same starting weights, epoch 0.")
-
-
-def own_data(config: Config):
-    """The learner's own points split for this config, or None for the generated data."""
-    points = app_state().points
-    if points is None:
-        return None
-    try:
-        return dataset_from_points(*points, config.test_fraction, config.seed, config.problem)
-    except PointsError:
-        return None                 # too few points or one class so far: keep the dataset
-
-
-def new_playback(config: Config, running=False) -> Playback:
-    """A fresh run on the current data; from the last pinned run's initial weights when the
-    learner asked for that and the architecture allows it (so only one thing differs)."""
-    data, pins = own_data(config), app_state().pins
-    if st.session_state.get("same_init", True) and pins:
-        c = config
-        fresh = initial_params([len(c.features), *c.hidden, output_units(c.problem, c.classes)],
-                               c.init, c.seed)
-        if same_shapes(fresh, pins[-1].initial_params):
-            return Playback(config, data, initial_params=pins[-1].initial_params,
-                            running=running)
-    return Playback(config, data, running=running)
-
-
-def sync_run(config: Config):
-    """Keep the session's run in step with the widgets: a new network when the data or
-    architecture changed (and say so), the same weights when only training settings did."""
-    run, state = st.session_state.get("run"), app_state()
-    points_changed = state.take_points_changed()
-    if run is None:
-        st.session_state["run"] = new_playback(config)
-        return
-    old = run.session.config
-    if needs_reset(old, config) or points_changed:
-        changed = [f for f in Config.__dataclass_fields__
-                   if f not in TUNABLE + ("preset",) and getattr(old, f) != getattr(config, f)]
-        st.session_state["run"] = new_playback(config, running=run.running and not points_changed)
-        if not state.notice:
-            state.say(points_changed or (
-                f"New network: {', '.join(changed).replace('_', ' ')} changed, so training "
-                "starts again from epoch 0."))
-        return
-    changes = {f: getattr(config, f) for f in TUNABLE if getattr(old, f) != getattr(config, f)}
-    if changes:
-        run.session.retune(**changes)
-        if run.session.epoch and run.session.done and not run.session.diverged:
-            state.say(
-                f"{', '.join(changes).replace('_', ' ')} changed: this run has already "
-                f"trained {run.session.epoch:,} epochs, so it is finished. Raise Epochs to "
-                "run to go on.")
-        elif run.session.epoch:
-            state.say(
-                f"{', '.join(changes).replace('_', ' ')} changed: training continues from the "
-                f"current weights at epoch {run.session.epoch:,}.")
+    app_state().restart_run("Reset: the same starting weights, epoch 0.")
 
 
 def controls_ui():
     """Play, Pause, Step, Reset and the speed in one row that wraps (on a phone the
     buttons stay side by side, just above the live view)."""
-    run = _run()
+    run = current_run()
     row = st.container(horizontal=True, vertical_alignment="bottom", key="controls")
     if shown("play"):
         row.button("Play", key="play", icon=":material/play_arrow:", type="primary",
@@ -178,17 +112,17 @@ def main():
     config = config_from_state()
     found = problems(config)
     if found:
-        sidebar_ui()
         st.error("These settings can't run: " + "; ".join(found) + ".")
-        st.stop()
-    main_ui(config)
+    else:
+        main_ui(config)
     sidebar_ui()
 
 
 def main_ui(config: Config):
-    sync_run(config)
+    state = app_state()
+    state.sync_run(config, same_init=st.session_state.get("same_init", True))
     sync_url(config)
-    run = _run()
+    run = state.run
     run.touch()                     # a full run means the learner did something
     run.set_view(**{k: st.session_state[k] for k in ("show_test", "discretize", "log_scale")})
     st.markdown("#### NN Playground · a neural network from scratch in NumPy")

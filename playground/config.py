@@ -14,7 +14,7 @@ from .data.datasets import DATASETS, MULTICLASS, REGRESSION
 from .data.features import FEATURES, canonical_feature
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
-from .outputs import MAX_CLASSES, MIN_CLASSES, OUTPUTS, PROBLEMS, output_kind
+from .outputs import MAX_CLASSES, MIN_CLASSES, OUTPUTS, PROBLEMS, output_kind, output_units
 
 INITS = ("randn", "xavier", "he")
 REGULARIZATIONS = ("none", "l1", "l2")
@@ -55,6 +55,11 @@ class Config:
     def output(self) -> str:
         """The output layer this problem needs: "sigmoid", "softmax" or "linear"."""
         return output_kind(self.problem, self.classes)
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        """[inputs, hidden..., outputs]: the network's shape, which the weights must fit."""
+        return [len(self.features), *self.hidden, output_units(self.problem, self.classes)]
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)

@@ -22,15 +22,32 @@ from .optimizers import OPTIMIZERS, new_state
 from .outputs import OUTPUTS, targets
 
 # Settings that can change mid-run and continue from the current weights, as in
-# TensorFlow Playground; any other change means a new network (see `needs_reset`).
+# TensorFlow Playground; any other change means a new network (see `rebuilt_by`).
 TUNABLE = ("lr", "optimizer", "batch_size", "epochs", "loss", "regularization", "reg_rate")
 BLOW_UP = 10        # a loss this many times above its best (and above chance) has diverged
 
 
-def needs_reset(old: Config, new: Config) -> bool:
-    """Whether going from old to new changes the data or the architecture."""
-    return any(getattr(old, f) != getattr(new, f)
-               for f in Config.__dataclass_fields__ if f not in TUNABLE + ("preset",))
+def _changed(old: Config, new: Config, fields) -> list[str]:
+    return [f for f in fields if getattr(old, f) != getattr(new, f)]
+
+
+def rebuilt_by(old: Config, new: Config) -> list[str]:
+    """The settings, changed from old to new, that change the data or the architecture:
+    each of them means a new network from epoch 0."""
+    return _changed(old, new, [f for f in Config.__dataclass_fields__
+                               if f not in TUNABLE + ("preset",)])
+
+
+def tuned_by(old: Config, new: Config) -> dict:
+    """The TUNABLE settings changed from old to new, with their new values: training
+    continues from the current weights."""
+    return {f: getattr(new, f) for f in _changed(old, new, TUNABLE)}
+
+
+def fits(config: Config, params) -> bool:
+    """Whether these (folded) weights could start a network of this config: the same
+    inputs, hidden layers and outputs (a pinned run's initial weights, for Compare)."""
+    return fast.layer_sizes(params) == config.layer_sizes
 
 
 @dataclass(frozen=True)
@@ -106,9 +123,8 @@ class TrainingSession:
         self.exact = self.dtype == np.float64
         self.X, self.y = self._inputs(self.data.X_train, self.data.y_train)
         self.X_test, self.y_test = self._inputs(self.data.X_test, self.data.y_test)
-        sizes = [len(c.features), *c.hidden, self.units]
         if initial_params is None:
-            initial_params = fast.initial_params(sizes, c.init, c.seed, self.dtype)
+            initial_params = fast.initial_params(c.layer_sizes, c.init, c.seed, self.dtype)
         self.initial_params = [np.array(p, dtype=self.dtype) for p in initial_params]
         self.theta, self.params = fast.flat(self.initial_params)  # params: Wb views of theta
         self.layers = fast.W_and_b(self.params)             # [(W, b), ...]: views of theta

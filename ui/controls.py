@@ -61,7 +61,7 @@ def _keep_a_feature():
     """Refuse an empty choice of input features: the network needs at least one, so the
     box goes back to the features in use, and says so."""
     if not st.session_state["features"]:
-        kept = st.session_state["run"].session.config.features
+        kept = app_state().run.session.config.features
         st.session_state["features"] = list(kept)
         app_state().say("The network needs at least one input feature, so "
                         f"{', '.join(FEATURES[f] for f in kept)} stayed.")
@@ -270,8 +270,8 @@ def config_from_state() -> Config:
                   features=tuple(s["features"]))
 
 
-def sidebar_ui() -> Config:
-    """Draw the sidebar; return the configuration it shows."""
+def sidebar_ui():
+    """Draw the sidebar (its values are read before, by config_from_state)."""
     with st.sidebar:
         if shown("preset"):
             st.selectbox("Preset", list(PRESETS), key="preset", on_change=_apply_preset,
@@ -284,4 +284,3 @@ def sidebar_ui() -> Config:
         network_ui()
         training_ui()
         view_ui()
-    return config_from_state()

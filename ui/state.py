@@ -1,14 +1,17 @@
-"""What the app remembers for one browser session, apart from the widgets and the run.
+"""What the app remembers for one browser session, apart from the widgets.
 
-One `AppState` under one session_state key, made once: the link the session was opened
-with, the learner's own points, the pinned runs, and the one-line notice the next full
-run shows. Widget values stay under their widget keys; the Playback stays under "run".
+One `AppState` under one session_state key, made once: the run (a Playback, built only
+here), the link the session was opened with, the learner's own points, the pinned runs,
+and the one-line notice the next full run shows. Widget values stay under their keys.
 """
 from dataclasses import dataclass, field
 
 import numpy as np
 import streamlit as st
 
+from playground.config import Config
+from playground.data.userdata import PointsError, dataset_from_points
+from playground.session import fits, rebuilt_by, tuned_by
 from playground.teach.compare import add_pin, pin
 from playground.teach.links import LinkSetup, from_query
 from ui.live.playback import Playback
@@ -19,6 +22,7 @@ KEY = "app"
 @dataclass
 class AppState:
     link: LinkSetup                     # the link this session was opened with, parsed once
+    run: Playback | None = None         # the run on screen; made by sync_run, never elsewhere
     lesson: str = ""                    # the lesson last loaded (or the link's), if any
     link_warning: bool = False          # the link's refused parts are still to be shown
     notice: str | None = None           # one sentence for the next full run, shown once
@@ -73,6 +77,61 @@ class AppState:
         self.upload_round += 1
         self.seen_file = None
 
+    # -- the run: built in one place -------------------------------------------------
+    def own_data(self, config: Config):
+        """The learner's own points split for this config, or None for the generated data."""
+        if self.points is None:
+            return None
+        try:
+            return dataset_from_points(*self.points, config.test_fraction, config.seed,
+                                       config.problem)
+        except PointsError:
+            return None             # too few points or one class so far: keep the dataset
+
+    def new_run(self, config: Config, same_init=True, running=False) -> Playback:
+        """A fresh run on the current data; from the last pinned run's initial weights when
+        the learner asked for that and they fit (so only the one changed thing differs)."""
+        pinned = self.pins[-1].initial_params if same_init and self.pins else None
+        start = pinned if pinned is not None and fits(config, pinned) else None
+        self.run = Playback(config, self.own_data(config), initial_params=start,
+                            running=running)
+        return self.run
+
+    def sync_run(self, config: Config, same_init=True):
+        """Keep the run in step with the widgets: a new network when the data or the
+        architecture changed (and say so), the same weights when only training settings did."""
+        run, points_changed = self.run, self.take_points_changed()
+        if run is None:
+            self.new_run(config, same_init)
+            return
+        rebuilt = rebuilt_by(run.session.config, config)
+        if rebuilt or points_changed:
+            self.new_run(config, same_init, running=run.running and not points_changed)
+            if not self.notice:
+                self.say(points_changed or (
+                    f"New network: {', '.join(rebuilt).replace('_', ' ')} changed, so "
+                    "training starts again from epoch 0."))
+            return
+        changes = tuned_by(run.session.config, config)
+        if changes:
+            self._retune(run.session, changes)
+
+    def _retune(self, session, changes):
+        session.retune(**changes)
+        names = ", ".join(changes).replace("_", " ")
+        if session.epoch and session.done and not session.diverged:
+            self.say(f"{names} changed: this run has already trained {session.epoch:,} "
+                     "epochs, so it is finished. Raise Epochs to run to go on.")
+        elif session.epoch:
+            self.say(f"{names} changed: training continues from the current weights at "
+                     f"epoch {session.epoch:,}.")
+
+    def restart_run(self, why: str):
+        """The run again from epoch 0, paused, with the same starting weights and data."""
+        s = self.run.session
+        self.run = Playback(s.config, s.data, initial_params=s.initial_params)
+        self.say(why)
+
 
 def app_state() -> AppState:
     """This browser session's AppState, made on its first run from the page's link."""
@@ -81,8 +140,6 @@ def app_state() -> AppState:
     return st.session_state[KEY]
 
 
-def restart_run(why: str):
-    """The run again from epoch 0, paused, with the same starting weights and data."""
-    s = st.session_state["run"].session
-    st.session_state["run"] = Playback(s.config, s.data, initial_params=s.initial_params)
-    app_state().say(why)
+def current_run() -> Playback:
+    """This browser session's run (made on the script's first run, by sync_run)."""
+    return app_state().run

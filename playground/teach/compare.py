@@ -77,7 +77,3 @@ def table(runs):
         rows.append(row)
     return rows
 
-
-def same_shapes(params, other):
-    """Whether two parameter lists could be swapped (same architecture and inputs)."""
-    return len(params) == len(other) and all(a.shape == b.shape for a, b in zip(params, other))

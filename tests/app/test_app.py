@@ -23,7 +23,7 @@ MAX_RUNS = 60          # at.run() calls allowed for a run to finish by itself
 
 
 def run(at):
-    return at.session_state["run"]
+    return at.session_state["app"].run
 
 
 def payload(at):
@@ -281,13 +281,13 @@ def test_the_problem_type_controls_start_a_fitting_new_network():
     app.run()
     app.selectbox(key="problem").set_value("regression").run()
     assert not app.exception and not app.error
-    run = app.session_state["run"]
+    run = app.session_state["app"].run
     assert (run.session.config.dataset, run.session.config.loss) == ("plane", "mse")
     assert run.session.output == "linear" and "New network" in app.caption[0].value
     app.selectbox(key="problem").set_value("classification").run()
     app.slider(key="classes").set_value(3).run()
     assert not app.exception and not app.error
-    run = app.session_state["run"]
+    run = app.session_state["app"].run
     assert run.session.config.dataset in ("spiral", "gaussians")
     assert run.session.config.loss == "ce" and run.session.units == 3
     run.play()
@@ -304,7 +304,7 @@ def test_every_panel_opens_for_three_classes_and_for_regression():
         app = AppTest.from_file(str(APP), default_timeout=60)
         app.query_params.update(query)
         app.run()
-        app.session_state["run"].session.advance(300)
+        app.session_state["app"].run.session.advance(300)
         for name in ("Replay", "Compare runs", "The math", "Your data", "Export", "3-D view",
                      "Why is it stuck?", "Learning rate finder", "Lessons", "Share"):
             app.segmented_control(key="panel").set_value(name).run()
@@ -323,7 +323,7 @@ def test_the_multiclass_and_regression_lessons_load_from_the_panel_and_play():
         config = LESSONS[name].config
         assert app.selectbox(key="problem").value == config.problem
         assert app.slider(key="classes").value == config.classes
-        run = app.session_state["run"]
+        run = app.session_state["app"].run
         assert run.session.config == config
         run.play()
         run.tick(budget=0.2)

@@ -15,7 +15,7 @@ def state(at):
 
 
 def run(at):
-    return at.session_state["run"]
+    return at.session_state["app"].run
 
 
 def text(at):

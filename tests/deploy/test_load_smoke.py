@@ -159,7 +159,7 @@ def test_two_apptest_sessions_have_separate_runs_and_weights():
     one = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
     two = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
     assert not one.exception and not two.exception
-    run_one, run_two = one.session_state["run"], two.session_state["run"]
+    run_one, run_two = one.session_state["app"].run, two.session_state["app"].run
     assert run_one is not run_two and run_one.session is not run_two.session
     assert not np.shares_memory(run_one.session.theta, run_two.session.theta)
     np.testing.assert_array_equal(run_one.session.theta, run_two.session.theta)  # same seed
@@ -170,5 +170,5 @@ def test_two_apptest_sessions_have_separate_runs_and_weights():
     untouched = np.concatenate([p.ravel() for p in run_two.session.initial_params])
     np.testing.assert_array_equal(run_two.session.theta, untouched)
     two.button(key="play").click().run()
-    assert two.session_state["run"].running and not one.session_state["run"].running
-    assert one.session_state["run"].session.epoch == 3
+    assert two.session_state["app"].run.running and not one.session_state["app"].run.running
+    assert one.session_state["app"].run.session.epoch == 3

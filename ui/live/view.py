@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.live.schema import js_constant
-from ui.state import app_state
+from ui.state import app_state, current_run
 
 HERE = Path(__file__).parent
 # plotly.js's "cartesian" bundle from npm (MIT; scatter, heatmap and friends), the same
@@ -36,10 +36,6 @@ def plotly_url():
     return f"/{base}/app/static/{PLOTLY_JS}" if base else f"/app/static/{PLOTLY_JS}"
 
 
-def _run():
-    return st.session_state["run"]
-
-
 def _event(name):
     """This run's value of one of the live view's triggers (schema.TRIGGERS)."""
     state = st.session_state.get("live")
@@ -47,17 +43,17 @@ def _event(name):
 
 
 def _want():
-    _run().want()
+    current_run().want()
 
 
 def _pause():
     at = _event("pause")
-    _run().pause(at=at.get("epoch") if isinstance(at, dict) else None)
+    current_run().pause(at=at.get("epoch") if isinstance(at, dict) else None)
     app_state().live_stopped = True             # the buttons must follow: a full rerun
 
 
 def _resync():
-    _run().resync()
+    current_run().resync()
 
 
 def _point():
@@ -69,7 +65,7 @@ def _point():
 
 @st.fragment
 def _live(speed):
-    run = _run()
+    run = current_run()
     was_running = run.running
     run.serve(st.session_state.get("speed", speed))
     clickable = st.session_state.get("click_mode", "off") != "off"
@@ -86,5 +82,5 @@ def _live(speed):
 def live_ui(speed):
     """Draw the live view. A full run while playing trains a tick too (so AppTest, which
     has no page to ask, plays by running the script again)."""
-    _run().want()
+    current_run().want()
     _live(speed)

@@ -4,13 +4,13 @@ import streamlit as st
 
 from playground.figures.compare import compare_loss_figure, compare_surfaces_figure
 from playground.teach.compare import MAX_PINS, pin, table
-from ui.state import app_state, restart_run
+from ui.state import app_state
 
 
 def _pin_current():
     state = app_state()
-    state.add_pin(st.session_state["run"].session)
-    restart_run(f"Pinned as #{state.pin_count}. This run starts again from the same initial "
+    state.add_pin(state.run.session)
+    state.restart_run(f"Pinned as #{state.pin_count}. This run starts again from the same initial "
                 "weights at epoch 0: change one thing (the learning rate, say) and press Play.")
 
 

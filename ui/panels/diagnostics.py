@@ -9,7 +9,7 @@ import streamlit as st
 
 from playground.figures.diagnostics import histograms_figure, norms_figure
 from playground.teach import diagnostics
-from ui.state import app_state
+from ui.state import app_state, current_run
 
 HELP = {
     "layer": "Layer l computes a_l = f(a_(l-1) W_l + b_l); the last is the output unit.",
@@ -53,7 +53,7 @@ def _key(run):
 def _build():
     """Diagnose the run as it is now and keep it: one full pass, the gradient norms at
     every snapshot and two figures (tens of ms, and the page's redraw of two charts)."""
-    run = st.session_state["run"]
+    run = current_run()
     s = run.session
     rows, finding = diagnostics.diagnose(s)
     weights, grads = [W for W, _ in s.layers], [dW for dW, _ in s.gradients()]

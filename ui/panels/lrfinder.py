@@ -3,11 +3,11 @@ import streamlit as st
 
 from playground.figures.lrfinder import lrfinder_figure
 from playground.teach import lrfinder
-from ui.state import app_state
+from ui.state import app_state, current_run
 
 
 def _find():
-    run = st.session_state["run"]
+    run = current_run()
     app_state().lrfind = (run.mount, run.session.epoch, lrfinder.sweep(run.session))
 
 

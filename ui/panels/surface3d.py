@@ -4,7 +4,7 @@ on every tick, so the live view keeps its pace."""
 import streamlit as st
 
 from playground.figures.surface3d import surface3d_figure
-from ui.state import app_state
+from ui.state import app_state, current_run
 
 GRID = 60           # points per side of the surface: smooth enough, light to send
 CAPTIONS = {
@@ -20,7 +20,7 @@ CAPTIONS = {
 
 
 def _build():
-    run = st.session_state["run"]
+    run = current_run()
     s = run.session
     key = (run.mount, s.epoch, run.view["show_test"])
     surface = s.class_surfaces(GRID) if s.output == "softmax" else s.surface(GRID)

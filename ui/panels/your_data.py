@@ -5,14 +5,14 @@ import streamlit as st
 from playground.data.userdata import (MAX_POINTS, PointsError, add_point, check_points,
                                       coordinate, first_points, parse_points_csv, points_csv,
                                       remove_nearest)
-from ui.state import app_state
+from ui.state import app_state, current_run
 
 COLOUR_NAMES = ("orange", "blue", "green", "purple", "yellow", "sky blue")  # CLASS_COLOURS'
 
 
 def _problem():
     """(problem, classes) of the run on screen: what a file or a click must fit."""
-    c = st.session_state["run"].session.config
+    c = current_run().session.config
     return c.problem, c.classes
 
 
@@ -25,7 +25,7 @@ def click_modes(problem, classes):
 
 
 def _shown_points():
-    d = st.session_state["run"].session.data
+    d = current_run().session.data
     return np.concatenate([d.X_train, d.X_test]), np.concatenate([d.y_train, d.y_test])
 
 
@@ -55,7 +55,7 @@ def on_point_click(x1, x2):
     try:
         x1, x2 = coordinate("x1", x1), coordinate("x2", x2)
         if mode == "remove":
-            bounds = st.session_state["run"].session.bounds
+            bounds = current_run().session.bounds
             X, y = remove_nearest(X, y, x1, x2, radius=0.05 * (bounds[1] - bounds[0]))
         else:
             value = st.session_state.get("click_target", 0.5) if mode == "target" else int(mode)
