@@ -306,14 +306,16 @@ class Playback:
             while len(batch) < frames and not self.session.done:
                 # every frame gets its share of the budget, so a crowded server sends
                 # as many redraws, each of fewer epochs (drawing is not training time);
-                # a network whose epoch outlasts the budget stops once it is overspent
-                # (a stricter rule cut ticks short whenever the process was descheduled)
+                # a network whose epoch outlasts the budget stops once it is overspent.
+                # Training time is this thread's CPU time: wall time also counts the
+                # moments other processes had the core, and on a busy machine that cut
+                # ticks short (16 frames of 30), though no more training had been done
                 if batch and trained >= OVERSPENT * budget:
                     break
-                now = time.perf_counter()
+                now, cpu = time.perf_counter(), time.thread_time()
                 share = budget * (len(batch) + 1) / frames - trained
                 self.session.advance(epochs_per_redraw, deadline=now + min(FRAME_CAP, share))
-                trained += time.perf_counter() - now
+                trained += time.thread_time() - cpu
                 self._checkpoint()
                 batch.append(self.frame(units=len(batch) % UNITS_EVERY == UNITS_EVERY - 1))
         if batch:
