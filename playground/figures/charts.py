@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from ..pictures.colours import (BLUE, CLASS_COLOURS, DISCRETE_SCALE, LUT, ORANGE, SURFACE_SCALE,
                                 class_lut)
 from ..pictures.encode import class_levels, quantize
-from ..pictures.png import png_data_uri
+from ..pictures.png import png_data_uri, unit_picture
 from .colours import INK, unit_positions
 
 TARGET_SCALE = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]   # regression targets, -1..1
@@ -155,11 +155,6 @@ def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220,
                                  mode="lines", name="test", line=dict(color="#9aa0a6", width=2,
                                                                       dash="dot")))
     return fig
-
-
-def unit_picture(u8, lut=LUT):
-    """(n, n) uint8 with row 0 at the bottom (x2 up) -> RGB image rows top to bottom."""
-    return lut[u8[::-1]]
 
 
 def network_figure(weights, input_labels, unit_images=None, activation="", height=None,

@@ -37,6 +37,12 @@ def surface_lut(session, discrete):
     return colours.LUT
 
 
+def surface_tile(session, n, discrete=False):
+    """(surface_picture, surface_lut): all a small view of the run needs, in one call (a
+    tile of the room's wall of runs)."""
+    return surface_picture(session, n), surface_lut(session, discrete)
+
+
 def unit_luts(session):
     """The tables that go with unit_images: (the hidden units', [each output unit's]),
     in K classes' colours for a softmax output; two classes and regression share the

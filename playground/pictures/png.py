@@ -1,10 +1,16 @@
-"""A minimal PNG writer (standard library zlib only) for the network diagram's per-unit
-pictures, which Plotly shows as data URIs."""
+"""A unit's picture as a PNG: painted through its colour table, then written by a minimal
+PNG writer (standard library zlib only), for the network diagram, which Plotly shows
+with data URIs."""
 import base64
 import struct
 import zlib
 
 import numpy as np
+
+
+def unit_picture(u8, lut):
+    """(n, n) uint8 with row 0 at the bottom (x2 up) -> RGB image rows top to bottom."""
+    return lut[u8[::-1]]
 
 
 def _chunk(kind, payload):

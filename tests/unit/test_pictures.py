@@ -7,7 +7,8 @@ from playground import Config, TrainingSession
 from playground.pictures import plane
 from playground.pictures.encode import (LEVELS, quantize, quantize_classes, quantize_values,
                                         two_class_view)
-from playground.pictures.pixels import surface_lut, surface_picture, unit_images, unit_luts
+from playground.pictures.pixels import (surface_lut, surface_picture, surface_tile, unit_images,
+                                        unit_luts)
 
 SMALL = Config(dataset="moons", samples=100, hidden=(8, 8), epochs=1000, precision="float64")
 KINDS = {"binary": Config(dataset="moons", samples=80, hidden=(4,)),
@@ -69,6 +70,8 @@ def test_each_kinds_surface_is_one_byte_per_pixel_with_its_table(kind):
     for discrete in (False, True):
         lut = surface_lut(session, discrete)
         assert lut.shape == (256, 3) and lut.dtype == np.uint8
+    tile, table = surface_tile(session, 12, discrete=True)
+    assert np.array_equal(tile, picture) and np.array_equal(table, surface_lut(session, True))
     if kind == "softmax":               # class * LEVELS + level: the class is the argmax
         np.testing.assert_array_equal(picture // LEVELS,
                                       plane.class_surfaces(session, 12).argmax(axis=0))
