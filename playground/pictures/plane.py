@@ -1,6 +1,6 @@
 """The network over its input plane, as floats: an n x n grid of the session's plotted
 box (rows: x2, columns: x1), and the session's predictions on it."""
-import functools
+import weakref
 
 import numpy as np
 
@@ -14,12 +14,17 @@ def grid_points(bounds, n):
     return np.stack([x1.ravel(), x2.ravel()], axis=1)
 
 
-@functools.lru_cache(maxsize=32)
+_GRIDS = weakref.WeakValueDictionary()     # (bounds, n) -> points, while a session keeps them
+
+
 def grid(bounds, n):
-    """grid_points made once per box and size, read-only, so the session keeps the network
-    inputs it makes of them (predict's `keep`) instead of remaking them every frame."""
-    points = grid_points(bounds, n)
-    points.flags.writeable = False
+    """grid_points, read-only and the same array for as long as a session keeps it
+    (predict's `keep`), so the session makes its network inputs once, not every frame.
+    Held weakly: a grid lives as long as a session that uses it, however many there are."""
+    points = _GRIDS.get((bounds, n))
+    if points is None:
+        points = _GRIDS[bounds, n] = grid_points(bounds, n)
+        points.flags.writeable = False
     return points
 
 

@@ -47,6 +47,16 @@ def test_the_grid_is_made_once_per_box_and_size_and_cannot_change():
     np.testing.assert_array_equal(points, plane.grid_points(bounds, 9))
 
 
+def test_every_session_makes_its_grids_inputs_once_however_many_sessions_there_are():
+    sessions = [TrainingSession(Config(samples=20, seed=seed)) for seed in range(60)]
+    assert len({s.bounds for s in sessions}) == 60
+    for _ in range(2):                  # two frames of every session
+        for s in sessions:
+            plane.surface(s, 12)
+            plane.unit_surfaces(s, 12)
+    assert all(len(s._kept) == 1 for s in sessions)     # one grid's inputs, made once
+
+
 # -- bytes -----------------------------------------------------------------------------------
 def test_quantized_surfaces_of_each_kind():
     np.testing.assert_array_equal(quantize_values([-2.0, -1.0, 0.0, 1.0, np.nan]),
