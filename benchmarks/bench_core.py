@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from tools import tutorial_oracle as T  # noqa: E402
 from playground import TrainingSession, from_preset  # noqa: E402
 from playground.fast import W_and_b  # noqa: E402
+from playground.pictures import plane  # noqa: E402
 
 STEPS = 50  # epochs per call of ours: advance() checks finiteness once per call
 TARGETS = {"a": 2.0, "a32": 2.0, "b": 3.0, "c": 2.5, "d100": 4.0, "d200": 4.0}
@@ -121,10 +122,10 @@ def cases(repeat):
 
     # (d) one forward pass over the grid (the decision surface)
     for n in (100, 200):
-        ours._grid(n)  # the grid's coordinates are built once per session, not per frame
+        plane.surface(ours, n)  # the grid's network inputs are made once and kept, not per frame
         yield f"d{n}", f"forward pass over a {n}x{n} grid", \
             per_call(lambda: textbook_grid(params, ours.bounds, n), repeat=repeat), \
-            per_call(lambda: ours.surface(n), repeat=repeat)
+            per_call(lambda: plane.surface(ours, n), repeat=repeat)
 
 
 def main():

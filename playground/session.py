@@ -25,6 +25,7 @@ from .outputs import OUTPUTS, targets
 # TensorFlow Playground; any other change means a new network (see `rebuilt_by`).
 TUNABLE = ("lr", "optimizer", "batch_size", "epochs", "loss", "regularization", "reg_rate")
 BLOW_UP = 10        # a loss this many times above its best (and above chance) has diverged
+KEPT = 8            # arrays of points whose network inputs `predict(..., keep=True)` keeps
 
 
 def _changed(old: Config, new: Config, fields) -> list[str]:
@@ -98,13 +99,6 @@ def data_bounds(X, pad=0.15):
     return (float(min(centre - half)), float(max(centre + half)))
 
 
-def grid_points(bounds, n):
-    """n*n points covering the box, x fastest: reshape(n, n) gives rows of equal x2."""
-    t = np.linspace(bounds[0], bounds[1], n)
-    x1, x2 = np.meshgrid(t, t)
-    return np.stack([x1.ravel(), x2.ravel()], axis=1)
-
-
 class TrainingSession:
     def __init__(self, config: Config, data: Dataset = None, initial_params=None):
         self.config = validated(config, own_data=data is not None)
@@ -138,7 +132,7 @@ class TrainingSession:
         self.best_loss = math.inf                           # lowest training loss checked
         self.changes = []                                   # [(epoch, {setting: value})]
         self.bounds = data_bounds(np.concatenate([self.data.X_train, self.data.X_test]))
-        self._workspaces, self._grids = {}, {}
+        self._workspaces, self._kept = {}, {}               # _kept: id -> (points, inputs)
         self._predicting = {}                               # fast.predict's arrays, kept
 
     def _inputs(self, X, y):
@@ -216,52 +210,36 @@ class TrainingSession:
             class_labels(a, self.output), labels, self.config.classes)
         return (*self._measure(X, y, a, z), per_class)
 
-    def predict(self, X):
+    def predict(self, X, params=None, keep=False):
         """For raw points X (n, 2): the probability of class 1 (n,), of each class (n, K)
-        with 3 or more classes, or the predicted value (n,) for regression."""
-        return self._outputs(self._inputs(np.asarray(X, float), np.empty(0))[0])
+        with 3 or more classes, or the predicted value (n,) for regression; with the
+        current parameters or the given ones (a snapshot's, folded). `keep`: see
+        `_network_inputs`."""
+        return self._outputs(self._network_inputs(X, keep), params)
 
-    def _grid(self, n):
-        if n not in self._grids:
-            self._grids[n] = self._inputs(grid_points(self.bounds, n), np.empty(0))[0]
-        return self._grids[n]
-
-    def surface(self, n=100, params=None):
-        """(n, n) over the input plane (rows: x2, columns: x1), with the current parameters
-        or the given ones (a snapshot's, folded): the probability of class 1, or the
-        predicted value for regression. With 3 or more classes, the most likely class
-        scaled to [0, 1] (k / (K - 1)), a stand-in for views drawn for two classes;
-        `class_surfaces` has the probabilities."""
-        out = self._outputs(self._grid(n), params)
-        if self.output == "softmax":
-            out = out.argmax(axis=1) / (self.units - 1)
-        return out.reshape(n, n)
-
-    def class_surfaces(self, n=100, params=None):
-        """(K, n, n) probability of each class over the input plane (rows: x2, columns:
-        x1); for two classes (2, n, n): 1 - p and p."""
-        if self.output == "linear":
-            raise ValueError("a regression run has no classes; use surface()")
-        out = self._outputs(self._grid(n), params)
-        if self.output == "sigmoid":
-            out = np.stack([1 - out, out], axis=1)
-        return out.T.reshape(-1, n, n)
-
-    def input_surfaces(self, n=32):
-        """Each input feature over the plane as the network gets it: (features, n, n),
-        the pictures of the diagram's input nodes (x1 a left-right ramp, x1² a valley...)."""
-        return expand(grid_points(self.bounds, n), self.config.features).T.reshape(-1, n, n)
-
-    def unit_surfaces(self, n=32):
-        """Every unit's output over the plane: one (units, n, n) array per layer (the
-        last has K or 1 units)."""
-        act, out = self.config.activation, self.output
+    def activations(self, X, keep=False):
+        """Every layer's activations for raw points X: [(n, units), ..., (n, K or 1)],
+        the hidden layers' and the output's (`keep`: see `_network_inputs`)."""
+        act, out, Xn = self.config.activation, self.output, self._network_inputs(X, keep)
         if self.exact:
             with np.errstate(all="ignore"):
-                outs = network.forward(self.layers, self._grid(n), act, output=out)[1].a
-        else:
-            outs = fast.layer_outputs(self.params, self._grid(n), act, out, self._predicting)
-        return [a.T.reshape(-1, n, n) for a in outs]
+                return network.forward(self.layers, Xn, act, output=out)[1].a
+        return fast.layer_outputs(self.params, Xn, act, out, self._predicting)
+
+    def _network_inputs(self, X, keep=False):
+        """Raw points -> the network's inputs. `keep`: X is a read-only array that will be
+        asked about again (the plane's grid, every frame), so its inputs are made once and
+        kept: making them costs more than the forward pass over them."""
+        if keep and id(X) in self._kept:
+            return self._kept[id(X)][1]
+        if keep and (not isinstance(X, np.ndarray) or X.flags.writeable):
+            raise ValueError("points kept between calls must be a read-only array")
+        inputs = self._inputs(np.asarray(X, float), np.empty(0))[0]
+        if keep:
+            if len(self._kept) >= KEPT:
+                del self._kept[next(iter(self._kept))]          # the oldest
+            self._kept[id(X)] = (X, inputs)     # X held here, so its id stays its own
+        return inputs
 
     def gradients(self):
         """[(dW, db), ...] in W_and_b order: the gradient of the mean loss over the whole

@@ -10,9 +10,11 @@ import base64
 import numpy as np
 import plotly.graph_objects as go
 
-from ..teach.images import class_levels, png_data_uri, quantize
-from .colours import (BLUE, CLASS_COLOURS, DISCRETE_SCALE, INK, LUT, ORANGE,  # noqa: F401
-                      SURFACE_SCALE, class_lut, colour_lut, unit_positions)
+from ..pictures.colours import (BLUE, CLASS_COLOURS, DISCRETE_SCALE, LUT, ORANGE, SURFACE_SCALE,
+                                class_lut)
+from ..pictures.encode import class_levels, quantize
+from ..pictures.png import png_data_uri, unit_picture
+from .colours import INK, unit_positions
 
 TARGET_SCALE = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]   # regression targets, -1..1
 OUTLINE = "rgba(32, 33, 36, 0.75)"    # regression points' edge: INK, a little see-through
@@ -89,7 +91,7 @@ def data_traces(data, config, show_test=True):
 
 
 def surface_colours(surface_u8, classes=2):
-    """Heatmap settings for a surface as teach.replay.surface_u8 makes it: (2, n, n) K-class
+    """Heatmap settings for a surface as pictures.pixels.surface_u8 makes it: (2, n, n) K-class
     surfaces become class * LEVELS + confidence level with the class palette's table and
     no smoothing (smoothing would blend one class's bytes into another's)."""
     if surface_u8.ndim == 2:
@@ -112,7 +114,7 @@ def _square_layout(bounds, height, title=None, transparent=False):
 def surface_figure(surface, bounds, data=None, show_test=True, discretize=False,
                    title=None, height=360, config=None):
     """Heatmap of P(class 1) with the data on top: the playground's output panel. A uint8
-    surface is taken as teach.replay.surface_u8 makes it for `config`'s problem type."""
+    surface is taken as pictures.pixels.surface_u8 makes it for `config`'s problem type."""
     if surface.dtype != np.uint8:
         surface = quantize(surface)
     classes = config.classes if config else 2
@@ -153,11 +155,6 @@ def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220,
                                  mode="lines", name="test", line=dict(color="#9aa0a6", width=2,
                                                                       dash="dot")))
     return fig
-
-
-def unit_picture(u8, lut=LUT):
-    """(n, n) uint8 with row 0 at the bottom (x2 up) -> RGB image rows top to bottom."""
-    return lut[u8[::-1]]
 
 
 def network_figure(weights, input_labels, unit_images=None, activation="", height=None,

@@ -2,7 +2,9 @@
 steepest descent marked, the run's current rate as a dashed line."""
 import plotly.graph_objects as go
 
-from .charts import BLUE, FONT, INK, ORANGE
+from ..pictures.colours import BLUE, ORANGE
+from .charts import FONT
+from .colours import INK
 
 
 def lrfinder_figure(sweep, current_lr=None, height=320):

@@ -5,8 +5,9 @@ class's probability, coloured by that class, the points at height 1 in their col
 import numpy as np
 import plotly.graph_objects as go
 
-from ..teach.images import quantize_classes
-from .charts import CLASS_COLOURS, FONT, OUTLINE, SURFACE_SCALE, TARGET_SCALE, surface_colours
+from ..pictures.colours import CLASS_COLOURS, SURFACE_SCALE
+from ..pictures.encode import quantize_classes
+from .charts import FONT, OUTLINE, TARGET_SCALE, surface_colours
 
 
 def _surface(surface, t, regression):
@@ -26,8 +27,8 @@ def _surface(surface, t, regression):
 
 def surface3d_figure(surface, bounds, data, show_test=True, height=520, title=None,
                      regression=False):
-    """surface: (n, n) output over the box (rows x2, columns x1), as session.surface gives,
-    or (K, n, n) class probabilities (session.class_surfaces) for 3 or more classes."""
+    """surface: (n, n) output over the box (rows x2, columns x1), as pictures.plane.surface
+    gives, or (K, n, n) class probabilities (plane.class_surfaces) for 3 or more classes."""
     n = surface.shape[-1]
     t = np.linspace(bounds[0], bounds[1], n)
     classes = len(surface) if surface.ndim == 3 else 2

@@ -1,2 +1,3 @@
 """Teaching features built on the core: lessons, replay, compare, links, exports and the
-math. NumPy only, like the core; their pictures are built in playground/figures."""
+math. NumPy only, like the core; their figures are built in playground/figures, their
+pixels in playground/pictures."""

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..config import Config
-from .replay import surface_u8, thin_curve
+from ..pictures.pixels import surface_u8
+from .replay import thin_curve
 
 MAX_PINS = 6
 PIN_GRID = 80

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import fast
-from .images import quantize, quantize_classes, quantize_values
+from ..pictures.pixels import surface_u8
 
 REPLAY_GRID = 80        # surface resolution in the replay (each frame is n*n bytes)
 MAX_FRAMES = 80
@@ -21,18 +21,6 @@ def thin_curve(history, points=CURVE_POINTS):
     test = history.column("test_loss")[pick]
     return epochs[pick].astype(int), history.column("train_loss")[pick], \
         None if np.isnan(test).all() else test
-
-
-def surface_u8(session, n, params=None):
-    """The run's surface over the plane as bytes, with the current or the given (folded)
-    parameters: (n, n) the probability of class 1 on 0..255 (2 classes); (n, n) the
-    predicted value, [-1, 1] on 0..255 (regression); (2, n, n) the most likely class and
-    its probability on 0..255 (3 or more classes; see images.quantize_classes)."""
-    if session.output == "softmax":
-        return quantize_classes(session.class_surfaces(n, params))
-    if session.output == "linear":
-        return quantize_values(session.surface(n, params))
-    return quantize(session.surface(n, params))
 
 
 def replay_frames(session, n=REPLAY_GRID, max_frames=MAX_FRAMES):

@@ -12,8 +12,9 @@ import pytest
 from streamlit.testing.v1.element_tree import Widget
 
 from tools import tutorial_oracle as oracle
-from playground.figures import charts as figures
 from playground.config import Config
+from playground.pictures import plane
+from playground.pictures.encode import quantize
 from ui.live.schema import check_payload
 from streamlit.testing.v1 import AppTest
 from tests.support import APP
@@ -95,7 +96,7 @@ def test_play_trains_and_sends_frames_with_surfaces(at):
     assert epochs[-1] == run(at).session.epoch
     surfaces = [surface(f) for f in data["frames"]]
     assert all(s.shape == (GRID, GRID) and s.dtype == np.uint8 for s in surfaces)
-    assert np.array_equal(surfaces[-1], figures.quantize(run(at).session.surface(GRID)))
+    assert np.array_equal(surfaces[-1], quantize(plane.surface(run(at).session, GRID)))
     assert not np.array_equal(surfaces[0], surfaces[-1])          # the picture moves
     assert all(math.isfinite(f["train_loss"]) and 0 <= f["train_acc"] <= 1 for f in data["frames"])
 
@@ -241,7 +242,7 @@ def test_a_diverging_run_pauses_with_a_warning_and_finite_state(at):
     assert data["running"] is False and data["message"] == ""    # said once, by the warning
     last = data["frames"][-1]
     assert last["epoch"] == session.epoch and math.isfinite(last["train_loss"])
-    assert np.array_equal(surface(last), figures.quantize(session.surface(GRID)))
+    assert np.array_equal(surface(last), quantize(plane.surface(session, GRID)))
 
 
 # -- tooltips ----------------------------------------------------------------------------

@@ -69,7 +69,7 @@ UNIT_COLOURS = """(inputs) => [...document.querySelectorAll(
 def test_each_output_unit_of_a_four_class_run_is_painted_in_its_class_colour(page, app_url):
     """Output unit k shows P(class k): its strongest pixel is near class k's colour; the
     hidden units, which are no class, are grey."""
-    from playground.figures.colours import CLASS_COLOURS, _rgb
+    from playground.pictures.colours import CLASS_COLOURS, _rgb
     open_app(page, app_url + "?dataset=gaussians&classes=4&loss=ce&hidden=6&optimizer=adam"
                              "&lr=0.03")
     train(page, 3)

@@ -8,9 +8,10 @@ import pytest
 
 from playground.config import Config
 from playground.figures import charts
-from playground.figures.colours import CLASS_COLOURS, LUT, WHITE, _rgb, hidden_lut, output_luts
-from playground.teach.images import png_data_uri
-from ui.live.playback import Playback, diagram_figure, unit_images
+from playground.pictures.colours import CLASS_COLOURS, LUT, WHITE, _rgb, hidden_lut, output_luts
+from playground.pictures.pixels import unit_images
+from playground.pictures.png import png_data_uri, unit_picture
+from ui.live.playback import UNIT_GRID, Playback, diagram_figure
 from ui.live.schema import check_payload
 
 
@@ -61,10 +62,10 @@ def test_the_static_diagram_draws_output_unit_k_in_class_k_colour():
     fig = diagram_figure(run.session)
     pngs = [img.source for img in fig.layout.images]
     assert len(pngs) == 2 + 3
-    hidden = [charts.unit_picture(u, hidden_lut(3)) for u in unit_images(run.session)[0]]
+    hidden = [unit_picture(u, hidden_lut(3)) for u in unit_images(run.session, UNIT_GRID)[0]]
     assert pngs[:2] == [png_data_uri(p) for p in hidden]
     certain = np.full((3, 4, 4), 255, np.uint8)
-    pictures = [charts.unit_picture(u, lut) for u, lut in zip(certain, output_luts(3))]
+    pictures = [unit_picture(u, lut) for u, lut in zip(certain, output_luts(3))]
     assert [tuple(p[0, 0]) for p in pictures] == [tuple(_rgb(c)) for c in CLASS_COLOURS[:3]]
     fig = charts.network_figure([(np.ones((2, 3)), np.zeros(3))], ["x1", "x2"], [certain],
                                 output_luts=output_luts(3))

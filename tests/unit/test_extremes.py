@@ -15,6 +15,7 @@ import pytest
 
 from playground import Config, TrainingSession, from_preset
 from playground.config import MAX_LAYERS, MAX_SAMPLES, MAX_UNITS
+from playground.pictures import plane
 from ui.live.playback import FRAMES_PER_TICK, TICK_BUDGET, Playback
 
 BIGGEST = (MAX_UNITS,) * MAX_LAYERS
@@ -40,7 +41,7 @@ def assert_finite_or_diverged(session):
         return
     m = session.evaluate()
     assert math.isfinite(m.train_loss) and math.isfinite(m.test_loss)
-    assert np.isfinite(session.surface(50)).all()
+    assert np.isfinite(plane.surface(session, 50)).all()
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky-relu", "linear"])
@@ -59,7 +60,7 @@ def test_the_biggest_network_stops_at_its_deadline():
     ran = session.advance_for(0.05)          # lr 10 may blow up at once: then it stops
     assert ran < 10**6 and (ran > 0 or session.diverged)
     assert_finite_or_diverged(session)
-    layers = session.unit_surfaces(8)
+    layers = plane.unit_surfaces(session, 8)
     assert [a.shape for a in layers] == [(MAX_UNITS, 8, 8)] * MAX_LAYERS + [(1, 8, 8)]
 
 
@@ -112,4 +113,4 @@ def test_the_most_points_train_and_draw():
     assert len(session.y) + len(session.y_test) == MAX_SAMPLES
     assert session.advance(10) == 10 and session.done
     assert_finite_or_diverged(session)
-    assert session.surface(100).shape == (100, 100)
+    assert plane.surface(session, 100).shape == (100, 100)

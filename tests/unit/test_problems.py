@@ -10,9 +10,10 @@ from playground import Config, TrainingSession
 from playground.data.datasets import Dataset
 from playground.session import per_class_accuracy, r_squared
 from playground.teach.compare import pin, table
-from playground.teach.images import (quantize, quantize_classes, quantize_values,
-                                     two_class_view)
-from playground.teach.replay import replay_frames, surface_u8
+from playground.pictures import plane
+from playground.pictures.encode import quantize_values
+from playground.pictures.pixels import surface_u8
+from playground.teach.replay import replay_frames
 
 K4 = Config(dataset="spiral", classes=4, loss="ce", samples=120, hidden=(6, 5), epochs=200,
             optimizer="adam", lr=0.02)
@@ -33,15 +34,15 @@ def test_k_classes_predict_k_probabilities_and_surfaces_per_class(precision):
     p = session.predict(session.data.X_train)
     assert p.shape == (len(session.data.y_train), 4)
     np.testing.assert_allclose(p.sum(axis=1), 1, rtol=1e-5)
-    classes = session.class_surfaces(20)
+    classes = plane.class_surfaces(session, 20)
     assert classes.shape == (4, 20, 20)
     np.testing.assert_allclose(classes.sum(axis=0), 1, rtol=1e-5)
     grid = session.predict(_grid_points(session, 20))               # the same numbers
     np.testing.assert_allclose(classes[:, 3, 7], grid[3 * 20 + 7], rtol=1e-6)
-    surface = session.surface(20)
+    surface = plane.surface(session, 20)
     assert surface.shape == (20, 20)                                 # the stand-in: class / 3
     np.testing.assert_array_equal(surface * 3, classes.argmax(axis=0))
-    units = session.unit_surfaces(8)
+    units = plane.unit_surfaces(session, 8)
     assert [u.shape for u in units] == [(6, 8, 8), (5, 8, 8), (4, 8, 8)]
     assert [dW.shape for dW, _ in session.gradients()] == [(2, 6), (6, 5), (5, 4)]
 
@@ -78,7 +79,7 @@ def test_regression_predicts_values_with_r2_and_no_accuracy():
     session = trained(REGRESSION.replace(precision="float64"))
     a = session.predict(session.data.X_train)
     y = session.data.y_train
-    assert a.shape == y.shape and session.surface(10).shape == (10, 10)
+    assert a.shape == y.shape and plane.surface(session, 10).shape == (10, 10)
     m = session.evaluate()
     assert m.train_loss == pytest.approx(np.mean((y - a) ** 2), rel=1e-10)
     assert m.train_r2 == pytest.approx(1 - np.mean((y - a) ** 2) / np.var(y), rel=1e-10)
@@ -87,13 +88,13 @@ def test_regression_predicts_values_with_r2_and_no_accuracy():
     assert m.train_class_accuracy == ()
     assert math.isnan(r_squared(0.1, np.array([0.5, 0.5])))          # no spread: undefined
     with pytest.raises(ValueError, match="no classes"):
-        session.class_surfaces(5)
+        plane.class_surfaces(session, 5)
 
 
 def test_binary_runs_are_unchanged_and_also_have_two_class_surfaces():
     session = trained(BINARY)
-    p = session.surface(12)
-    classes = session.class_surfaces(12)
+    p = plane.surface(session, 12)
+    classes = plane.class_surfaces(session, 12)
     np.testing.assert_array_equal(classes[1], p)
     np.testing.assert_allclose(classes[0], 1 - p)
     m = session.evaluate()
@@ -142,18 +143,6 @@ def test_own_data_with_k_labels_or_real_targets_trains_whatever_the_dataset_name
 
 
 # -- replay and compare: the surfaces as bytes -----------------------------------------
-def test_quantized_surfaces_of_each_kind():
-    np.testing.assert_array_equal(quantize_values([-2.0, -1.0, 0.0, 1.0, np.nan]),
-                                  [0, 0, 128, 255, 128])
-    p = np.array([[[0.7]], [[0.2]], [[0.1]]])                       # (K=3, 1, 1)
-    np.testing.assert_array_equal(quantize_classes(p)[:, 0, 0], [0, quantize(0.7)])
-    assert quantize_classes(p).shape == (2, 1, 1)
-    view = two_class_view(np.array([[[0, 1, 2]], [[255, 255, 255]]], np.uint8), 3)
-    np.testing.assert_array_equal(view, [[0, 127, 255]])
-    flat = np.zeros((3, 3), np.uint8)
-    assert two_class_view(flat, 2) is flat
-
-
 @pytest.mark.parametrize("config, shape", [(K4, (2, 30, 30)), (REGRESSION, (30, 30)),
                                            (BINARY, (30, 30))], ids=["softmax", "regression",
                                                                      "binary"])
@@ -165,10 +154,10 @@ def test_replay_frames_and_pins_hold_each_kinds_surface(config, shape):
     assert frames[-1][0] == session.epoch
     np.testing.assert_array_equal(frames[-1][1], surface_u8(session, 30))
     if config is K4:
-        np.testing.assert_array_equal(frames[-1][1][0], session.class_surfaces(30).argmax(0))
+        np.testing.assert_array_equal(frames[-1][1][0], plane.class_surfaces(session, 30).argmax(0))
         assert frames[-1][1][0].max() <= 3
     if config is REGRESSION:
-        np.testing.assert_array_equal(frames[-1][1], quantize_values(session.surface(30)))
+        np.testing.assert_array_equal(frames[-1][1], quantize_values(plane.surface(session, 30)))
     pinned = pin(session, "a")
     row = table([pinned, pin(trained(BINARY), "b")])[0]
     if config is REGRESSION:

@@ -17,6 +17,7 @@ from playground.activations import ACTIVATIONS
 from playground.config import INITS, MAX_LAYERS, MAX_UNITS, PRECISIONS, REGULARIZATIONS
 from playground.data.features import FEATURES
 from playground.optimizers import OPTIMIZERS
+from playground.pictures import plane
 from tests.support import draw_problem
 
 SURFACE = 12        # a small grid keeps each example fast; the arithmetic is the same
@@ -63,11 +64,11 @@ def check_finite(session):
         assert math.isfinite(m.test_loss) and accurate(m.test_accuracy), m
     else:
         assert math.isnan(m.test_loss) and math.isnan(m.test_accuracy)
-    surface = session.surface(SURFACE)
+    surface = plane.surface(session, SURFACE)
     assert surface.shape == (SURFACE, SURFACE) and np.isfinite(surface).all()
     if not regression:
         assert (surface >= 0).all() and (surface <= 1).all()
-        classes = session.class_surfaces(SURFACE)
+        classes = plane.class_surfaces(session, SURFACE)
         assert classes.shape == (session.config.classes, SURFACE, SURFACE)
         np.testing.assert_allclose(classes.sum(axis=0), 1, rtol=1e-4)
 

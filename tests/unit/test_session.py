@@ -1,5 +1,5 @@
 """The training session: epoch counting, bounded history, seeded mini-batches,
-divergence, retuning mid-run, and the plotted surfaces."""
+divergence, retuning mid-run, and predictions."""
 import copy
 import math
 import warnings
@@ -10,7 +10,8 @@ import pytest
 from playground import Config, TrainingSession
 from playground.config import from_preset
 from playground.history import History
-from playground.session import BLOW_UP, grid_points
+from playground.pictures import plane
+from playground.session import BLOW_UP, KEPT
 from tests.support import numeric_gradient
 
 SMALL = Config(dataset="moons", samples=100, hidden=(8, 8), epochs=1000, precision="float64")
@@ -106,8 +107,8 @@ def test_divergence_stops_with_a_reason_and_finite_state(no_warnings):
     m = session.evaluate()
     assert all(math.isfinite(x) for x in (m.train_loss, m.train_accuracy, m.test_loss,
                                           m.test_accuracy))
-    assert np.isfinite(session.surface(20)).all()
-    assert all(np.isfinite(u).all() for u in session.unit_surfaces(8))
+    assert np.isfinite(plane.surface(session, 20)).all()
+    assert all(np.isfinite(u).all() for u in plane.unit_surfaces(session, 8))
     assert session.advance(100) == 0
     assert session.history.column("epoch")[-1] <= session.epoch
 
@@ -204,26 +205,32 @@ def test_retune_optimizer_starts_a_fresh_memory():
     assert session.opt_state["v"][0].any()
 
 
-# -- surfaces --------------------------------------------------------------------------------
-def test_surface_is_a_probability_grid_laid_out_rows_x2_columns_x1():
-    session = TrainingSession(SMALL)
-    session.advance(200)
-    n = 25
-    surface = session.surface(n)
-    assert surface.shape == (n, n)
-    assert ((surface >= 0) & (surface <= 1)).all()
-    t = np.linspace(*session.bounds, n)
-    i, j = 3, 17                                        # row i is x2 = t[i], column j is x1 = t[j]
-    assert surface[i, j] == pytest.approx(session.predict([[t[j], t[i]]])[0], rel=1e-12)
-    assert np.array_equal(grid_points(session.bounds, n)[i * n + j], [t[j], t[i]])
-
-
-def test_unit_surfaces_have_one_map_per_unit():
+# -- predictions -----------------------------------------------------------------------------
+def test_activations_end_in_the_prediction_and_follow_the_layer_sizes():
     session = TrainingSession(SMALL.replace(hidden=(5, 3)))
-    maps = session.unit_surfaces(16)
-    assert [m.shape for m in maps] == [(5, 16, 16), (3, 16, 16), (1, 16, 16)]
-    np.testing.assert_allclose(maps[-1][0], session.surface(16), rtol=1e-12)
-    assert ((maps[0] >= -1) & (maps[0] <= 1)).all()               # tanh units
+    session.advance(50)
+    X = session.data.X_test[:7]
+    layers = session.activations(X)
+    assert [a.shape for a in layers] == [(7, 5), (7, 3), (7, 1)]
+    np.testing.assert_allclose(layers[-1][:, 0], session.predict(X), rtol=1e-12)
+
+
+def test_kept_points_are_made_into_inputs_once_and_only_read_only_ones(no_warnings):
+    session = TrainingSession(SMALL.replace(precision="float32"))
+    X = session.data.X_test[:10].copy()
+    with pytest.raises(ValueError, match="read-only"):
+        session.predict(X, keep=True)
+    X.flags.writeable = False
+    first = session.predict(X, keep=True)
+    assert len(session._kept) == 1 and session._kept[id(X)][0] is X
+    np.testing.assert_array_equal(session.predict(X, keep=True), first)
+    np.testing.assert_array_equal(session.predict(X), first)       # the same numbers, unkept
+    assert len(session._kept) == 1
+    others = [session.data.X_train[i:i + 3].copy() for i in range(KEPT)]
+    for points in others:
+        points.flags.writeable = False
+        session.predict(points, keep=True)
+    assert len(session._kept) == KEPT and id(X) not in session._kept    # the oldest went
 
 
 # -- the gradient, for diagnostics -----------------------------------------------------------

@@ -3,7 +3,12 @@ through another module counts too):
 
 - the core (playground/ and playground/data/) and the teaching features (playground/teach/)
   load neither Plotly nor Streamlit;
-- the figures (playground/figures/) load Plotly but not Streamlit;
+- the figures (playground/figures/) load Plotly but not Streamlit, and take their pixels
+  from the pictures, not from the teaching features;
+- the pictures (playground/pictures/) load neither Plotly nor Streamlit, neither the
+  teaching features nor the figures: arrays in, pixels out;
+- the core (but the CLI, an entry point) loads none of the layers built on it: the
+  session trains and predicts, it does not paint;
 - the live view's server side (ui/live/playback.py) loads no Streamlit;
 - the app never loads torch (the PyTorch export only writes text);
 - tests never import benchmarks/, benchmarks never import tests/ (both use tools/).
@@ -29,16 +34,23 @@ CORE = modules(PACKAGE, "playground") + modules(PACKAGE / "data", "playground.da
 TEACH = modules(PACKAGE / "teach", "playground.teach") + ["playground.teach.codegen"] + \
     modules(PACKAGE / "teach" / "codegen", "playground.teach.codegen")
 FIGURES = modules(PACKAGE / "figures", "playground.figures")
+PICTURES = modules(PACKAGE / "pictures", "playground.pictures")
+ABOVE_CORE = {"playground.pictures", "playground.teach", "playground.figures"}
 
 
-def loaded_by(module):
-    """Top-level packages in sys.modules after importing `module` in a fresh interpreter."""
+def loaded_modules(module):
+    """Every module in sys.modules after importing `module` in a fresh interpreter."""
     code = (f"import sys, importlib, json; importlib.import_module({module!r}); "
-            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")
+            "print(json.dumps(sorted(sys.modules)))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return set(json.loads(result.stdout))
+
+
+def loaded_by(module, depth=1):
+    """The packages `module` loads, named to `depth` parts ("plotly"; "playground.teach")."""
+    return {".".join(m.split(".")[:depth]) for m in loaded_modules(module)}
 
 
 def test_the_layers_are_found():
@@ -46,6 +58,7 @@ def test_the_layers_are_found():
             "playground.data.datasets"} <= set(CORE)
     assert {"playground.teach.codegen", "playground.teach.lessons"} <= set(TEACH)
     assert "playground.figures.charts" in FIGURES
+    assert {"playground.pictures.plane", "playground.pictures.pixels"} <= set(PICTURES)
 
 
 @pytest.mark.parametrize("module", CORE + TEACH)
@@ -58,7 +71,24 @@ def test_figures_and_playback_load_no_streamlit(module):
     assert "streamlit" not in loaded_by(module)
 
 
-@pytest.mark.parametrize("module", CORE + TEACH + FIGURES + ["streamlit_app"])
+@pytest.mark.parametrize("module", FIGURES)
+def test_figures_take_their_pixels_from_the_pictures_not_the_teaching(module):
+    assert "playground.teach" not in loaded_by(module, depth=2)
+
+
+@pytest.mark.parametrize("module", PICTURES)
+def test_pictures_load_neither_plotly_streamlit_teaching_nor_figures(module):
+    # depth 2 keeps "plotly" and "streamlit" whole: a package is in sys.modules by its name
+    assert not loaded_by(module, depth=2) & {"plotly", "streamlit", "playground.teach",
+                                              "playground.figures"}
+
+
+@pytest.mark.parametrize("module", [m for m in CORE if m != "playground.cli"])
+def test_the_core_loads_no_layer_built_on_it(module):
+    assert not loaded_by(module, depth=2) & ABOVE_CORE
+
+
+@pytest.mark.parametrize("module", CORE + TEACH + FIGURES + PICTURES + ["streamlit_app"])
 def test_the_app_never_loads_torch(module):
     assert "torch" not in loaded_by(module)
 

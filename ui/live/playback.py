@@ -24,10 +24,9 @@ from playground.activations import ACTIVATIONS
 from playground.data.features import LABELS as FEATURE_LABELS
 from playground.fast import W_and_b
 from playground.session import TrainingSession
-from playground.figures.colours import (DISCRETE_SCALE, SURFACE_SCALE, class_lut, colour_lut,
-                                        hidden_lut, output_luts, unit_positions)
-from playground.teach.images import class_levels, quantize, quantize_values
-from playground.teach.replay import surface_u8
+from playground.figures.colours import unit_positions
+from playground.pictures.pixels import (input_images, surface_lut, surface_picture, unit_images,
+                                        unit_luts)
 
 # Plotly (playground.figures) is imported when a figure is first built, not here: the
 # first payload carries only the surface, so the first picture does not wait for it.
@@ -121,24 +120,6 @@ def spec(figure, version):
     return {"version": version, "figure": json.loads(figure.to_json())}
 
 
-def unit_images(session, n=UNIT_GRID):
-    """Each hidden and output unit's output over the plane as uint8 (units, n, n) per
-    layer: hidden values are shown on [-1, 1] (0 is white), the output on [0, 1]."""
-    layers = session.unit_surfaces(n)
-    images = [quantize((np.clip(a, -1, 1) + 1) / 2) for a in layers[:-1]]
-    last = quantize_values if session.output == "linear" else quantize
-    return images + [last(layers[-1])]
-
-
-def input_images(session, n=UNIT_GRID):
-    """Each input feature's picture as uint8 (features, n, n), on the hidden units' scale:
-    divided by its largest size on the plane, so x₁ runs from one side's colour through
-    white to the other's, and x₁² from white to one colour, as TF Playground shows them."""
-    a = session.input_surfaces(n).astype(np.float64)
-    peak = np.abs(a).reshape(len(a), -1).max(axis=1)[:, None, None]
-    return quantize((a / np.where(peak > 0, peak, 1) + 1) / 2)
-
-
 def node_places(session):
     """(input nodes' places, hidden and output units' places) in the diagram's axes."""
     sizes = [len(session.config.features)] + [W.shape[1] for W, _ in W_and_b(session.params)]
@@ -151,40 +132,20 @@ def diagram_figure(session, height=None, pictures=True):
     paints them itself, every few frames, into canvases over the diagram)."""
     from playground.figures import charts as figures
     c = session.config
+    hidden, outputs = unit_luts(session)
     return figures.network_figure(
         W_and_b(session.params), [FEATURE_LABELS[f] for f in c.features],
-        unit_images(session) if pictures else None,
+        unit_images(session, UNIT_GRID) if pictures else None,
         activation=ACTIVATIONS[c.activation].label, height=height,
-        unit_lut=hidden_lut(unit_classes(session)),
-        output_luts=output_luts(unit_classes(session)))
+        unit_lut=hidden, output_luts=outputs)
 
 
-# The surface's 256-entry RGB lookup tables, smooth and discretized, as the page gets them.
-LUTS = {False: _b64(colour_lut(SURFACE_SCALE)), True: _b64(colour_lut(DISCRETE_SCALE))}
-CLASS_LUTS = {(k, d): _b64(class_lut(k, d)) for k in range(3, 7) for d in (False, True)}
-UNIT_LUTS = {k: (_b64(hidden_lut(k)), [_b64(lut) for lut in output_luts(k)])
-             for k in (1, *range(3, 7))}    # classes -> (hidden units', [each output's])
-
-
-def surface_picture(session, n=GRID):
-    """The surface as one uint8 per pixel: P(class 1) (2 classes), the predicted value on
-    [-1, 1] (regression), or class * LEVELS + confidence level (3 or more classes)."""
-    u8 = surface_u8(session, n)
-    return class_levels(u8, session.units) if u8.ndim == 3 else u8
-
-
-def surface_lut(session, discrete):
-    """The 256-entry colour table that goes with surface_picture: orange-white-blue for
-    P(class 1) and for a predicted value (never discretized), one colour per class for K."""
-    if session.output == "softmax":
-        return CLASS_LUTS[(session.units, discrete)]
-    return LUTS[discrete and session.output == "sigmoid"]
-
-
-def unit_classes(session):
-    """The classes whose colours the unit pictures take: K for a softmax output, else 1
-    (two classes and regression share one orange-white-blue table)."""
-    return session.units if session.output == "softmax" else 1
+def colour_tables(session):
+    """The page's colour tables for this network, base64 (see schema.py): the surface's,
+    smooth and discretized, and the unit pictures' (hidden units', [each output's])."""
+    hidden, outputs = unit_luts(session)
+    return {"lut": {d: _b64(surface_lut(session, d)) for d in (False, True)},
+            "unit_lut": _b64(hidden), "output_luts": [_b64(lut) for lut in outputs]}
 
 
 def class_numbers(m):
@@ -196,7 +157,7 @@ def class_numbers(m):
 
 def legend(session):
     """What the surface's colours mean, for the page's legend: [[name, colour], ...]."""
-    from playground.figures.colours import BLUE, CLASS_COLOURS, ORANGE
+    from playground.pictures.colours import BLUE, CLASS_COLOURS, ORANGE
     if session.output == "linear":
         return [["−1", ORANGE], ["0", "#f7f7f7"], ["+1", BLUE]]
     return [[f"class {k}", CLASS_COLOURS[k]] for k in range(max(2, session.units))]
@@ -222,7 +183,8 @@ class Playback:
         self.touched = time.monotonic() # the learner's last action
         self.paused_why = ""
         self.frames = [self.frame()]
-        self.inputs = _b64(input_images(self.session))   # never change for this network
+        self.inputs = _b64(input_images(self.session, UNIT_GRID))  # never change for this
+        self.tables = colour_tables(self.session)                  # network, nor do these
         self.places = node_places(self.session)
         self.born = time.monotonic()
         _OPENING.add(self)
@@ -354,7 +316,7 @@ class Playback:
         m = s.evaluate()
         out = {"epoch": s.epoch, "train_loss": _num(m.train_loss),
                "train_acc": _num(m.train_accuracy), "test_loss": _num(m.test_loss),
-               "test_acc": _num(m.test_accuracy), "z": _b64(surface_picture(s)),
+               "test_acc": _num(m.test_accuracy), "z": _b64(surface_picture(s, GRID)),
                **class_numbers(m)}
         if units:
             out["units"] = self.unit_pictures()
@@ -362,7 +324,7 @@ class Playback:
 
     def unit_pictures(self):
         """Every unit's picture, base64 uint8, one string per layer (a frame's "units")."""
-        return [_b64(layer) for layer in unit_images(self.session)]
+        return [_b64(layer) for layer in unit_images(self.session, UNIT_GRID)]
 
     def history(self, points=2000):
         """The loss curve so far, thinned to about `points` points for the browser."""
@@ -429,10 +391,9 @@ class Playback:
         data = {"mount": self.mount, "seq": self.seq, "running": self.running,
                 "tick_ms": int(tick_seconds() * 1000), "n": GRID, "unit_n": UNIT_GRID,
                 "frames": self.frames if self.running else self.frames[-1:],  # paused: the last
-                "lut": surface_lut(self.session, self.view["discretize"]),
+                "lut": self.tables["lut"][self.view["discretize"]],
                 "discrete": self.view["discretize"], "legend": legend(self.session),
-                "unit_lut": UNIT_LUTS[unit_classes(self.session)][0],
-                "output_luts": UNIT_LUTS[unit_classes(self.session)][1],
+                "unit_lut": self.tables["unit_lut"], "output_luts": self.tables["output_luts"],
                 "specs": specs, "units_xy": units_xy, "inputs_xy": inputs_xy,
                 "inputs": self.inputs,
                 "plotly_url": plotly_url, "clickable": clickable, "scroll": scroll,

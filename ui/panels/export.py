@@ -5,8 +5,8 @@ import plotly.io as pio
 import streamlit as st
 
 from playground.figures.charts import loss_figure, surface_figure
+from playground.pictures.pixels import surface_u8
 from playground.teach import export, torch_script
-from playground.teach.replay import surface_u8
 from ui.live.view import PLOTLY_JS
 
 STATIC = Path(__file__).resolve().parents[2] / "static"

@@ -4,6 +4,7 @@ on every tick, so the live view keeps its pace."""
 import streamlit as st
 
 from playground.figures.surface3d import surface3d_figure
+from playground.pictures import plane
 from ui.state import app_state, current_run
 
 GRID = 60           # points per side of the surface: smooth enough, light to send
@@ -23,7 +24,7 @@ def _build():
     run = current_run()
     s = run.session
     key = (run.mount, s.epoch, run.view["show_test"])
-    surface = s.class_surfaces(GRID) if s.output == "softmax" else s.surface(GRID)
+    surface = plane.class_surfaces(s, GRID) if s.output == "softmax" else plane.surface(s, GRID)
     figure = surface3d_figure(surface, s.bounds, s.data, run.view["show_test"],
                               title=f"epoch {s.epoch:,}", regression=s.output == "linear")
     app_state().surface3d = (key, figure)

@@ -1,29 +1,6 @@
-"""Pictures as bytes: surfaces as uint8, and a minimal PNG writer (standard library zlib
-only) for the network diagram's per-unit pictures, which Plotly shows as data URIs."""
-import base64
-import struct
-import zlib
-
+"""Surfaces as bytes: values over the plane -> uint8, a quarter of float32's size, for
+the browser, the snapshots and the colour tables that paint them."""
 import numpy as np
-
-
-def _chunk(kind, payload):
-    return (struct.pack(">I", len(payload)) + kind + payload
-            + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF))
-
-
-def png_bytes(rgb):
-    """(h, w, 3) uint8 -> PNG file bytes, rows top to bottom."""
-    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
-    h, w, _ = rgb.shape
-    rows = np.concatenate([np.zeros((h, 1), np.uint8), rgb.reshape(h, w * 3)], axis=1)
-    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)     # 8-bit RGB
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)) + _chunk(b"IEND", b""))
-
-
-def png_data_uri(rgb):
-    return "data:image/png;base64," + base64.b64encode(png_bytes(rgb)).decode("ascii")
 
 
 def quantize(surface):
@@ -64,7 +41,7 @@ def class_levels(surface_u8, classes):
     """A (2, n, n) class surface (quantize_classes) as one (n, n) uint8 picture: class *
     LEVELS + level, the level being the confidence from a guess (1/K: 0) to certain
     (LEVELS - 1), so the live view still sends one byte per pixel and colours it through
-    a 256-entry table (figures.colours.class_lut)."""
+    a 256-entry table (colours.class_lut)."""
     guess = 255 / classes
     confidence = (surface_u8[1].astype(np.float32) - guess) / (255 - guess)
     level = np.rint(np.clip(confidence, 0, 1) * (LEVELS - 1)).astype(np.uint8)
