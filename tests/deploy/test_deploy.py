@@ -6,7 +6,7 @@ Starts deploy/start_replicas.sh 2 on free ports and checks, through nginx:
   it (pages, assets, health, the websocket) lands on that replica (X-Replica header, and
   nginx's access log: the upstream address of every request with that cookie);
 - first visits without a cookie are spread over both replicas (round-robin);
-- a websocket session (WsSession, Streamlit's protocol) plays on its pinned replica;
+- a websocket session (LiveSession, Streamlit's protocol) plays on its pinned replica;
 - after SIGKILL of one replica: sessions pinned to the other keep playing on their open
   websocket and their requests still succeed there; the dead replica's open websocket
   closes; its cookie's next requests fail over to the live replica and are re-pinned
@@ -27,7 +27,9 @@ from pathlib import Path
 import pytest
 
 from tests.support import require
-from tools.load import WsSession, run_async, start_deployment
+from tools.deploy import start_deployment
+from tools.livesession import LiveSession
+from tools.stclient import run_async
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -124,7 +126,7 @@ def test_first_visits_without_a_cookie_are_spread_over_the_replicas(deployment):
 
 async def playing_session(url, replica):
     """A websocket session sent with `replica`'s cookie, playing."""
-    session = WsSession(url, cookies={"nnp_replica": replica})
+    session = LiveSession(url, cookies={"nnp_replica": replica})
     await session.open()
     await session.wait_for(lambda: session.first_surface is not None, 30, "first surface")
     await session.press("play")
@@ -163,7 +165,7 @@ async def kill_one_replica(deployment):
         assert status == 200 and headers["X-Replica"] == kept
 
         # Its page reconnects: a new session on the survivor, from the start.
-        again = WsSession(url, cookies={"nnp_replica": doomed})
+        again = LiveSession(url, cookies={"nnp_replica": doomed})
         await again.open()
         try:
             assert again.headers["x-replica"] == kept
