@@ -85,10 +85,15 @@ def start_deployment(replicas, port, timeout=120, env=None, python=sys.executabl
     PATH, which may lack Streamlit). Raises DeployError when it does not become ready."""
     env = dict(os.environ if env is None else env, PYTHON=str(python))
     proc = subprocess.Popen(["bash", str(SCRIPT), str(replicas), str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    lines = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout] + [lines.put(None)],
-                     daemon=True).start()
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=env)
+    lines = queue.Queue()                   # the script's lines, then None when it ends
+
+    def pump():
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+    threading.Thread(target=pump, daemon=True).start()
     d = Deployment(proc)
     deadline = time.monotonic() + timeout
     while not d.url:

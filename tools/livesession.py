@@ -24,8 +24,8 @@ def _key(table, name):
     return name
 
 
-MOUNT, SEQ, RUNNING, TICK_MS, FRAMES = (_key(PAYLOAD, k)
-                                        for k in ("mount", "seq", "running", "tick_ms", "frames"))
+MOUNT, SEQ, RUNNING, TICK_MS, FRAMES = (
+    _key(PAYLOAD, k) for k in ("mount", "seq", "running", "tick_ms", "frames"))
 EPOCH, SURFACE = _key(FRAME, "epoch"), _key(FRAME, "z")
 WANT = _key(TRIGGERS, "want")
 

@@ -78,7 +78,8 @@ class StreamlitSession:
         state.query_string = self.query
         state.page_script_hash = self.page_hash
         state.widget_states.SetInParent()
-        state.widget_states.widgets.extend(WidgetState(id=w, trigger_value=True) for w in triggers)
+        state.widget_states.widgets.extend(WidgetState(id=w, trigger_value=True)
+                                           for w in triggers)
         state.widget_states.widgets.extend(WidgetState(id=w, json_trigger_value=v)
                                            for w, v in events)
         if fragment_id:

@@ -50,7 +50,8 @@ def test_a_session_gets_the_live_views_payload_and_its_triggers_bring_batches(ap
 def test_closing_a_playing_session_leaves_no_task_and_no_unretrieved_error(app_url):
     async def check():
         failures = []
-        asyncio.get_running_loop().set_exception_handler(lambda _, context: failures.append(context))
+        asyncio.get_running_loop().set_exception_handler(
+            lambda _, context: failures.append(context))
         s = await playing(app_url)
         await s.close()
         for _ in range(20):            # let the loop run what a leftover task would do
