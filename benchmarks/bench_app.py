@@ -5,9 +5,10 @@ Streamlit app, in one run of the same headless Chromium.
     python benchmarks/bench_app.py --query '' --query '' --panel '' --panel 'Why is it stuck?'
 
 Plays, in turn: our app (first-load network: moons, 2-8-8-1 tanh), TensorFlow Playground
-built from source (/work/shared/anchors/tensorflow-playground, served by `python3 -m
-http.server`; tanh, batch 10, xor, 8,8) and a one-line Streamlit app (st.write and a chart,
-benchmarks/baseline_app.py). For each page it records, in the page's own clock:
+built from source (../shared/anchors/tensorflow-playground beside this repository, served
+by `python3 -m http.server`; tanh, batch 10, xor, 8,8) and a one-line Streamlit app
+(st.write and a chart, benchmarks/baseline_app.py). For each page it records, in the
+page's own clock:
 
 - distinct surfaces painted per second: every animation frame the page samples all of the
   surface's pixels (a canvas: our `.nnp-surface canvas`, TF Playground's `#heatmap canvas`;
@@ -47,7 +48,8 @@ from tools.appserver import (
     stop,
 )
 
-TFP_DIR = Path("/work/shared/anchors/tensorflow-playground")
+# TensorFlow Playground built from source, kept beside this repository (../shared/anchors).
+TFP_DIR = ROOT.parent / "shared" / "anchors" / "tensorflow-playground"
 LOADS = 5           # first surface: the median of this many loads of a warm server
 TFP_HASH = "#activation=tanh&batchSize=10&dataset=xor&networkShape=8,8&seed=0.1"
 
@@ -207,6 +209,13 @@ def ours(browser, seconds, query="", panel=""):
         stop(server)
 
 
+def check_tf_playground():
+    """Stop before measuring anything when TF Playground's build is not where it is read."""
+    if not (TFP_DIR / "index.html").is_file():
+        sys.exit(f"bench_app: no TensorFlow Playground build at {TFP_DIR} (index.html): build "
+                 "it there, beside this repository, or measure only our app with --query ''")
+
+
 def tf_playground(browser, seconds):
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
@@ -345,6 +354,7 @@ def main():
             browser.close()
         queries_table(runs)
         return
+    check_tf_playground()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         one = oneline(browser)

@@ -22,7 +22,8 @@ Two clients:
            window.__nnpPainted, epochs the .nnp-epoch element's data-epoch. Chromium itself
            needs CPU: on a 2-core machine 40 pages starve the server, so the rows measure
            the machine more than the app. "client CPU" shows how much went to the browser.
-  ws       speaks Streamlit's websocket protocol directly, as the page does (see WsSession):
+  ws       speaks Streamlit's websocket protocol directly, as the page does
+           (tools/stclient.py; the live view's frames: tools/livesession.py):
            one process, asyncio, a few ms of CPU per session-second. Redraws are the
            surfaces the server delivered (frames with a surface in new batches), i.e. what
            a browser that keeps up would paint; epochs are the last frame's epoch.
@@ -42,10 +43,10 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tools.appserver import (CHROMIUM, CHROMIUM_ARGS, free_port,  # noqa: E402
                              start_server, stop)
-from tools.load import (FIRST_PAINT, READ_PAGE, ProcSampler, WsSession, cpu_seconds,  # noqa: E402
-                        descendants,
-                        listening_pids, session_query, start_deployment,
-                        warm_up)
+from tools.deploy import DeployError, start_deployment  # noqa: E402
+from tools.livesession import LiveSession, warm_up  # noqa: E402
+from tools.load import FIRST_PAINT, READ_PAGE, session_query  # noqa: E402
+from tools.procstat import ProcSampler, cpu_seconds, descendants, listening_pids  # noqa: E402
 
 # Issue 9: 10 sessions on one `streamlit run` >= 15 redraws/s each; 40 through deploy/'s
 # default replicas >= 5 redraws/s each, >= 200 epochs/s mean, first surface <= 4 s.
@@ -82,7 +83,7 @@ def rates(before, after):
 
 
 async def measure_ws(url, n, seconds, server_pids):
-    sessions = [WsSession(url, session_query(i)) for i in range(n)]
+    sessions = [LiveSession(url, session_query(i)) for i in range(n)]
     row = Row(n, "ws")
     me = [os.getpid()]
     sampler = ProcSampler(server_pids).__enter__()     # memory peak from the first visit on
@@ -295,7 +296,10 @@ def main(argv=None):
     rows = []
     for client in clients:
         for n in counts:
-            rows.append(measure(args, client, n))
+            try:
+                rows.append(measure(args, client, n))
+            except DeployError as e:        # nothing to measure: say why, in one line
+                sys.exit(f"load_test: {e}")
             print(table(rows[-1:]).splitlines()[-1], flush=True)
     print()
     print(table(rows))

@@ -18,9 +18,11 @@
 #   NNP_COOKIE_SECRET           Streamlit's cookie secret, shared by all replicas so a
 #                               failed-over browser's XSRF cookie stays valid (default: random)
 #   NNP_KEEP_DIR=1              keep the temporary directory (logs) after stopping
-#   PYTHON, NGINX               the interpreters to use (default python3, nginx)
+#   PYTHON, NGINX               the programs to use (default python3 and nginx on PATH;
+#                               tools/deploy.py passes the interpreter that runs it)
 # Lines it prints, for scripts and tests to read:
 #   dir <path> | replica r<K> pid <pid> port <port> | nginx pid <pid> | ready <url>
+#   failed <why, in one line>   (on stderr, before any log it shows; then it exits 1)
 set -euo pipefail
 
 usage() { echo "usage: $0 [N|auto] [PORT]   (N replicas, 1..64, default auto = one per core; nginx on PORT, default 8080)" >&2; exit 2; }
@@ -41,7 +43,8 @@ FAIL_TIMEOUT=${NNP_FAIL_TIMEOUT:-10s}
 SECRET=${NNP_COOKIE_SECRET:-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')}
 START_TIMEOUT=${NNP_START_TIMEOUT:-90}
 
-[[ -x $NGINX ]] || { echo "nginx not found (apt-get install nginx)" >&2; exit 1; }
+fail() { echo "failed $*" >&2; exit 1; }
+[[ -x $NGINX ]] || fail "nginx not found (apt-get install nginx)"
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/nnp-deploy.XXXXXX")
 chmod 755 "$DIR"                     # nginx's workers (user nobody under root) read it
@@ -124,7 +127,8 @@ sys.stdout.write(re.sub(r"\$\{(NNP_[A-Z_]+)\}", lambda m: os.environ[m.group(1)]
         <"$HERE/nginx.conf.template" >"$DIR/nginx.conf"
 fi
 
-"$NGINX" -t -q -p "$DIR/" -c nginx.conf -e "$DIR/error.log"
+"$NGINX" -t -q -p "$DIR/" -c nginx.conf -e "$DIR/error.log" 2>"$DIR/nginx-t.log" ||
+    fail "nginx refused its configuration: $(grep . "$DIR/nginx-t.log" | tail -n 1)"
 "$NGINX" -p "$DIR/" -c nginx.conf -e "$DIR/error.log" &
 NGINX_PID=$!
 echo "nginx pid $NGINX_PID"
@@ -134,15 +138,16 @@ deadline=$((SECONDS + START_TIMEOUT))
 for ((k = 1; k <= N; k++)); do
     until http_ok "http://127.0.0.1:$((FIRST + k - 1))/_stcore/health"; do
         if ! kill -0 "${PIDS[k - 1]}" 2>/dev/null; then
-            echo "replica r$k exited; its log:" >&2; cat "$DIR/replica$k.log" >&2; exit 1
+            echo "failed replica r$k exited: $(grep . "$DIR/replica$k.log" | tail -n 1)" >&2
+            echo "its log:" >&2; cat "$DIR/replica$k.log" >&2; exit 1
         fi
-        (( SECONDS < deadline )) || { echo "replica r$k not healthy after ${START_TIMEOUT}s" >&2; exit 1; }
+        (( SECONDS < deadline )) || fail "replica r$k not healthy after ${START_TIMEOUT}s"
         sleep 0.2
     done
 done
 until http_ok "http://127.0.0.1:$PORT/healthz"; do
-    kill -0 "$NGINX_PID" 2>/dev/null || { echo "nginx exited:" >&2; cat "$DIR/error.log" >&2; exit 1; }
-    (( SECONDS < deadline )) || { echo "nginx not healthy after ${START_TIMEOUT}s" >&2; exit 1; }
+    kill -0 "$NGINX_PID" 2>/dev/null || fail "nginx exited: $(grep . "$DIR/error.log" | tail -n 1)"
+    (( SECONDS < deadline )) || fail "nginx not healthy after ${START_TIMEOUT}s"
     sleep 0.2
 done
 shown=$LISTEN; [[ $LISTEN == 0.0.0.0 ]] && shown=127.0.0.1

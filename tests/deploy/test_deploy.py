@@ -6,13 +6,17 @@ Starts deploy/start_replicas.sh 2 on free ports and checks, through nginx:
   it (pages, assets, health, the websocket) lands on that replica (X-Replica header, and
   nginx's access log: the upstream address of every request with that cookie);
 - first visits without a cookie are spread over both replicas (round-robin);
-- a websocket session (WsSession, Streamlit's protocol) plays on its pinned replica;
+- nginx names itself without its version, and Streamlit's /_stcore/metrics answers only
+  this machine (127.0.0.1; 403 from 127.0.0.2, which stands in for another machine);
+- a websocket session (LiveSession, Streamlit's protocol) plays on its pinned replica;
 - after SIGKILL of one replica: sessions pinned to the other keep playing on their open
   websocket and their requests still succeed there; the dead replica's open websocket
   closes; its cookie's next requests fail over to the live replica and are re-pinned
   to it (Set-Cookie), and a new session there starts afresh from epoch 0 (the old
   state died with its process);
-- SIGTERM to the script stops nginx and every replica and removes its directory.
+- SIGTERM to the script stops nginx and every replica and removes its directory;
+- the replicas run on the interpreter that starts the script (not PATH's python3), and a
+  replica that cannot start is named, with why, in one line.
 Skips without nginx, except in CI (CI=true), where that is a failure.
 """
 import http.client
@@ -27,7 +31,9 @@ from pathlib import Path
 import pytest
 
 from tests.support import require
-from tools.load import WsSession, run_async, start_deployment
+from tools.deploy import DeployError, start_deployment
+from tools.livesession import LiveSession
+from tools.stclient import run_async
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -50,10 +56,12 @@ def free_ports(count):
     raise RuntimeError("no free consecutive ports")
 
 
-def get(url, path="/", replica=None):
-    """(status, headers, body) of a GET, with the sticky cookie when `replica` is given."""
+def get(url, path="/", replica=None, source="127.0.0.1"):
+    """(status, headers, body) of a GET, with the sticky cookie when `replica` is given,
+    sent from the local address `source` (any 127.x.y.z is this machine's loopback, so
+    127.0.0.2 stands in for another machine)."""
     host, port = url.split("//")[1].split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn = http.client.HTTPConnection(host, int(port), timeout=10, source_address=(source, 0))
     headers = {"Cookie": f"nnp_replica={replica}"} if replica else {}
     try:
         conn.request("GET", path, headers=headers)
@@ -122,9 +130,21 @@ def test_first_visits_without_a_cookie_are_spread_over_the_replicas(deployment):
     assert seen == set(deployment.replicas)
 
 
+# -- what the proxy shows the world ------------------------------------------------------
+def test_nginx_names_itself_without_its_version(deployment):
+    for path in ("/healthz", "/", "/no-such-page"):
+        assert get(deployment.url, path)[1]["Server"] == "nginx", path
+
+
+def test_streamlits_metrics_answer_only_this_machine(deployment):
+    assert get(deployment.url, "/_stcore/metrics")[0] == 200
+    assert get(deployment.url, "/_stcore/metrics", source="127.0.0.2")[0] == 403
+    assert get(deployment.url, "/healthz", source="127.0.0.2")[0] == 200    # the rest: anyone
+
+
 async def playing_session(url, replica):
     """A websocket session sent with `replica`'s cookie, playing."""
-    session = WsSession(url, cookies={"nnp_replica": replica})
+    session = LiveSession(url, cookies={"nnp_replica": replica})
     await session.open()
     await session.wait_for(lambda: session.first_surface is not None, 30, "first surface")
     await session.press("play")
@@ -163,7 +183,7 @@ async def kill_one_replica(deployment):
         assert status == 200 and headers["X-Replica"] == kept
 
         # Its page reconnects: a new session on the survivor, from the start.
-        again = WsSession(url, cookies={"nnp_replica": doomed})
+        again = LiveSession(url, cookies={"nnp_replica": doomed})
         await again.open()
         try:
             assert again.headers["x-replica"] == kept
@@ -175,7 +195,6 @@ async def kill_one_replica(deployment):
     finally:
         await a.close()
         await b.close()
-
 
 def test_sigterm_stops_nginx_and_every_replica(deployment):
     pids = deployment.pids
@@ -194,3 +213,35 @@ def alive(pid):
         return False
     stat = Path(f"/proc/{pid}/stat")
     return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+
+# -- starting: which interpreter, and why it failed ---------------------------------------
+def fake_python(folder, name="python3"):
+    """An executable `name` in `folder` that is no Python with Streamlit: it says so, as a
+    venv's interpreter without Streamlit would, and fails."""
+    path = Path(folder, name)
+    path.write_text("#!/bin/sh\necho \"$0: No module named streamlit\" >&2\nexit 1\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_the_replicas_run_on_the_interpreter_that_starts_them(tmp_path):
+    fake_python(tmp_path)            # first on PATH: a python3 without Streamlit
+    env = dict(os.environ, PATH=f"{tmp_path}:{os.environ['PATH']}")
+    d = start_deployment(1, free_ports(2), env=env)
+    try:
+        status, headers, _ = get(d.url, "/healthz")
+        assert status == 200 and headers["X-Replica"] == "r1"
+    finally:
+        assert d.stop() == 143
+
+
+def test_a_replica_that_cannot_start_is_named_in_one_line(tmp_path):
+    with pytest.raises(DeployError) as failed:
+        start_deployment(1, free_ports(2), python=fake_python(tmp_path, "python-without-st"))
+    message = str(failed.value)
+    assert "\n" not in message
+    assert message == ("deploy/start_replicas.sh failed: replica r1 exited: "
+                       f"{tmp_path}/python-without-st: No module named streamlit")
+    assert "its log:" in failed.value.output

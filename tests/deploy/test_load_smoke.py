@@ -4,7 +4,7 @@ another's run, and the server stays small.
 - 6 real Chromium pages play together for ~10 s: every page's epoch and painted-surface
   count go up, and the server's resident memory stays under 1 GB; then each shows one
   live view, and Pause stops each page's epoch counter within 300 ms of the click;
-- 10 websocket sessions (tools/load.py's WsSession, Streamlit's own protocol)
+- 10 websocket sessions (tools/livesession.py over Streamlit's own protocol)
   play together: every one receives new frames (this needs Streamlit's runner.postScriptGC
   off, as .streamlit/config.toml has it: a full GC after every tick stalled them);
 - isolation: a page that pressed Step 3 times stays at epoch 3 while another page plays,
@@ -19,9 +19,11 @@ import numpy as np
 import pytest
 
 from tests.support import ROOT, WATCH_PAUSE
-from tools.load import (FIRST_PAINT, READ_PAGE, ProcSampler,
-                                  WsSession, free_port, run_async, session_query, start_server,
-                                  stop, warm_up)
+from tools.appserver import free_port, start_server, stop
+from tools.livesession import LiveSession, warm_up
+from tools.load import FIRST_PAINT, READ_PAGE, session_query
+from tools.procstat import ProcSampler
+from tools.stclient import run_async
 
 MAX_RSS = 1024**3
 PAUSE_MS = 300          # Pause stops the counter within this (issue 13's promise)
@@ -138,7 +140,7 @@ def test_ten_websocket_sessions_play_at_once_and_all_advance(server):
 
 async def play_ws_sessions(url, n, seconds):
     """(epoch, painted) of each session before and after `seconds` of play."""
-    sessions = [WsSession(url, session_query(i)) for i in range(n)]
+    sessions = [LiveSession(url, session_query(i)) for i in range(n)]
     try:
         await asyncio.gather(*(s.open() for s in sessions))
         await asyncio.gather(*(s.wait_for(lambda s=s: s.first_surface is not None, 90,
