@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from tests.support import ROOT, WATCH_PAUSE
-from tools.load import (FIRST_PAINT, READ_PAGE, ProcSampler,
+from tools.load import (FIRST_PAINT, FIRST_SURFACE, READ_PAGE, ProcSampler,
                                   WsSession, free_port, run_async, session_query, start_server,
                                   stop, warm_up)
 
@@ -58,7 +58,7 @@ def open_page(browser, url, query=""):
 
 
 def wait_first_surface(page):
-    page.wait_for_function("() => window.__nnpFirstPaint", timeout=90000, polling=100)
+    page.wait_for_function(FIRST_SURFACE, timeout=90000, polling=100)
 
 
 def click(page, key):

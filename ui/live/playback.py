@@ -26,6 +26,7 @@ from playground.fast import W_and_b
 from playground.session import TrainingSession
 from playground.figures.colours import (DISCRETE_SCALE, SURFACE_SCALE, class_lut, colour_lut,
                                         hidden_lut, output_luts, unit_positions)
+from playground.figures.geometry import diagram_geometry, plane_geometry
 from playground.teach.images import class_levels, quantize, quantize_values
 from playground.teach.replay import surface_u8
 
@@ -42,6 +43,7 @@ TICK_BUDGET = 0.4         # training time per tick, all frames together
 OVERSPENT = 1.25          # a tick that trained this times its budget sends what it has
 FRAME_CAP = 0.04          # training time per redraw, at most
 GRID = 100                # the surface's resolution
+PLANE_HEIGHT = 340        # the points figure's height in px (the surface's, too)
 UNIT_GRID = 24            # each unit's picture in the network diagram
 DIAGRAM_EVERY = 2.0       # seconds between updates of the diagram's edges while playing
                           # (a Plotly redraw of the diagram costs the page ~50 ms)
@@ -139,10 +141,14 @@ def input_images(session, n=UNIT_GRID):
     return quantize((a / np.where(peak > 0, peak, 1) + 1) / 2)
 
 
+def layer_sizes(session):
+    """Units per layer, the inputs first."""
+    return [len(session.config.features)] + [W.shape[1] for W, _ in W_and_b(session.params)]
+
+
 def node_places(session):
     """(input nodes' places, hidden and output units' places) in the diagram's axes."""
-    sizes = [len(session.config.features)] + [W.shape[1] for W, _ in W_and_b(session.params)]
-    places = unit_positions(sizes)
+    places = unit_positions(layer_sizes(session))
     return places[0], [xy for layer in places[1:] for xy in layer]
 
 
@@ -378,7 +384,7 @@ class Playback:
         m = self.mount
         return {
             "points": (f"{m}-{v['show_test']}", lambda: figures.points_figure(
-                s.data, s.bounds, v["show_test"], height=340, classes=s.config.classes,
+                s.data, s.bounds, v["show_test"], height=PLANE_HEIGHT, classes=s.config.classes,
                 regression=s.output == "linear")),
             "loss": (f"{m}-{v['log_scale']}", lambda: figures.loss_figure(
                 [], [], [] if s.data.has_test else None, log_scale=v["log_scale"])),
@@ -417,10 +423,11 @@ class Playback:
                     f"{s.epoch:,} epochs. Raise it to go on.")
         return ""
 
-    def payload(self, plotly_url, clickable=False, scroll=False):
+    def payload(self, plotly_url, clickable=False, scroll=False, controls=()):
         """The live view's data: this tick's frames, and any figure it does not have yet.
         `clickable`: clicks on the plane are reported (the learner is placing points);
-        `scroll`: the page brings the view into sight (a lesson was just loaded)."""
+        `scroll`: the page brings the view into sight (a lesson was just loaded);
+        `controls`: the controls the learner can press now (schema.CONTROLS)."""
         _OPENING.discard(self)
         specs = self._specs()
         inputs_xy, units_xy = self.places
@@ -435,7 +442,10 @@ class Playback:
                 "inputs": self.inputs,
                 "plotly_url": plotly_url, "clickable": clickable, "scroll": scroll,
                 "rate": f"{self.rate:,.0f} epochs/s" if self.running and self.rate else "",
-                "message": self.message()}
+                "message": self.message(),
+                "plane": plane_geometry(self.session.bounds, PLANE_HEIGHT),
+                "diagram": diagram_geometry(layer_sizes(self.session)),
+                "controls": list(controls)}
         if not self.running or "loss" in specs:
             data["history"] = self.history()
         return data
