@@ -308,6 +308,9 @@ function apply(st, data) {
     st.lossData = { x: [], train: [], test: [] }; st.resyncAsked = false;
   }
   for (const k of Object.keys(data)) if (!SCHEMA.payload.includes(k)) console.warn(`live view: unknown key ${k}`);
+  for (const part of ["plane", "diagram"]) {      // the canvases cannot be placed without
+    for (const k of SCHEMA[part]) if (!(data[part] && k in data[part])) console.error(`live view: no ${part}.${k}`);
+  }
   st.n = data.n; st.unitN = data.unit_n; st.unitsXY = data.units_xy; st.inputsXY = data.inputs_xy;
   st.plane = data.plane; st.diagramGeometry = data.diagram; st.controls = data.controls || [];
   st.wrap.style.height = `${st.plane.height}px`;
