@@ -14,7 +14,7 @@ from playground.config import Config, problems  # noqa: E402
 from ui.live.playback import SPEEDS  # noqa: E402
 from ui.controls import config_from_state, init_state, sidebar_ui  # noqa: E402
 from ui.links import link_warning_ui, read_link, shown, sync_url  # noqa: E402
-from ui.live.view import live_ui  # noqa: E402
+from ui.live.view import ACTIONS, enabled, live_ui  # noqa: E402
 from ui.panels.compare import compare_ui  # noqa: E402
 from ui.panels.diagnostics import diagnostics_ui  # noqa: E402
 from ui.panels.export import export_ui  # noqa: E402
@@ -29,43 +29,28 @@ from ui.state import app_state, current_run  # noqa: E402
 from ui.tutorial import tutorial_ui  # noqa: E402
 
 
-def play():
-    current_run().play()
-
-
-def pause():
-    current_run().pause()
-
-
-def step():
-    current_run().step()
-
-
-def reset():
-    app_state().restart_run("Reset: the same starting weights, epoch 0.")
-
-
 def controls_ui():
     """Play, Pause, Step, Reset and the speed in one row that wraps (on a phone the
     buttons stay side by side, just above the live view)."""
-    run = current_run()
+    can = enabled(current_run())
     row = st.container(horizontal=True, vertical_alignment="bottom", key="controls")
     if shown("play"):
         row.button("Play", key="play", icon=":material/play_arrow:", type="primary",
-                   on_click=play, disabled=run.running or run.session.done, width=96,
+                   on_click=ACTIONS["play"], disabled=not can["play"], width=96,
                    help="Train continuously and watch the surface and the loss change. "
                         "Key: Space (when the cursor is not in a text field).")
     if shown("pause"):
-        row.button("Pause", key="pause", icon=":material/pause:", on_click=pause,
-                   disabled=not run.running, width=96,
+        row.button("Pause", key="pause", icon=":material/pause:", on_click=ACTIONS["pause"],
+                   disabled=not can["pause"], width=96,
                    help="Stop training at the picture on screen; the weights stay there. "
                         "Key: Space.")
     if shown("step"):
-        row.button("Step", key="step", icon=":material/skip_next:", on_click=step,
-                   disabled=run.session.done, width=96,
+        row.button("Step", key="step", icon=":material/skip_next:", on_click=ACTIONS["step"],
+                   disabled=not can["step"], width=96,
                    help="Advance exactly one epoch, then stop. Key: s.")
     if shown("reset"):
-        row.button("Reset", key="reset", icon=":material/replay:", on_click=reset, width=96,
+        row.button("Reset", key="reset", icon=":material/replay:", on_click=ACTIONS["reset"],
+                   disabled=not can["reset"], width=96,
                    help="Back to epoch 0 with the same starting weights and data. Key: r.")
     if shown("speed"):
         row.select_slider("Speed: epochs per redraw", list(SPEEDS), key="speed", width=300,

@@ -12,9 +12,8 @@ page's own clock:
 
 - distinct surfaces painted per second: every animation frame the page samples all of the
   surface's pixels (a canvas: our `.nnp-surface canvas`, TF Playground's `#heatmap canvas`;
-  an old Plotly heatmap's `<image>` href) and counts a change; ours also reports live.js's
-  own counter of surfaces drawn; and the page's animation frames per second, the most
-  surfaces any page can show (a display's rate: about 60);
+  an old Plotly heatmap's `<image>` href) and counts a change; and the page's animation
+  frames per second, the most surfaces any page can show (a display's rate: about 60);
 - unit pictures animating per second (the first hidden unit's picture in the diagram);
 - epochs per second while animating (`.nnp-epoch`, `#iter-number`);
 - main-thread busy share while playing (Chrome's Performance.getMetrics TaskDuration);
@@ -115,7 +114,7 @@ OBSERVER = r"""
 })();
 """
 
-SNAPSHOT = "() => ({...window.__bench, painted: window.__nnpPainted || 0})"
+SNAPSHOT = "() => ({...window.__bench})"
 
 
 def busy_seconds(cdp):
@@ -146,7 +145,6 @@ def play_and_pause(page, play, pause, seconds):
     return {
         "surfaces_per_s": (end["surfaces"] - start["surfaces"]) / played,
         "frames_per_s": (end["frames"] - start["frames"]) / played,
-        "drawn_per_s": (end["painted"] - start["painted"]) / played,
         "units_per_s": (end["units"] - start["units"]) / played,
         "epochs_per_s": (end["epoch"] - start["epoch"]) / played,
         "busy": (busy1 - busy0) / played,
@@ -286,7 +284,6 @@ def table(us, tfp, one):
          ">= 2x TFP (or >= 50/s)", surfaces_met(us, tfp)),
         ("  display frames /s", us["frames_per_s"], tfp["frames_per_s"], float("nan"),
          "(the most a page shows)", None),
-        ("  (live.js drew /s)", us["drawn_per_s"], float("nan"), float("nan"), "", None),
         ("unit pictures /s", us["units_per_s"], tfp["units_per_s"],
          us["units_per_s"] / max(tfp["units_per_s"], 1e-9), ">= 10/s", us["units_per_s"] >= 10),
         ("epochs /s", us["epochs_per_s"], tfp["epochs_per_s"],

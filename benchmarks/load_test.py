@@ -19,9 +19,10 @@ option to the servers it starts, to compare settings.
 
 Two clients:
   browser  one headless Chromium (Debian's), one context and page per session. Redraws are
-           window.__nnpPainted, epochs the .nnp-epoch element's data-epoch. Chromium itself
-           needs CPU: on a 2-core machine 40 pages starve the server, so the rows measure
-           the machine more than the app. "client CPU" shows how much went to the browser.
+           the distinct surfaces seen on its canvas (tools/pagewatch.py), epochs the
+           .nnp-epoch element's data-epoch. Chromium itself needs CPU: on a 2-core
+           machine 40 pages starve the server, so the rows measure the machine more than
+           the app. "client CPU" shows how much went to the browser.
   ws       speaks Streamlit's websocket protocol directly, as the page does
            (tools/stclient.py; the live view's frames: tools/livesession.py):
            one process, asyncio, a few ms of CPU per session-second. Redraws are the
@@ -45,7 +46,7 @@ from tools.appserver import (CHROMIUM, CHROMIUM_ARGS, free_port,  # noqa: E402
                              start_server, stop)
 from tools.deploy import DeployError, start_deployment  # noqa: E402
 from tools.livesession import LiveSession, warm_up  # noqa: E402
-from tools.load import FIRST_PAINT, READ_PAGE, session_query  # noqa: E402
+from tools.load import FIRST_PAINT, FIRST_SURFACE, READ_PAGE, session_query  # noqa: E402
 from tools.procstat import ProcSampler, cpu_seconds, descendants, listening_pids  # noqa: E402
 
 # Issue 9: 10 sessions on one `streamlit run` >= 15 redraws/s each; 40 through deploy/'s
@@ -128,9 +129,9 @@ def measure_browser(url, n, seconds, server_pids):
                 page.goto(f"{url}/?{session_query(i)}", wait_until="commit", timeout=60000)
                 pages.append(page)
             for page in pages:
-                page.wait_for_function("() => window.__nnpFirstPaint", timeout=OPEN_TIMEOUT * 1000,
+                page.wait_for_function(FIRST_SURFACE, timeout=OPEN_TIMEOUT * 1000,
                                        polling=100)
-            row.first_surface = [page.evaluate("() => window.__nnpFirstPaint") / 1000
+            row.first_surface = [page.evaluate(FIRST_SURFACE) / 1000
                                  for page in pages]
             for page in pages:
                 page.locator(".st-key-play").get_by_role("button").first.click(timeout=60000)

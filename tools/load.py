@@ -4,25 +4,11 @@ session's own settings, and how a browser page reports its first surface and pro
 reads /proc, tools/stclient.py speaks Streamlit's websocket protocol and
 tools/livesession.py watches the live view over it.)"""
 
+# The page as a browser shows it: its first surface, the surfaces shown, the epoch.
+from tools.pagewatch import FIRST_SURFACE, READ_PAGE, WATCH as FIRST_PAINT  # noqa: E402,F401
+
 DATASETS = ("moons", "circles", "xor-cloud", "spiral", "gaussians")
 LEARNING_RATES = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)   # none diverges: every session plays on
-
-# Notes the first surface's time (ms since navigation) when live.js first counts a paint.
-FIRST_PAINT = """
-(() => {
-  let painted = 0;
-  Object.defineProperty(window, "__nnpPainted", {
-    configurable: true,
-    get() { return painted; },
-    set(v) { if (!window.__nnpFirstPaint && v >= 1) window.__nnpFirstPaint = performance.now();
-             painted = v; },
-  });
-})();
-"""
-READ_PAGE = """() => {
-  const e = document.querySelector('.nnp-epoch');
-  return {epoch: e ? Number(e.dataset.epoch || 0) : 0, painted: window.__nnpPainted || 0};
-}"""
 
 
 def session_query(i):

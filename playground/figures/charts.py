@@ -15,6 +15,7 @@ from ..pictures.colours import (BLUE, CLASS_COLOURS, DISCRETE_SCALE, LUT, ORANGE
 from ..pictures.encode import class_levels, quantize
 from ..pictures.png import png_data_uri, unit_picture
 from .colours import INK, unit_positions
+from .geometry import NODE_PX, TITLE_TOP, diagram_geometry, plane_geometry
 
 TARGET_SCALE = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]   # regression targets, -1..1
 OUTLINE = "rgba(32, 33, 36, 0.75)"    # regression points' edge: INK, a little see-through
@@ -104,7 +105,8 @@ def surface_colours(surface_u8, classes=2):
 def _square_layout(bounds, height, title=None, transparent=False):
     xaxis, yaxis = _axes(bounds)
     return go.Layout(
-        xaxis=xaxis, yaxis=yaxis, height=height, margin=dict(l=44, r=10, t=30 if title else 8, b=40),
+        xaxis=xaxis, yaxis=yaxis, height=height,
+        margin=plane_geometry(bounds, height, title)["margin"],
         title=dict(text=title, x=0.5, font=dict(size=13)) if title else None,
         showlegend=False, font=FONT, hovermode="closest", uirevision="keep",
         paper_bgcolor="rgba(0,0,0,0)" if transparent else "white",
@@ -141,7 +143,7 @@ def points_figure(data, bounds, show_test=True, height=360, classes=2, regressio
 def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220, title=None):
     """Training (and test) loss against epochs."""
     fig = go.Figure(layout=go.Layout(
-        height=height, margin=dict(l=50, r=10, t=30 if title else 8, b=36), font=FONT,
+        height=height, margin=dict(l=50, r=10, t=TITLE_TOP if title else 8, b=36), font=FONT,
         title=dict(text=title, x=0.5, font=dict(size=13)) if title else None,
         xaxis=dict(title="epoch", showgrid=True, gridcolor="#eee", rangemode="tozero"),
         yaxis=dict(title=dict(text="loss", standoff=6), type="log" if log_scale else "linear",
@@ -201,7 +203,7 @@ def network_figure(weights, input_labels, unit_images=None, activation="", heigh
         x=node_x, y=node_y, mode="markers+text", hovertext=node_text, hoverinfo="text",
         text=list(input_labels) + [""] * (len(node_x) - len(input_labels)),
         textposition="middle left", showlegend=False, cliponaxis=False,
-        marker=dict(size=30, symbol="square", color="white", line=dict(color="#5f6368", width=1))))
+        marker=dict(size=NODE_PX, symbol="square", color="white", line=dict(color="#5f6368", width=1))))
     images = []
     if unit_images is not None:
         for l, stack in enumerate(unit_images, start=1):
@@ -213,15 +215,15 @@ def network_figure(weights, input_labels, unit_images=None, activation="", heigh
                                    sizex=0.34, sizey=0.34, xanchor="center", yanchor="middle",
                                    sizing="contain", layer="above"))
     names = ["input"] + [f"hidden<br>layer {l}" for l in range(1, len(sizes) - 1)] + ["output"]
-    tallest = max(sizes)
+    place = diagram_geometry(sizes, height)
+    top = place["y_range"][1]
     fig.update_layout(
-        height=height or max(260, 46 * tallest + 60), margin=dict(l=60, r=10, t=42, b=26),
+        height=place["height"], margin=place["margin"],
         font=FONT, showlegend=False, plot_bgcolor="white", paper_bgcolor="white",
         images=images, hovermode="closest", uirevision="keep",
-        xaxis=dict(visible=False, fixedrange=True, range=[-0.6, len(sizes) - 0.4]),
-        yaxis=dict(visible=False, fixedrange=True, range=[-0.7, tallest - 0.3],
-                   scaleanchor=None),
-        annotations=[dict(x=i, y=tallest - 0.3, text=f"{name}<br>{k} unit{'s' * (k != 1)}",
+        xaxis=dict(visible=False, fixedrange=True, range=place["x_range"]),
+        yaxis=dict(visible=False, fixedrange=True, range=place["y_range"], scaleanchor=None),
+        annotations=[dict(x=i, y=top, text=f"{name}<br>{k} unit{'s' * (k != 1)}",
                           showarrow=False, yanchor="bottom", font=dict(size=10, color="#5f6368"))
                      for i, (name, k) in enumerate(zip(names, sizes))])
     if activation:

@@ -4,6 +4,7 @@ Streamlit session at epoch 0."""
 import pytest
 from playwright.sync_api import expect
 from tests.support import IDLE, SURFACE, WATCH_PAUSE, press, wait_idle  # noqa: F401
+from tools.pagewatch import READ_PAGE, WATCH
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -13,6 +14,7 @@ def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(20_000)
+    page.add_init_script(WATCH)           # counts the distinct surfaces the canvas shows
     page.goto(app_url)
     page.wait_for_selector(SURFACE)
     page.wait_for_selector(".nnp-points.js-plotly-plot")
@@ -36,7 +38,7 @@ def epoch(page):
 
 
 def painted(page):
-    return page.evaluate("window.__nnpPainted || 0")
+    return page.evaluate(READ_PAGE)["painted"]
 
 
 def loss_points(page):
@@ -102,7 +104,7 @@ def test_play_moves_the_counter_and_the_surface_and_pause_stops_them(page, tmp_p
     shown, pictures, points = epoch(page), painted(page), loss_points(page)
     numbers = page.locator(".nnp-numbers").first.text_content()
     press(page, "play", "Play")
-    page.wait_for_function("n => (window.__nnpPainted || 0) >= n", arg=pictures + 10)
+    page.wait_for_function(f"n => ({READ_PAGE})().painted >= n", arg=pictures + 10)
     page.wait_for_timeout(500)
     assert epoch(page) > shown
     assert loss_points(page) > points

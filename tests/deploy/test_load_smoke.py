@@ -21,7 +21,7 @@ import pytest
 from tests.support import ROOT, WATCH_PAUSE
 from tools.appserver import free_port, start_server, stop
 from tools.livesession import LiveSession, warm_up
-from tools.load import FIRST_PAINT, READ_PAGE, session_query
+from tools.load import FIRST_PAINT, FIRST_SURFACE, READ_PAGE, session_query
 from tools.procstat import ProcSampler
 from tools.stclient import run_async
 
@@ -60,7 +60,7 @@ def open_page(browser, url, query=""):
 
 
 def wait_first_surface(page):
-    page.wait_for_function("() => window.__nnpFirstPaint", timeout=90000, polling=100)
+    page.wait_for_function(FIRST_SURFACE, timeout=90000, polling=100)
 
 
 def click(page, key):

@@ -2,7 +2,8 @@
 // tests/unit/test_live_js.py.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bytesFromBase64, due, formatNumber, paint, shouldAsk, statsText, surfaceBox, unitLut } from "../../ui/live/pure.js";
+import { bytesFromBase64, due, formatNumber, paint, plotArea, shouldAsk, statsText, surfaceBox, toData,
+         toPixels, unitLut } from "../../ui/live/pure.js";
 
 test("paint looks each value up in the table and puts row 0 at the bottom", () => {
   const lut = new Uint8Array(768);
@@ -90,4 +91,21 @@ test("stats: accuracy for two classes, each class's too for three, R² and no ac
   const reg = { train_loss: 0.1, train_acc: null, train_r2: 0.9, train_class_acc: [],
                 test_loss: 0.2, test_acc: null, test_r2: -0.5, test_class_acc: [] };
   assert.equal(statsText(reg), "Train loss 0.1000 · R² 0.900\nTest loss 0.2000 · R² -0.500");
+});
+
+test("the plot area is the figure less its margins; the plane's, the centred square inside", () => {
+  const g = { margin: { l: 44, r: 10, t: 8, b: 40 }, height: 340 };
+  assert.deepEqual(plotArea(g, 400), { l: 44, t: 8, w: 346, h: 292 });
+  assert.deepEqual(plotArea(g, 400, true), { l: 71, t: 8, w: 292, h: 292 });    // wide: centred across
+  assert.deepEqual(plotArea(g, 254, true), { l: 44, t: 54, w: 200, h: 200 });    // narrow: centred down
+  assert.deepEqual(plotArea(g, 399.6), plotArea(g, 400));                        // Plotly rounds the width
+});
+
+test("a point goes to its pixel and back; a pixel outside the plot area is no point", () => {
+  const area = { l: 10, t: 20, w: 200, h: 100 }, xr = [-1, 1], yr = [0, 10];
+  assert.deepEqual(toPixels(area, xr, yr, -1, 10), { x: 10, y: 20 });           // top-left
+  assert.deepEqual(toPixels(area, xr, yr, 1, 0), { x: 210, y: 120 });           // bottom-right
+  assert.deepEqual(toData(area, xr, yr, 110, 70), { x: 0, y: 5 });
+  assert.equal(toData(area, xr, yr, 9, 70), null);
+  assert.equal(toData(area, xr, yr, 110, 121), null);
 });

@@ -27,6 +27,19 @@ def test_the_page_uses_only_the_schemas_triggers_and_keys():
     assert frame <= set(schema.FRAME), frame - set(schema.FRAME)
 
 
+def test_the_page_reads_only_the_schemas_geometry_and_controls():
+    js = (ROOT / "ui/live/live.js").read_text()
+    assert set(re.findall(r"\bst\.plane\.(\w+)", js)) <= set(schema.PLANE)
+    assert set(re.findall(r"\bg\.(\w+)", js)) <= set(schema.DIAGRAM)
+    assert set(re.findall(r'"(\w+)"', js)) & set(schema.CONTROLS) <= {"play", "pause"}
+    assert not re.search(r"\._[a-zA-Z]|st-key-\w", js), "Plotly's private state or a named button"
+    assert "window.__nnpPainted" not in js
+
+
+def test_every_key_presses_known_controls():
+    assert all(set(names) <= set(schema.CONTROLS) for names in schema.KEYS.values())
+
+
 def test_the_view_registers_a_callback_for_every_trigger():
     view = (ROOT / "ui/live/view.py").read_text()
     assert set(re.findall(r"on_(\w+)_change=", view)) == set(schema.TRIGGERS)
@@ -35,3 +48,8 @@ def test_the_view_registers_a_callback_for_every_trigger():
 def test_check_payload_names_unknown_and_missing_keys():
     assert schema.check_payload({"mount": 1, "extra": 2}) and \
         "unknown key 'extra'" in schema.check_payload({"extra": 2})
+    problems = schema.check_payload({"plane": {"margin": {}, "height": 340},
+                                     "controls": ["pause", "rewind"]})
+    assert "missing key 'plane'" not in problems and "plane: missing key 'range'" in problems
+    assert "diagram: missing key 'picture_px'" in problems
+    assert "unknown control 'rewind'" in problems

@@ -131,3 +131,23 @@ def test_the_input_nodes_show_each_feature_over_the_plane():
     assert (np.diff(x1, axis=1) >= 0).all() and (np.diff(x2, axis=0) >= 0).all()
     assert x1_sq.min() >= 127 and x1_sq[:, n // 2].max() < 140  # 0 in the middle, white
     assert len(data["inputs_xy"]) == 3 and {x for x, _ in data["inputs_xy"]} == {0}
+
+
+def test_the_payloads_geometry_is_the_plotly_layouts():
+    """The page places its canvases by `plane` and `diagram`: they must be the numbers
+    the figures it covers were drawn with."""
+    run = Playback(Config(hidden=(4, 6, 2)))
+    run.resync()
+    data = run.payload("/p", controls=["play", "step"])
+    assert data["controls"] == ["play", "step"]
+    for name, geometry in (("points", data["plane"]), ("diagram", data["diagram"])):
+        layout = data["specs"][name]["figure"]["layout"]
+        assert layout["margin"] == geometry["margin"] and layout["height"] == geometry["height"]
+    points = data["specs"]["points"]["figure"]["layout"]
+    assert points["xaxis"]["range"] == points["yaxis"]["range"] == data["plane"]["range"]
+    assert points["yaxis"]["scaleanchor"] == "x" and points["xaxis"]["constrain"] == "domain"
+    diagram = data["specs"]["diagram"]["figure"]["layout"]
+    assert diagram["xaxis"]["range"] == data["diagram"]["x_range"]
+    assert diagram["yaxis"]["range"] == data["diagram"]["y_range"]
+    nodes = data["specs"]["diagram"]["figure"]["data"][-1]
+    assert nodes["marker"]["size"] > data["diagram"]["picture_px"]      # a picture fits its node

@@ -6,12 +6,10 @@
 // screen. Frames play on requestAnimationFrame; when fewer than a batch are left the
 // page asks the server for the next (`want`), so a hidden tab asks for nothing and a
 // slow one drops frames instead of queueing them. Server text is only set as textContent.
+// The canvases sit on the plot areas the payload describes (`plane`, `diagram`: the
+// numbers that build the Plotly layouts), so the page reads nothing of Plotly's own.
 
 const CONFIG = { displayModeBar: false, responsive: true };
-// The points figure's margins (charts._square_layout), to place the first surface
-// before Plotly has loaded and measured the plot area itself.
-const MARGIN = { l: 44, r: 10, t: 8, b: 40 };
-const UNIT_PX = 26;                               // a unit picture inside its 30 px node
 
 function trigger(st, name, value) {
   if (!SCHEMA.triggers.includes(name)) throw new Error(`unknown trigger ${name}`);
@@ -56,7 +54,7 @@ function build(root) {
     message: el("div", "nnp-message", side),
     loss: el("div", "nnp-loss", side),
     queue: [], specs: {}, drawn: {}, seq: null, mount: null, next: 0, raf: null,
-    lossData: { x: [], train: [], test: [] }, painted: 0, shown: 0, units: [], inputs: [],
+    lossData: { x: [], train: [], test: [] }, shown: 0, units: [], inputs: [], controls: [],
   };
   st.diagram = el("div", "nnp-diagram", st.diagramWrap);
   st.unitLayer = el("div", "nnp-units", st.diagramWrap);
@@ -88,60 +86,57 @@ function teardown(st, parent) {
 
 // Clicking the plane reports where, in data coordinates, for adding or removing points.
 function clickPlane(st, ev) {
-  const full = st.points._fullLayout;
-  if (!full || !st.clickable) return;
-  const box = st.points.getBoundingClientRect();
-  const xa = full.xaxis, ya = full.yaxis;
-  const px = ev.clientX - box.left - xa._offset, py = ev.clientY - box.top - ya._offset;
-  if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;
-  trigger(st, "point", { x1: xa.p2d(px), x2: ya.p2d(py), at: Date.now() });
+  if (!st.clickable || !st.plane) return;
+  const box = st.points.getBoundingClientRect(), r = st.plane.range;
+  const at = toData(planeArea(st), r, r, ev.clientX - box.left, ev.clientY - box.top);
+  if (at) trigger(st, "point", { x1: at.x, x2: at.y, at: Date.now() });
 }
 
-// Pause answers in the page at once and, instead of the button's own message, tells the
-// server which epoch was on screen, so the run stops there (one message: the button's
-// and a trigger's would be two reruns racing). Step and Reset wait for the server.
-function controlPressed(st, ev) {
-  const hit = ev.target.closest && ev.target.closest(
-    ".st-key-play, .st-key-pause, .st-key-step, .st-key-reset");
-  if (!hit) return;
-  if (hit.classList.contains("st-key-play")) { st.frozen = false; return; }
+// A control pressed, by its key or its button: Play lets frames play again; the others
+// stop them at once (the server's answer shows what comes next).
+function hold(st, name) {
+  if (name === "play") { st.frozen = false; return; }
   st.queue = []; st.frozen = true;
-  if (hit.classList.contains("st-key-pause") && st.running) {
+}
+
+// A click on a control's button (Streamlit's class `st-key-<name>` for a widget keyed
+// `name`). Pause answers in the page at once and, instead of the button's own message,
+// tells the server which epoch was on screen, so the run stops there (one message: the
+// button's and a trigger's would be two reruns racing). The others wait for the server.
+function controlPressed(st, ev) {
+  const name = ev.target.closest && SCHEMA.controls.find((n) => ev.target.closest(`.st-key-${n}`));
+  if (!name) return;
+  hold(st, name);
+  if (name === "pause" && st.running) {
     ev.stopPropagation(); ev.preventDefault();
-    trigger(st, "pause", { epoch: st.shown, at: Date.now() });
+    trigger(st, "control", { name, epoch: st.shown, at: Date.now() });
   }
 }
 
-// Space plays or pauses, s steps, r resets, when the focus is not in a text field.
+// The keys (SCHEMA.keys: Space plays or pauses, s steps, r resets), when the focus is not
+// in a text field: each presses the first of its controls that the server offers now.
 function shortcut(st, ev) {
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const t = ev.target, tag = t && t.tagName;
   if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
   if (ev.key === " " && tag === "BUTTON") return;     // a focused button: its own click
-  const key = { " ": ["pause", "play"], s: ["step"], r: ["reset"] }[ev.key];
-  if (!key) return;
-  const button = key.map((k) => document.querySelector(`.st-key-${k} button:not([disabled])`))
-    .find((b) => b && b.offsetParent !== null);
+  const names = SCHEMA.keys[ev.key];
+  if (!names) return;
   ev.preventDefault(); ev.stopPropagation();       // (Streamlit's own "r" would rerun)
-  if (button) button.click();
+  const name = names.find((n) => st.controls.includes(n));
+  if (!name) return;
+  hold(st, name);
+  trigger(st, "control", { name, epoch: st.shown, at: Date.now() });
 }
 
-// -- geometry: the canvases follow Plotly's plot area ----------------------------------
-function plotArea(st) {
-  const full = st.points._fullLayout;
-  if (full && full.xaxis && full.xaxis._length) {
-    const xa = full.xaxis, ya = full.yaxis;
-    return { l: xa._offset, t: ya._offset, w: xa._length, h: ya._length };
-  }
-  const W = st.wrap.clientWidth, H = st.wrap.clientHeight;   // before Plotly: its layout's rule
-  const side = Math.max(10, Math.min(W - MARGIN.l - MARGIN.r, H - MARGIN.t - MARGIN.b));
-  return { l: MARGIN.l + (W - MARGIN.l - MARGIN.r - side) / 2,
-           t: MARGIN.t + (H - MARGIN.t - MARGIN.b - side) / 2, w: side, h: side };
+// -- geometry: the canvases sit on the plot areas the payload describes ----------------
+function planeArea(st) {
+  return plotArea(st.plane, st.points.clientWidth, true);
 }
 
 function place(st) {
-  if (!st.n) return;
-  const area = plotArea(st), box = surfaceBox(area, st.n);
+  if (!st.n || !st.plane) return;
+  const area = planeArea(st), box = surfaceBox(area, st.n);
   Object.assign(st.surface.style, { left: `${area.l}px`, top: `${area.t}px`,
                                     width: `${area.w}px`, height: `${area.h}px` });
   Object.assign(st.canvas.style, { left: `${box.left - area.l}px`, top: `${box.top - area.t}px`,
@@ -149,16 +144,17 @@ function place(st) {
   placeUnits(st);
 }
 
+// The unit pictures on their nodes, once the diagram is drawn.
 function placeUnits(st) {
-  const full = st.diagram._fullLayout;
-  if (!full || !full.xaxis) return;
-  const xa = full.xaxis, ya = full.yaxis;
+  const g = st.diagramGeometry;
+  if (!g || !st.drawn.diagram) return;
+  const area = plotArea(g, st.diagram.clientWidth), px = g.picture_px;
   const put = (canvases, places) => canvases.forEach((c, i) => {
     const xy = places && places[i];
     if (!xy) { c.style.display = "none"; return; }
-    Object.assign(c.style, { display: "block",
-      left: `${xa._offset + xa.l2p(xy[0]) - UNIT_PX / 2}px`,
-      top: `${ya._offset + ya.l2p(xy[1]) - UNIT_PX / 2}px` });
+    const at = toPixels(area, g.x_range, g.y_range, xy[0], xy[1]);
+    Object.assign(c.style, { display: "block", width: `${px}px`, height: `${px}px`,
+                             left: `${at.x - px / 2}px`, top: `${at.y - px / 2}px` });
   });
   put(st.units, st.unitsXY);
   put(st.inputs, st.inputsXY);
@@ -172,8 +168,6 @@ function paintSurface(st, z) {
   if (!st.image) st.image = ctx.createImageData(n, n);
   paint(z, st.lut, n, st.image.data);
   ctx.putImageData(st.image, 0, 0);
-  st.painted += 1;
-  window.__nnpPainted = (window.__nnpPainted || 0) + 1;
 }
 
 // Picture k of a row of small canvases over the diagram (`canvases`: st.units or
@@ -203,7 +197,6 @@ function paintUnits(st, layers) {
       paintPicture(st, st.units, k, "nnp-unit", bytes.subarray(off, off + size), lut);
     }
   }
-  window.__nnpUnitsPainted = (window.__nnpUnitsPainted || 0) + 1;
   for (; k < st.units.length; k++) st.units[k].style.display = "none";
 }
 
@@ -315,7 +308,12 @@ function apply(st, data) {
     st.lossData = { x: [], train: [], test: [] }; st.resyncAsked = false;
   }
   for (const k of Object.keys(data)) if (!SCHEMA.payload.includes(k)) console.warn(`live view: unknown key ${k}`);
+  for (const part of ["plane", "diagram"]) {      // the canvases cannot be placed without
+    for (const k of SCHEMA[part]) if (!(data[part] && k in data[part])) console.error(`live view: no ${part}.${k}`);
+  }
   st.n = data.n; st.unitN = data.unit_n; st.unitsXY = data.units_xy; st.inputsXY = data.inputs_xy;
+  st.plane = data.plane; st.diagramGeometry = data.diagram; st.controls = data.controls || [];
+  st.wrap.style.height = `${st.plane.height}px`;
   const lut = bytesFromBase64(data.lut);
   const unitKey = data.unit_lut + (data.output_luts || []).join();
   const unitRecolour = st.unitKey !== undefined && st.unitKey !== unitKey;

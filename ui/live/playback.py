@@ -27,6 +27,7 @@ from playground.session import TrainingSession
 from playground.figures.colours import unit_positions
 from playground.pictures.pixels import (input_images, surface_lut, surface_picture, unit_images,
                                         unit_luts)
+from playground.figures.geometry import diagram_geometry, plane_geometry
 
 # Plotly (playground.figures) is imported when a figure is first built, not here: the
 # first payload carries only the surface, so the first picture does not wait for it.
@@ -41,6 +42,7 @@ TICK_BUDGET = 0.4         # training time per tick, all frames together
 OVERSPENT = 1.25          # a tick that trained this times its budget sends what it has
 FRAME_CAP = 0.04          # training time per redraw, at most
 GRID = 100                # the surface's resolution
+PLANE_HEIGHT = 340        # the points figure's height in px (the surface's, too)
 UNIT_GRID = 24            # each unit's picture in the network diagram
 DIAGRAM_EVERY = 2.0       # seconds between updates of the diagram's edges while playing
                           # (a Plotly redraw of the diagram costs the page ~50 ms)
@@ -122,8 +124,7 @@ def spec(figure, version):
 
 def node_places(session):
     """(input nodes' places, hidden and output units' places) in the diagram's axes."""
-    sizes = [len(session.config.features)] + [W.shape[1] for W, _ in W_and_b(session.params)]
-    places = unit_positions(sizes)
+    places = unit_positions(session.config.layer_sizes)
     return places[0], [xy for layer in places[1:] for xy in layer]
 
 
@@ -342,7 +343,7 @@ class Playback:
         m = self.mount
         return {
             "points": (f"{m}-{v['show_test']}", lambda: figures.points_figure(
-                s.data, s.bounds, v["show_test"], height=340, classes=s.config.classes,
+                s.data, s.bounds, v["show_test"], height=PLANE_HEIGHT, classes=s.config.classes,
                 regression=s.output == "linear")),
             "loss": (f"{m}-{v['log_scale']}", lambda: figures.loss_figure(
                 [], [], [] if s.data.has_test else None, log_scale=v["log_scale"])),
@@ -381,10 +382,11 @@ class Playback:
                     f"{s.epoch:,} epochs. Raise it to go on.")
         return ""
 
-    def payload(self, plotly_url, clickable=False, scroll=False):
+    def payload(self, plotly_url, clickable=False, scroll=False, controls=()):
         """The live view's data: this tick's frames, and any figure it does not have yet.
         `clickable`: clicks on the plane are reported (the learner is placing points);
-        `scroll`: the page brings the view into sight (a lesson was just loaded)."""
+        `scroll`: the page brings the view into sight (a lesson was just loaded);
+        `controls`: the controls the learner can press now (schema.CONTROLS)."""
         _OPENING.discard(self)
         specs = self._specs()
         inputs_xy, units_xy = self.places
@@ -398,7 +400,10 @@ class Playback:
                 "inputs": self.inputs,
                 "plotly_url": plotly_url, "clickable": clickable, "scroll": scroll,
                 "rate": f"{self.rate:,.0f} epochs/s" if self.running and self.rate else "",
-                "message": self.message()}
+                "message": self.message(),
+                "plane": plane_geometry(self.session.bounds, PLANE_HEIGHT),
+                "diagram": diagram_geometry(self.session.config.layer_sizes),
+                "controls": list(controls)}
         if not self.running or "loss" in specs:
             data["history"] = self.history()
         return data

@@ -79,3 +79,28 @@ export function statsText(f) {
   return f.test_loss === null ? train
     : train + "\n" + line("Test", f.test_loss, f.test_acc, f.test_r2, f.test_class_acc);
 }
+
+// The plot area, in px from its figure's top-left, of a figure `width` px wide drawn
+// with geometry `g` (ui/live/schema.py PLANE or DIAGRAM): the box inside the margins
+// (Plotly rounds the margins and the width); `square`: the largest square inside that
+// box, centred (the plane's axes are scale-anchored and constrained to their domain).
+export function plotArea(g, width, square = false) {
+  const m = g.margin, l = Math.round(m.l), t = Math.round(m.t);
+  const w = Math.round(width) - l - Math.round(m.r), h = Math.round(g.height) - t - Math.round(m.b);
+  if (!square) return { l, t, w, h };
+  const side = Math.max(10, Math.min(w, h));
+  return { l: l + (w - side) / 2, t: t + (h - side) / 2, w: side, h: side };
+}
+
+// A point of the axes' ranges (x across, y up) -> px of the figure, and back (null
+// outside the plot area): the first and last values of a range are the area's edges.
+export function toPixels(area, xRange, yRange, x, y) {
+  return { x: area.l + (x - xRange[0]) / (xRange[1] - xRange[0]) * area.w,
+           y: area.t + (yRange[1] - y) / (yRange[1] - yRange[0]) * area.h };
+}
+
+export function toData(area, xRange, yRange, px, py) {
+  const u = (px - area.l) / area.w, v = (py - area.t) / area.h;
+  if (!(u >= 0 && u <= 1 && v >= 0 && v <= 1)) return null;
+  return { x: xRange[0] + u * (xRange[1] - xRange[0]), y: yRange[1] - v * (yRange[1] - yRange[0]) };
+}

@@ -37,7 +37,43 @@ PAYLOAD = {
     "rate": "str: epochs per second while playing, or ''",
     "message": "str: why training stopped (diverged, finished, paused), or ''",
     "history": "optional {epoch, train, test}: the whole loss curve so far",
+    "plane": "PLANE: where the points figure's plot area is, for the surface and clicks",
+    "diagram": "DIAGRAM: where the diagram's plot area is, for the unit pictures",
+    "controls": "list of CONTROLS: those the learner can press now (shown and enabled); "
+                "the keys (KEYS) press only these",
 }
+
+# The figures' geometry, from the numbers that build their Plotly layouts
+# (playground/figures/geometry.py): the page places its canvases by these, never by
+# Plotly's private state. A plot area spans the figure's width (the page's element)
+# and `height`, less `margin`.
+PLANE = {
+    "margin": "{l, r, t, b}: px around the plot area",
+    "height": "int: the figure's height in px",
+    "range": "[lo, hi]: both axes' range; the plot area is the largest square inside the "
+             "margins, centred (scale-anchored axes constrained to their domain)",
+}
+DIAGRAM = {
+    "margin": "{l, r, t, b}: px around the plot area",
+    "height": "int: the figure's height in px",
+    "x_range": "[lo, hi]: the x axis's range across the plot area's width",
+    "y_range": "[lo, hi]: the y axis's range up the plot area's height",
+    "picture_px": "int: a unit picture's size on screen, centred on its node",
+}
+
+# The run's controls. Each is a Streamlit button keyed by its name, so Streamlit gives
+# it the CSS class `st-key-<name>` (documented under st.button's `key`): the page knows
+# a click on Pause by it and answers it itself. The page asks for a control with the
+# `control` trigger; the server does what the button does.
+CONTROLS = {
+    "play": "train continuously",
+    "pause": "stop training at the frame on screen",
+    "step": "train exactly one epoch, then stop",
+    "reset": "back to epoch 0 with the same starting weights",
+}
+# Keyboard shortcuts (not in a text field): a key presses the first of its controls
+# that the payload's `controls` offers.
+KEYS = {" ": ["pause", "play"], "s": ["step"], "r": ["reset"]}
 
 # One picture of the run: the numbers after `epoch` epochs and the surface as uint8.
 FRAME = {
@@ -58,7 +94,8 @@ FRAME = {
 # Page -> server: each trigger reruns the live fragment and calls its callback.
 TRIGGERS = {
     "want": "{seq}: the page is running low on frames: train and send the next batch",
-    "pause": "{epoch}: Pause was pressed while this epoch was on screen: stop there",
+    "control": "{name, epoch, at}: a control (CONTROLS) pressed by its key, or Pause "
+               "clicked, while `epoch` was on screen (Pause stops there)",
     "resync": "timestamp: the page lacks its figures (first load or remounted)",
     "point": "{x1, x2, at}: a click on the plane, in data coordinates",
 }
@@ -66,7 +103,9 @@ TRIGGERS = {
 
 def js_constant():
     """The schema as a JavaScript constant for live.js."""
-    names = {"payload": list(PAYLOAD), "frame": list(FRAME), "triggers": list(TRIGGERS)}
+    names = {"payload": list(PAYLOAD), "frame": list(FRAME), "triggers": list(TRIGGERS),
+             "plane": list(PLANE), "diagram": list(DIAGRAM), "controls": list(CONTROLS),
+             "keys": KEYS}
     return f"const SCHEMA = {json.dumps(names)};\n"
 
 
@@ -75,6 +114,10 @@ def check_payload(data):
     problems = [f"unknown key {k!r}" for k in data if k not in PAYLOAD]
     problems += [f"missing key {k!r}" for k in PAYLOAD
                  if k not in data and not PAYLOAD[k].startswith("optional")]
+    for part, keys in (("plane", PLANE), ("diagram", DIAGRAM)):
+        given = data.get(part) or {}
+        problems += [f"{part}: missing key {k!r}" for k in keys if k not in given]
+    problems += [f"unknown control {c!r}" for c in data.get("controls", []) if c not in CONTROLS]
     for f in data.get("frames", []):
         problems += [f"frame: unknown key {k!r}" for k in f if k not in FRAME]
         problems += [f"frame: missing key {k!r}" for k in FRAME

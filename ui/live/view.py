@@ -11,7 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.live.schema import js_constant
+from ui.links import shown
+from ui.live.schema import CONTROLS, js_constant
 from ui.state import app_state, current_run
 
 HERE = Path(__file__).parent
@@ -42,13 +43,43 @@ def _event(name):
     return getattr(state, name, None) if state is not None else None
 
 
+# What each control does (schema.CONTROLS), for its button and for the page's `control`
+# trigger alike; `at`: the epoch on the page's screen when it was pressed.
+ACTIONS = {
+    "play": lambda at=None: current_run().play(),
+    "pause": lambda at=None: current_run().pause(at=at),
+    "step": lambda at=None: current_run().step(),
+    "reset": lambda at=None: app_state().restart_run(
+        "Reset: the same starting weights, epoch 0."),
+}
+
+
+def enabled(run):
+    """Which controls can act on this run now (a disabled button cannot be pressed)."""
+    done = run.session.done
+    return {"play": not run.running and not done, "pause": run.running, "step": not done,
+            "reset": True}
+
+
+def offered(run):
+    """The controls the learner can press now: enabled and shown (a link may hide some)."""
+    can = enabled(run)
+    return [name for name in CONTROLS if can[name] and shown(name)]
+
+
 def _want():
     current_run().want()
 
 
-def _pause():
-    at = _event("pause")
-    current_run().pause(at=at.get("epoch") if isinstance(at, dict) else None)
+def _control():
+    """A control pressed in the page (its key, or a click on Pause): what its button does,
+    if the learner could press it now."""
+    event = _event("control")
+    name = event.get("name") if isinstance(event, dict) else None
+    if name not in offered(current_run()):
+        return
+    epoch = event.get("epoch")
+    ACTIONS[name](at=epoch if isinstance(epoch, int) else None)
     app_state().live_stopped = True             # the buttons must follow: a full rerun
 
 
@@ -71,8 +102,8 @@ def _live(speed):
     clickable = st.session_state.get("click_mode", "off") != "off"
     state = app_state()
     scroll, state.scroll_to_live = state.scroll_to_live, False
-    live_view(data=run.payload(plotly_url(), clickable, scroll), key="live",
-              on_want_change=_want, on_pause_change=_pause, on_resync_change=_resync,
+    live_view(data=run.payload(plotly_url(), clickable, scroll, offered(run)), key="live",
+              on_want_change=_want, on_control_change=_control, on_resync_change=_resync,
               on_point_change=_point)
     stopped, state.live_stopped = state.live_stopped or (was_running and not run.running), False
     if stopped or state.needs_full_run():
