@@ -94,7 +94,7 @@ class AppState:
         pinned = self.pins[-1].initial_params if same_init and self.pins else None
         start = pinned if pinned is not None and fits(config, pinned) else None
         self.run = Playback(config, self.own_data(config), initial_params=start,
-                            running=running)
+                            running=running, page=self.run)
         return self.run
 
     def sync_run(self, config: Config, same_init=True):
@@ -129,7 +129,7 @@ class AppState:
     def restart_run(self, why: str):
         """The run again from epoch 0, paused, with the same starting weights and data."""
         s = self.run.session
-        self.run = Playback(s.config, s.data, initial_params=s.initial_params)
+        self.run = Playback(s.config, s.data, initial_params=s.initial_params, page=self.run)
         self.say(why)
 
 

@@ -15,7 +15,8 @@ from ..pictures.colours import (BLUE, CLASS_COLOURS, DISCRETE_SCALE, LUT, ORANGE
 from ..pictures.encode import class_levels, quantize
 from ..pictures.png import png_data_uri, unit_picture
 from .colours import INK, unit_positions
-from .geometry import NODE_PX, TITLE_TOP, diagram_geometry, plane_geometry
+from .geometry import (LOSS_LINES, NODE_PX, TITLE_TOP, diagram_geometry, loss_geometry,
+                       plane_geometry)
 
 TARGET_SCALE = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]   # regression targets, -1..1
 OUTLINE = "rgba(32, 33, 36, 0.75)"    # regression points' edge: INK, a little see-through
@@ -143,19 +144,18 @@ def points_figure(data, bounds, show_test=True, height=360, classes=2, regressio
 def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220, title=None):
     """Training (and test) loss against epochs."""
     fig = go.Figure(layout=go.Layout(
-        height=height, margin=dict(l=50, r=10, t=TITLE_TOP if title else 8, b=36), font=FONT,
+        **loss_geometry(height, title), font=FONT,
         title=dict(text=title, x=0.5, font=dict(size=13)) if title else None,
         xaxis=dict(title="epoch", showgrid=True, gridcolor="#eee", rangemode="tozero"),
         yaxis=dict(title=dict(text="loss", standoff=6), type="log" if log_scale else "linear",
-                   showgrid=True, gridcolor="#eee", automargin=True, tickformat=".3~g"),
+                   showgrid=True, gridcolor="#eee", tickformat=".3~g"),
         legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom"),
         plot_bgcolor="white", paper_bgcolor="white", uirevision="keep", hovermode="x unified"))
-    fig.add_trace(go.Scatter(x=np.asarray(epochs), y=np.asarray(train_loss, dtype=np.float32),
-                             mode="lines", name="train", line=dict(color=INK, width=2)))
-    if test_loss is not None:
-        fig.add_trace(go.Scatter(x=np.asarray(epochs), y=np.asarray(test_loss, dtype=np.float32),
-                                 mode="lines", name="test", line=dict(color="#9aa0a6", width=2,
-                                                                      dash="dot")))
+    curves = [train_loss] if test_loss is None else [train_loss, test_loss]
+    for values, look in zip(curves, LOSS_LINES):
+        fig.add_trace(go.Scatter(x=np.asarray(epochs), y=np.asarray(values, dtype=np.float32),
+                                 mode="lines", name=look["name"],
+                                 line={k: look[k] for k in ("color", "width", "dash")}))
     return fig
 
 

@@ -3,6 +3,8 @@ margins, heights and axis ranges. charts.py builds its Plotly layouts from these
 live view sends the same numbers to its page (ui/live/schema.py PLANE, DIAGRAM), which
 places its canvases on the plot areas by them instead of reading Plotly's private state.
 """
+from .colours import INK
+
 TITLE_TOP = 30              # px above a plot area that has a title
 
 
@@ -15,6 +17,17 @@ def plane_geometry(bounds, height, title=None):
     """The plane's plot area: the largest square inside the margins (its axes are
     scale-anchored and constrained to their domain, centred), showing `bounds` both ways."""
     return {"margin": plane_margin(title), "height": height, "range": [float(b) for b in bounds]}
+
+
+# The loss curves' looks: the Plotly traces and the live view's own drawing alike.
+LOSS_LINES = ({"name": "train", "color": INK, "width": 2, "dash": "solid"},
+              {"name": "test", "color": "#9aa0a6", "width": 2, "dash": "dot"})
+
+
+def loss_geometry(height=220, title=None):
+    """The loss chart's plot area: fixed margins (no automargin, so the plot area does not
+    move as the tick labels change), the live view's page drawing the curves over it."""
+    return {"margin": dict(l=56, r=10, t=TITLE_TOP if title else 8, b=36), "height": height}
 
 
 NODE_PX = 30                # a node's square marker in the diagram

@@ -76,7 +76,7 @@ def test_first_load_shows_the_default_network(at):
     assert check_payload(data) == []
     assert data["specs"] == {}          # the first payload is light: the page asks for them
     assert [f["epoch"] for f in data["frames"]] == [0] and data["running"] is False
-    run(at).resync()                    # as the page's `resync` trigger does
+    run(at).have({})                    # as the page's `have` trigger says
     at.run()
     assert set(payload(at)["specs"]) == {"points", "loss", "diagram"}
     assert not at.error and not at.warning
@@ -186,7 +186,7 @@ def test_add_and_remove_layer_buttons_change_the_hidden_layers(at):
 
 def test_a_view_toggle_redraws_its_figure_without_touching_the_run(at):
     session = run(at).session
-    run(at).resync()
+    run(at).have({})
     at.run()
     at.toggle(key="log_scale").set_value(True).run()
     data = payload(at)

@@ -2,8 +2,8 @@
 // tests/unit/test_live_js.py.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bytesFromBase64, due, formatNumber, paint, plotArea, shouldAsk, statsText, surfaceBox, toData,
-         toPixels, unitLut } from "../../ui/live/pure.js";
+import { axisPx, bytesFromBase64, due, formatNumber, lossRanges, niceAbove, paint, plotArea, shouldAsk,
+         statsText, surfaceBox, toData, toPixels, unitLut } from "../../ui/live/pure.js";
 
 test("paint looks each value up in the table and puts row 0 at the bottom", () => {
   const lut = new Uint8Array(768);
@@ -108,4 +108,33 @@ test("a point goes to its pixel and back; a pixel outside the plot area is no po
   assert.deepEqual(toData(area, xr, yr, 110, 70), { x: 0, y: 5 });
   assert.equal(toData(area, xr, yr, 9, 70), null);
   assert.equal(toData(area, xr, yr, 110, 121), null);
+});
+
+test("an axis ends at a round number: 1, 2 or 5 times a power of ten", () => {
+  assert.deepEqual([0.07, 0.1, 0.11, 0.3, 0.693, 150, 2001, 5e6].map(niceAbove),
+                   [0.1, 0.1, 0.2, 0.5, 1, 200, 5000, 5e6]);
+});
+
+test("the loss chart's x range runs ahead of the run and is kept while the run is inside it", () => {
+  const start = lossRanges(0, NaN, NaN, false, null);
+  assert.deepEqual(start, { x: [0, 100], y: [0, 1] });       // empty: 0..100 epochs, 0..1
+  const a = lossRanges(90, 0.2, 0.69, false, start);
+  assert.deepEqual(a, { x: [0, 100], y: [0, 1] });           // inside: the same axes
+  const b = lossRanges(101, 0.2, 0.69, false, a);
+  assert.deepEqual(b.x, [0, 200]);                           // past its end: a round step on
+  assert.deepEqual(lossRanges(150, 0.2, 0.69, false, b).x, [0, 200]);
+  assert.deepEqual(lossRanges(2e6, 0.2, 3.2, false, b).y, [0, 5]);
+});
+
+test("a log loss axis spans whole decades around the losses", () => {
+  assert.deepEqual(lossRanges(10, 0.003, 0.69, true, null).y, [-3, 0]);
+  assert.deepEqual(lossRanges(10, 0.2, 0.69, true, null).y, [-1, 0]);
+  assert.deepEqual(lossRanges(10, 1, 1, true, null).y, [0, 1]);     // never an empty range
+  assert.deepEqual(lossRanges(10, NaN, NaN, true, null).y, [-2, 0]);
+});
+
+test("axisPx maps a value along an axis, linear or log", () => {
+  assert.equal(axisPx(50, [0, 100], 200, false), 100);
+  assert.equal(axisPx(0.1, [-2, 0], 100, true), 50);
+  assert.ok(Number.isNaN(axisPx(0, [-2, 0], 100, true)));
 });

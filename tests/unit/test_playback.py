@@ -1,5 +1,6 @@
 """The live view's server side: ticks only when the page asks, Pause stops at the frame
 the page showed, and every payload follows the written schema."""
+import json
 import threading
 import time
 
@@ -55,7 +56,7 @@ def test_payloads_follow_the_schema_and_carry_unit_pictures_every_few_frames():
     assert check_payload(run.payload("/plotly.js")) == []
     run.want()
     run.serve(100)
-    run.resync()
+    run.have({})
     data = run.payload("/plotly.js", clickable=True)
     assert check_payload(data) == [] and set(data["specs"]) == {"points", "loss", "diagram"}
     has_units = ["units" in f for f in data["frames"]]
@@ -137,7 +138,7 @@ def test_the_payloads_geometry_is_the_plotly_layouts():
     """The page places its canvases by `plane` and `diagram`: they must be the numbers
     the figures it covers were drawn with."""
     run = Playback(Config(hidden=(4, 6, 2)))
-    run.resync()
+    run.have({})
     data = run.payload("/p", controls=["play", "step"])
     assert data["controls"] == ["play", "step"]
     for name, geometry in (("points", data["plane"]), ("diagram", data["diagram"])):
@@ -151,3 +152,40 @@ def test_the_payloads_geometry_is_the_plotly_layouts():
     assert diagram["yaxis"]["range"] == data["diagram"]["y_range"]
     nodes = data["specs"]["diagram"]["figure"]["data"][-1]
     assert nodes["marker"]["size"] > data["diagram"]["picture_px"]      # a picture fits its node
+
+
+def test_a_figure_is_sent_until_the_page_says_it_has_it():
+    """A payload can be overtaken by a newer one before the page sees it: the server never
+    takes a figure as delivered, it believes the page's word (issue 18: loss curve and
+    diagram stuck on an old network while the counter ran on)."""
+    run = Playback(Config(hidden=(3,)))
+    assert run.payload("/p")["specs"] == {}             # first load: light, until the page speaks
+    run.have({})
+    first = run.payload("/p")
+    assert set(first["specs"]) == {"points", "loss", "diagram"}
+    assert {k: v["version"] for k, v in first["specs"].items()} == first["versions"]
+    assert run.payload("/p")["specs"] == {}             # sent once per word of the page's
+    run.have({"points": first["versions"]["points"]})   # it never saw the loss and diagram
+    assert set(run.payload("/p")["specs"]) == {"loss", "diagram"}
+    run.want(has=first["versions"])                     # a request says what it holds too
+    assert run.payload("/p")["specs"] == {}
+
+
+def test_a_new_network_in_an_open_page_sends_its_figures_with_its_first_frames():
+    old = Playback(Config(dataset="spiral", classes=6, loss="ce", samples=60))
+    old.have(old.versions())
+    new = Playback(Config(dataset="spiral", classes=4, loss="ce", samples=60), page=old)
+    data = new.payload("/p")
+    assert new.mount != old.mount and set(data["specs"]) == {"points", "loss", "diagram"}
+    outputs = data["specs"]["diagram"]["figure"]["layout"]
+    assert "4 units" in json.dumps(outputs)             # the new network's 4 output units
+    assert Playback(Config(), page=None).payload("/p")["specs"] == {}
+
+
+def test_while_playing_the_diagram_follows_the_weights_at_most_every_few_seconds():
+    run = playing()
+    run.have({})
+    assert "diagram" in run.payload("/p")["specs"]
+    run.want(has=run.versions())
+    run.serve(100)                                      # new weights: a new diagram version
+    assert "diagram" not in run.payload("/p")["specs"]  # but not sooner than DIAGRAM_EVERY

@@ -52,10 +52,12 @@ function build(root) {
     rate: el("div", "nnp-rate", stats),
     wrap: el("div", "nnp-surface-wrap", mid),
     message: el("div", "nnp-message", side),
-    loss: el("div", "nnp-loss", side),
+    lossWrap: el("div", "nnp-loss-wrap", side),
     queue: [], specs: {}, drawn: {}, seq: null, mount: null, next: 0, raf: null,
-    lossData: { x: [], train: [], test: [] }, shown: 0, units: [], inputs: [], controls: [],
+    lossData: noLoss(), shown: 0, units: [], inputs: [], controls: [],
   };
+  st.loss = el("div", "nnp-loss", st.lossWrap);          // Plotly's axes, under
+  st.lossCanvas = el("canvas", "nnp-loss-lines", st.lossWrap);   // the curves, ours
   st.diagram = el("div", "nnp-diagram", st.diagramWrap);
   st.unitLayer = el("div", "nnp-units", st.diagramWrap);
   st.surface = el("div", "nnp-surface", st.wrap);
@@ -67,7 +69,7 @@ function build(root) {
   document.addEventListener("click", st.onClick, true);
   st.onKey = (ev) => shortcut(st, ev);
   window.addEventListener("keydown", st.onKey, true);
-  st.onResize = () => place(st);
+  st.onResize = () => { place(st); drawLoss(st); };
   window.addEventListener("resize", st.onResize);
   return st;
 }
@@ -226,20 +228,74 @@ function show(st, f) {
   setText(st.numbers, statsText(f));
   const L = st.lossData;
   if (L.x.length === 0 || f.epoch > L.x[L.x.length - 1]) {
-    L.x.push(f.epoch); L.train.push(f.train_loss); L.test.push(f.test_loss);
+    addLoss(L, f.epoch, f.train_loss, f.test_loss);
     if (L.x.length > 4000) {                      // keep the curve light: every other point
       for (const k of ["x", "train", "test"]) L[k] = L[k].filter((_, i) => i % 2 === 0 || i === L[k].length - 1);
     }
-    // A 3,000-point restyle costs ~10 ms: redraw the curve twice a second, not per frame.
-    if (!st.queue.length || performance.now() - (st.lossAt || 0) > 500) drawLoss(st);
+  }
+  drawLoss(st);                                   // with the counter, every frame
+}
+
+// -- the loss curve: Plotly draws its axes, the page its curves (a Plotly restyle of
+// thousands of points costs ~10 ms, too much for every frame; a canvas path, ~0.2 ms) --
+function noLoss() {
+  return { x: [], train: [], test: [], lo: Infinity, hi: 0 };
+}
+
+function addLoss(L, epoch, train, test) {
+  L.x.push(epoch); L.train.push(train); L.test.push(test);
+  for (const v of [train, test]) {
+    if (v > 0 && v < L.lo) L.lo = v;
+    if (v > L.hi) L.hi = v;
   }
 }
 
+function lossFromHistory(h) {
+  const L = noLoss();
+  h.epoch.forEach((e, i) => addLoss(L, e, h.train[i], h.test[i]));
+  return L;
+}
+
+// The loss axes' ranges and ticks as a Plotly layout update (ticks at whole decades
+// where a log axis spans two or more: finer ones overlapped).
+function lossAxes(r, log) {
+  return { "xaxis.range": r.x, "xaxis.autorange": false, "yaxis.range": r.y,
+           "yaxis.autorange": false, "yaxis.dtick": log && r.y[1] - r.y[0] >= 2 ? 1 : null };
+}
+
 function drawLoss(st) {
-  if (!st.Plotly || !st.drawn.loss) return;
-  const L = st.lossData;
-  st.lossAt = performance.now();
-  st.Plotly.restyle(st.loss, { x: [L.x, L.x], y: [L.train, L.test] }, [0, 1]);
+  const L = st.lossData, lg = st.lossGeometry;
+  if (!lg) return;
+  const last = L.x.length ? L.x[L.x.length - 1] : 0;
+  const r = lossRanges(last, L.lo, L.hi, st.logScale, st.lossRanges);
+  if (!st.lossRanges || r.x[1] !== st.lossRanges.x[1] || r.y.join() !== st.lossRanges.y.join()) {
+    st.lossRanges = r;
+    if (st.Plotly && st.drawn.loss) st.Plotly.relayout(st.loss, lossAxes(r, st.logScale));
+  }
+  const m = lg.margin, w = Math.max(1, st.lossWrap.clientWidth - m.l - m.r);
+  const h = lg.height - m.t - m.b, dpr = window.devicePixelRatio || 1, c = st.lossCanvas;
+  if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
+    c.width = Math.round(w * dpr); c.height = Math.round(h * dpr);
+    Object.assign(c.style, { left: `${m.l}px`, top: `${m.t}px`, width: `${w}px`, height: `${h}px` });
+  }
+  const ctx = c.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  [L.train, L.test].forEach((ys, i) => {
+    const look = lg.lines[i];
+    ctx.beginPath();
+    let pen = false;
+    for (let k = 0; k < ys.length; k++) {
+      const px = axisPx(L.x[k], r.x, w, false), py = h - axisPx(ys[k], r.y, h, st.logScale);
+      if (ys[k] === null || !Number.isFinite(py)) { pen = false; continue; }
+      if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+      pen = true;
+    }
+    ctx.strokeStyle = look.color; ctx.lineWidth = look.width;
+    ctx.setLineDash(look.dash === "dot" ? [2, 3] : []);
+    ctx.stroke();
+  });
+  c.dataset.epoch = String(last);                 // the curve's last epoch, as .nnp-epoch's
 }
 
 // The legend under the plane: one swatch per class (or regression's -1, 0, +1).
@@ -273,7 +329,23 @@ function loop(st) {
 function ask(st) {
   if (!shouldAsk(st.running && !st.frozen, st.asked, st.queue.length, st.batch)) return;
   st.asked = true;
-  trigger(st, "want", { seq: st.seq, at: Date.now() });
+  trigger(st, "want", { seq: st.seq, has: holds(st), at: Date.now() });
+}
+
+// The figures the page holds for this network ({name: version}): what it has been sent,
+// whether or not Plotly has drawn it yet. The server believes only this.
+function holds(st) {
+  return Object.fromEntries(Object.entries(st.specs).map(([name, s]) => [name, s.version]));
+}
+
+// A payload whose figures the page lacks (it was overtaken before the page saw the one
+// that carried them, or this is the first): say what the page holds, so the server sends
+// the rest. While playing, the next `want` says it.
+function sayWhatWeHold(st, versions) {
+  const has = holds(st);
+  if (!versions || !Object.keys(versions).some((k) => has[k] !== versions[k])) return;
+  if (st.running && !st.frozen) return;
+  trigger(st, "have", { has, at: Date.now() });
 }
 
 function takeFrames(st, data) {
@@ -305,7 +377,11 @@ function takeFrames(st, data) {
 function apply(st, data) {
   if (data.mount !== st.mount) {                  // a new network: start the views afresh
     st.mount = data.mount; st.queue = []; st.seq = null; st.specs = {}; st.drawn = {};
-    st.lossData = { x: [], train: [], test: [] }; st.resyncAsked = false;
+    st.lossData = noLoss(); st.lossRanges = null;
+    // The old network's figures are never shown beside the new one's frames: hidden
+    // until this network's own are drawn (they normally come with this very payload).
+    for (const name of FIGURES) if (!(data.specs || {})[name]) figureDiv(st, name).style.visibility = "hidden";
+    st.unitLayer.style.visibility = st.diagram.style.visibility;
   }
   for (const k of Object.keys(data)) if (!SCHEMA.payload.includes(k)) console.warn(`live view: unknown key ${k}`);
   for (const part of ["plane", "diagram"]) {      // the canvases cannot be placed without
@@ -314,6 +390,8 @@ function apply(st, data) {
   st.n = data.n; st.unitN = data.unit_n; st.unitsXY = data.units_xy; st.inputsXY = data.inputs_xy;
   st.plane = data.plane; st.diagramGeometry = data.diagram; st.controls = data.controls || [];
   st.wrap.style.height = `${st.plane.height}px`;
+  st.lossGeometry = data.loss; st.lossWrap.style.height = `${data.loss.height}px`;
+  if (st.logScale !== !!data.loss.log) { st.logScale = !!data.loss.log; st.lossRanges = null; }
   const lut = bytesFromBase64(data.lut);
   const unitKey = data.unit_lut + (data.output_luts || []).join();
   const unitRecolour = st.unitKey !== undefined && st.unitKey !== unitKey;
@@ -340,15 +418,15 @@ function apply(st, data) {
   Object.assign(st.specs, data.specs || {});
   takeFrames(st, data);                           // first: the epoch answers Pause and Step
   if (data.scroll) st.box.scrollIntoView({ block: "start", behavior: "smooth" });
-  if (data.history) {
-    st.lossData = { x: data.history.epoch.slice(), train: data.history.train.slice(),
-                    test: data.history.test.slice() };
-    drawLoss(st);
-  }
-  if (!st.drawn.points && !Object.keys(st.specs).length && !st.resyncAsked) {
-    st.resyncAsked = true;                        // first load or remounted: ask for figures
-    trigger(st, "resync", Date.now());
-  }
+  if (data.history) st.lossData = lossFromHistory(data.history);
+  drawLoss(st);
+  sayWhatWeHold(st, data.versions);
+}
+
+const FIGURES = ["points", "loss", "diagram"];
+
+function figureDiv(st, name) {
+  return { points: st.points, loss: st.loss, diagram: st.diagram }[name];
 }
 
 // The Plotly figures, once Plotly has loaded: the diagram last, it is the slowest.
@@ -357,11 +435,21 @@ function drawFigures(st) {
   const draw = (name) => {
     const spec = st.specs[name];
     if (!spec || st.drawn[name] === spec.version) return;
-    const div = { points: st.points, loss: st.loss, diagram: st.diagram }[name];
-    Plotly.react(div, spec.figure.data, spec.figure.layout, CONFIG);
+    const div = figureDiv(st, name);
+    let layout = spec.figure.layout;
+    if (name === "loss") {                        // the axes the page's curves are drawn on
+      const L = st.lossData;
+      st.lossRanges = lossRanges(L.x.length ? L.x[L.x.length - 1] : 0, L.lo, L.hi, st.logScale, null);
+      const axes = lossAxes(st.lossRanges, st.logScale);
+      layout = { ...layout, xaxis: { ...layout.xaxis, range: axes["xaxis.range"], autorange: false },
+                 yaxis: { ...layout.yaxis, range: axes["yaxis.range"], autorange: false,
+                          dtick: axes["yaxis.dtick"] ?? undefined } };
+    }
+    Plotly.react(div, spec.figure.data, layout, CONFIG);
     if (!div.__nnpPlaced) { div.on("plotly_afterplot", () => place(st)); div.__nnpPlaced = true; }
     st.drawn[name] = spec.version;
-    if (name === "loss") drawLoss(st);
+    div.style.visibility = "";
+    if (name === "diagram") st.unitLayer.style.visibility = "";
   };
   ["points", "loss"].forEach(draw);
   place(st);

@@ -27,7 +27,8 @@ from playground.session import TrainingSession
 from playground.figures.colours import unit_positions
 from playground.pictures.pixels import (input_images, surface_lut, surface_picture, unit_images,
                                         unit_luts)
-from playground.figures.geometry import diagram_geometry, plane_geometry
+from playground.figures.geometry import (LOSS_LINES, diagram_geometry, loss_geometry,
+                                         plane_geometry)
 
 # Plotly (playground.figures) is imported when a figure is first built, not here: the
 # first payload carries only the surface, so the first picture does not wait for it.
@@ -42,6 +43,7 @@ TICK_BUDGET = 0.4         # training time per tick, all frames together
 OVERSPENT = 1.25          # a tick that trained this times its budget sends what it has
 FRAME_CAP = 0.04          # training time per redraw, at most
 GRID = 100                # the surface's resolution
+LOSS_HEIGHT = 220         # the loss chart's height in px
 PLANE_HEIGHT = 340        # the points figure's height in px (the surface's, too)
 UNIT_GRID = 24            # each unit's picture in the network diagram
 DIAGRAM_EVERY = 2.0       # seconds between updates of the diagram's edges while playing
@@ -166,15 +168,18 @@ def legend(session):
 
 class Playback:
     """One browser session's run as the live view plays it. The UI changes it only
-    through its methods: play, pause, step, set_view, want, resync."""
+    through its methods: play, pause, step, set_view, want, have."""
 
-    def __init__(self, config, data=None, initial_params=None, running=False):
+    def __init__(self, config, data=None, initial_params=None, running=False, page=None):
         self.session = TrainingSession(config, data, initial_params)
         self.running = False
         self.mount = next(_mounts)      # identifies this network to the live view
         self.seq = 0                    # counts the batches of frames
-        self.sent = None                # figure name -> version the page has; None: it
-                                        # has not asked yet (the first payload is light)
+        # The figures the page has, as it last said (name -> version); None until it has
+        # said anything (its first payload is light). `page`: a run this one replaces
+        # in the same page, whose figures the page holds now.
+        self.page_has = None if page is None else dict(page.page_has or {})
+        self.offered = {}               # name -> version sent since the page last said
         self.view = {"show_test": True, "discretize": False, "log_scale": False}
         self.rate = 0.0                 # epochs per second achieved while playing
         self._last = None               # (time, epoch) of the previous tick
@@ -223,13 +228,19 @@ class Playback:
     def set_view(self, show_test=True, discretize=False, log_scale=False):
         self.view = {"show_test": show_test, "discretize": discretize, "log_scale": log_scale}
 
-    def want(self):
-        """The next run of the live view trains a tick (if playing)."""
+    def want(self, has=None):
+        """The next run of the live view trains a tick (if playing). `has`: the figures
+        the page holds, as its request says (see `have`)."""
         self._wanted = True
+        if has is not None:
+            self.have(has)
 
-    def resync(self):
-        """The page lacks its figures (first load, or it was remounted): send them all."""
-        self.sent = {}
+    def have(self, has):
+        """The page holds these figures ({name: version}). Its word is the only record of
+        what it has: a payload can be overtaken by a newer one before the page sees it, so
+        a figure is sent until the page says it has it (never assumed delivered)."""
+        self.page_has = {k: v for k, v in has.items() if isinstance(v, str)}
+        self.offered = {}
 
     def touch(self, now=None):
         """The learner did something: the idle clock starts again."""
@@ -346,23 +357,33 @@ class Playback:
                 s.data, s.bounds, v["show_test"], height=PLANE_HEIGHT, classes=s.config.classes,
                 regression=s.output == "linear")),
             "loss": (f"{m}-{v['log_scale']}", lambda: figures.loss_figure(
-                [], [], [] if s.data.has_test else None, log_scale=v["log_scale"])),
+                [], [], [] if s.data.has_test else None, log_scale=v["log_scale"],
+                height=LOSS_HEIGHT)),
             "diagram": (f"{m}-{s.epoch}", lambda: diagram_figure(s, pictures=False)),
         }
 
+    def versions(self):
+        """name -> the version of each figure the page should show now."""
+        return {name: version for name, (version, _) in self.figures().items()}
+
     def _specs(self):
-        """The figures the page does not have yet (none before it has asked)."""
-        if self.sent is None:
+        """The figures the page lacks, by its own word (none before it has said anything:
+        the first payload carries only the surface). Each is sent once per word of the
+        page's; the diagram's new weights while playing at most every DIAGRAM_EVERY
+        (a new network's diagram at once)."""
+        if self.page_has is None:
             return {}
         now = time.perf_counter()
         specs = {}
         for name, (version, build) in self.figures().items():
-            if self.sent.get(name) == version:
+            if version in (self.page_has.get(name), self.offered.get(name)):
                 continue
-            if name == "diagram" and self.running and now - self._diagram_at < DIAGRAM_EVERY:
+            ours = str(self.page_has.get(name, "")).startswith(f"{self.mount}-")
+            if (name == "diagram" and ours and self.running
+                    and now - self._diagram_at < DIAGRAM_EVERY):
                 continue
             specs[name] = spec(build(), version)
-            self.sent[name] = version
+            self.offered[name] = version
             if name == "diagram":
                 self._diagram_at = now
         return specs
@@ -396,13 +417,15 @@ class Playback:
                 "lut": self.tables["lut"][self.view["discretize"]],
                 "discrete": self.view["discretize"], "legend": legend(self.session),
                 "unit_lut": self.tables["unit_lut"], "output_luts": self.tables["output_luts"],
-                "specs": specs, "units_xy": units_xy, "inputs_xy": inputs_xy,
+                "specs": specs, "versions": self.versions(), "units_xy": units_xy, "inputs_xy": inputs_xy,
                 "inputs": self.inputs,
                 "plotly_url": plotly_url, "clickable": clickable, "scroll": scroll,
                 "rate": f"{self.rate:,.0f} epochs/s" if self.running and self.rate else "",
                 "message": self.message(),
                 "plane": plane_geometry(self.session.bounds, PLANE_HEIGHT),
                 "diagram": diagram_geometry(self.session.config.layer_sizes),
+                "loss": {**loss_geometry(LOSS_HEIGHT), "lines": LOSS_LINES,
+                         "log": self.view["log_scale"]},
                 "controls": list(controls)}
         if not self.running or "loss" in specs:
             data["history"] = self.history()

@@ -104,3 +104,35 @@ export function toData(area, xRange, yRange, px, py) {
   if (!(u >= 0 && u <= 1 && v >= 0 && v <= 1)) return null;
   return { x: xRange[0] + u * (xRange[1] - xRange[0]), y: yRange[1] - v * (yRange[1] - yRange[0]) };
 }
+
+// The smallest of 1, 2 and 5 times a power of ten at or above v (v > 0): a round end for
+// an axis.
+export function niceAbove(v) {
+  const p = Math.pow(10, Math.floor(Math.log10(v)));
+  for (const m of [1, 2, 5, 10]) if (m * p >= v * (1 - 1e-9)) return m * p;
+  return 10 * p;
+}
+
+// The loss chart's ranges for curves that end at epoch `last`, with losses from `lo` to
+// `hi` (the smallest positive and the largest so far). x runs from 0 to a round epoch
+// ahead of the run, kept while the run stays inside it, so the axes are redrawn a few
+// times in a run, not every frame; y from 0 to a round value over the highest loss, or
+// on a log axis whole decades around the losses (Plotly takes a log axis's range in
+// log10 units). `prev`: the ranges shown now, or null.
+export function lossRanges(last, lo, hi, log, prev) {
+  const xEnd = prev && last <= prev.x[1] ? prev.x[1] : niceAbove(Math.max(100, last * 1.5));
+  let y;
+  if (!(hi > 0) || !(lo > 0)) y = log ? [-2, 0] : [0, 1];
+  else if (log) {
+    const a = Math.floor(Math.log10(lo)) + 0, b = Math.ceil(Math.log10(hi)) + 0;   // never -0
+    y = [a, Math.max(b, a + 1)];
+  } else y = [0, niceAbove(hi * 1.05)];
+  return { x: [0, xEnd], y };
+}
+
+// Where value v falls along an axis of `size` px showing `range` (log: range in log10
+// units), from the axis's start; NaN for a value a log axis cannot show.
+export function axisPx(v, range, size, log) {
+  const u = log ? (v > 0 ? Math.log10(v) : NaN) : v;
+  return ((u - range[0]) / (range[1] - range[0])) * size;
+}

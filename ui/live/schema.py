@@ -26,7 +26,9 @@ PAYLOAD = {
               "(each class, or regression's -1, 0, +1)",
     "discrete": "bool: paint the surface as sharp classes, not smoothed",
     "specs": "{name: {version, figure}}: Plotly figures the page lacks (points, loss, "
-             "diagram); empty until the page asks with `resync`",
+             "diagram), by the page's own word (`have`, `want`); empty until it has said",
+    "versions": "{name: version}: the figures the page should show now; one it lacks "
+                "(a payload overtaken before the page saw it) it asks for with `have`",
     "units_xy": "[[x, y], ...]: each hidden/output unit's place in the diagram's axes",
     "inputs_xy": "[[x, y], ...]: each input node's place in the diagram's axes",
     "inputs": "base64 of uint8 (features x unit_n x unit_n): each input feature over the "
@@ -39,6 +41,8 @@ PAYLOAD = {
     "history": "optional {epoch, train, test}: the whole loss curve so far",
     "plane": "PLANE: where the points figure's plot area is, for the surface and clicks",
     "diagram": "DIAGRAM: where the diagram's plot area is, for the unit pictures",
+    "loss": "LOSS: where the loss chart's plot area is: the page draws the curves there, "
+            "every frame, on axes whose ranges it sets",
     "controls": "list of CONTROLS: those the learner can press now (shown and enabled); "
                 "the keys (KEYS) press only these",
 }
@@ -52,6 +56,12 @@ PLANE = {
     "height": "int: the figure's height in px",
     "range": "[lo, hi]: both axes' range; the plot area is the largest square inside the "
              "margins, centred (scale-anchored axes constrained to their domain)",
+}
+LOSS = {
+    "margin": "{l, r, t, b}: px around the plot area",
+    "height": "int: the figure's height in px",
+    "lines": "[{name, color, width, dash}, ...]: the train and test curves' looks",
+    "log": "bool: the loss axis is logarithmic",
 }
 DIAGRAM = {
     "margin": "{l, r, t, b}: px around the plot area",
@@ -93,10 +103,12 @@ FRAME = {
 
 # Page -> server: each trigger reruns the live fragment and calls its callback.
 TRIGGERS = {
-    "want": "{seq}: the page is running low on frames: train and send the next batch",
+    "want": "{seq, has}: the page is running low on frames: train and send the next batch; "
+            "has: {name: version} of the figures it holds",
     "control": "{name, epoch, at}: a control (CONTROLS) pressed by its key, or Pause "
                "clicked, while `epoch` was on screen (Pause stops there)",
-    "resync": "timestamp: the page lacks its figures (first load or remounted)",
+    "have": "{has}: the figures the page holds ({name: version}), when they differ from "
+            "the payload's `versions` while no `want` is due (first load, paused, remounted)",
     "point": "{x1, x2, at}: a click on the plane, in data coordinates",
 }
 
@@ -104,7 +116,7 @@ TRIGGERS = {
 def js_constant():
     """The schema as a JavaScript constant for live.js."""
     names = {"payload": list(PAYLOAD), "frame": list(FRAME), "triggers": list(TRIGGERS),
-             "plane": list(PLANE), "diagram": list(DIAGRAM), "controls": list(CONTROLS),
+             "plane": list(PLANE), "diagram": list(DIAGRAM), "loss": list(LOSS), "controls": list(CONTROLS),
              "keys": KEYS}
     return f"const SCHEMA = {json.dumps(names)};\n"
 
@@ -114,7 +126,7 @@ def check_payload(data):
     problems = [f"unknown key {k!r}" for k in data if k not in PAYLOAD]
     problems += [f"missing key {k!r}" for k in PAYLOAD
                  if k not in data and not PAYLOAD[k].startswith("optional")]
-    for part, keys in (("plane", PLANE), ("diagram", DIAGRAM)):
+    for part, keys in (("plane", PLANE), ("diagram", DIAGRAM), ("loss", LOSS)):
         given = data.get(part) or {}
         problems += [f"{part}: missing key {k!r}" for k in keys if k not in given]
     problems += [f"unknown control {c!r}" for c in data.get("controls", []) if c not in CONTROLS]

@@ -67,8 +67,14 @@ def offered(run):
     return [name for name in CONTROLS if can[name] and shown(name)]
 
 
+def _has(event):
+    """The figures a trigger says the page holds ({name: version}), or None."""
+    has = event.get("has") if isinstance(event, dict) else None
+    return has if isinstance(has, dict) else None
+
+
 def _want():
-    current_run().want()
+    current_run().want(_has(_event("want")))
 
 
 def _control():
@@ -83,8 +89,10 @@ def _control():
     app_state().live_stopped = True             # the buttons must follow: a full rerun
 
 
-def _resync():
-    current_run().resync()
+def _have():
+    has = _has(_event("have"))
+    if has is not None:
+        current_run().have(has)
 
 
 def _point():
@@ -103,7 +111,7 @@ def _live(speed):
     state = app_state()
     scroll, state.scroll_to_live = state.scroll_to_live, False
     live_view(data=run.payload(plotly_url(), clickable, scroll, offered(run)), key="live",
-              on_want_change=_want, on_control_change=_control, on_resync_change=_resync,
+              on_want_change=_want, on_control_change=_control, on_have_change=_have,
               on_point_change=_point)
     stopped, state.live_stopped = state.live_stopped or (was_running and not run.running), False
     if stopped or state.needs_full_run():
