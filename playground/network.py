@@ -24,6 +24,8 @@ from .activations import ACTIVATIONS
 from .losses import LOSSES, delta_rule as tutorial_delta
 from .outputs import OUTPUTS
 
+LOG_EVERY = 100     # the tutorial prints the loss every 100 epochs; so do the CLI and exports
+
 INIT_SCALES = {"randn": lambda fan_in, fan_out: 1.0,                       # the tutorial's
                "xavier": lambda fan_in, fan_out: np.sqrt(2.0 / (fan_in + fan_out)),
                "he": lambda fan_in, fan_out: np.sqrt(2.0 / fan_in)}
@@ -133,9 +135,9 @@ def update(layers, grads, lr):
 
 
 def train(X, y, sizes, epochs, lr, activation="sigmoid", loss_name="mse", delta_rule=True,
-          init="randn", seed=42, log_every=100):
+          init="randn", seed=42, log_every=LOG_EVERY):
     """The tutorial's train_network: full-batch gradient descent from `initialize`.
-    Returns the trained layers and the loss before the update of every 100th epoch."""
+    Returns the trained layers and the loss before the update of every `log_every`-th epoch."""
     layers, losses = initialize(sizes, init, seed), []
     for epoch in range(epochs):
         a, cache = forward(layers, X, activation)

@@ -16,9 +16,10 @@ import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..fast import W_and_b
+from ..network import LOG_EVERY
 from ..outputs import output_units
 from .codegen.assemble import comment, describe, labels_code, matrix_code, number_code, run_start
-from .codegen.plan import LOG_EVERY, Plan
+from .codegen.plan import Plan
 from .codegen.templates import SCRIPT_NAMES, code_block
 
 MODULES = {"sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()", "relu": "nn.ReLU()",

@@ -1,14 +1,17 @@
 """The layers' boundaries, read from what importing each module really loads (so an import
 through another module counts too):
 
-- the core (playground/ and playground/data/) and the teaching features (playground/teach/)
-  load neither Plotly nor Streamlit;
+- the core (playground/ and playground/data/) loads none of what is built on it: the
+  teaching features (playground/teach/), the figures (playground/figures/), the command
+  line (playground/cli/);
+- the core, the teaching features and the command line load neither Plotly nor Streamlit;
 - the figures (playground/figures/) load Plotly but not Streamlit;
 - the live view's server side (ui/live/playback.py) loads no Streamlit;
 - the app never loads torch (the PyTorch export only writes text);
 - tests never import benchmarks/, benchmarks never import tests/ (both use tools/).
 """
 import ast
+import functools
 import json
 import subprocess
 import sys
@@ -29,27 +32,50 @@ CORE = modules(PACKAGE, "playground") + modules(PACKAGE / "data", "playground.da
 TEACH = modules(PACKAGE / "teach", "playground.teach") + ["playground.teach.codegen"] + \
     modules(PACKAGE / "teach" / "codegen", "playground.teach.codegen")
 FIGURES = modules(PACKAGE / "figures", "playground.figures")
+CLI = modules(PACKAGE / "cli", "playground.cli")
+BUILT_ON_THE_CORE = ("playground.teach", "playground.figures", "playground.cli")
 
 
-def loaded_by(module):
-    """Top-level packages in sys.modules after importing `module` in a fresh interpreter."""
+@functools.lru_cache(maxsize=None)
+def loaded(module):
+    """Every module in sys.modules after importing `module` in a fresh interpreter."""
     code = (f"import sys, importlib, json; importlib.import_module({module!r}); "
-            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))")
+            "print(json.dumps(sorted(sys.modules)))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    return set(json.loads(result.stdout))
+    return frozenset(json.loads(result.stdout))
+
+
+def loaded_by(module):
+    """Top-level packages `module` loads."""
+    return {m.split(".")[0] for m in loaded(module)}
+
+
+def built_on_the_core(module):
+    """The teaching, figure and command-line modules `module` loads."""
+    return sorted(m for m in loaded(module) if m.startswith(BUILT_ON_THE_CORE))
 
 
 def test_the_layers_are_found():
-    assert {"playground.network", "playground.session", "playground.cli",
-            "playground.data.datasets"} <= set(CORE)
+    assert {"playground.network", "playground.session", "playground.data.datasets"} <= set(CORE)
+    assert not set(CORE) & {"playground.cli", "playground.teach", "playground.figures"}
     assert {"playground.teach.codegen", "playground.teach.lessons"} <= set(TEACH)
     assert "playground.figures.charts" in FIGURES
+    assert {"playground.cli.main", "playground.cli.report"} <= set(CLI)
 
 
-@pytest.mark.parametrize("module", CORE + TEACH)
-def test_core_and_teaching_modules_load_neither_plotly_nor_streamlit(module):
+@pytest.mark.parametrize("module", CORE)
+def test_the_core_loads_nothing_built_on_it(module):
+    assert built_on_the_core(module) == []
+
+
+def test_the_check_sees_what_is_built_on_the_core():
+    assert "playground.teach.codegen" in built_on_the_core("playground.cli.main")
+
+
+@pytest.mark.parametrize("module", CORE + TEACH + CLI)
+def test_core_teaching_and_cli_modules_load_neither_plotly_nor_streamlit(module):
     assert not loaded_by(module) & {"plotly", "streamlit"}
 
 
@@ -58,7 +84,7 @@ def test_figures_and_playback_load_no_streamlit(module):
     assert "streamlit" not in loaded_by(module)
 
 
-@pytest.mark.parametrize("module", CORE + TEACH + FIGURES + ["streamlit_app"])
+@pytest.mark.parametrize("module", CORE + TEACH + FIGURES + CLI + ["streamlit_app"])
 def test_the_app_never_loads_torch(module):
     assert "torch" not in loaded_by(module)
 

@@ -1,7 +1,6 @@
 """The plan of an exported program: the settings in force over a run, and so what the
 generated code must handle (which losses, optimizers, penalties, batch modes) and which
 arithmetic it copies."""
-LOG_EVERY = 100          # the tutorial prints the loss every 100 epochs
 PREDICT_CHUNK = 2048     # fast.predict's chunk: predictions past it are computed apart
 
 

@@ -7,8 +7,9 @@ import textwrap
 from ...activations import ACTIVATIONS
 from ...losses import LOSSES
 from ...optimizers import OPTIMIZERS
+from ...network import LOG_EVERY
 from ...outputs import OUTPUTS
-from .plan import LOG_EVERY, PREDICT_CHUNK
+from .plan import PREDICT_CHUNK
 
 
 # -- code pieces, in the tutorial's style -------------------------------------------------
