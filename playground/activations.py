@@ -143,5 +143,6 @@ ACTIVATIONS = {
 
 
 def labels(table):
-    """name -> label for a menu, from a table of entries (ACTIVATIONS, LOSSES, OPTIMIZERS)."""
+    """name -> label for a menu, from a table of entries (ACTIVATIONS, LOSSES, OPTIMIZERS,
+    INITS, REGULARIZATIONS)."""
     return {name: entry.label for name, entry in table.items()}

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from .activations import ACTIVATIONS
 from .data.datasets import DATASETS, MULTICLASS, REGRESSION
 from .data.features import FEATURES, canonical_feature
+from .inits import INITS
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
 from .outputs import MAX_CLASSES, MIN_CLASSES, OUTPUTS, PROBLEMS, output_kind, output_units
-
-INITS = ("randn", "xavier", "he")
-REGULARIZATIONS = ("none", "l1", "l2")
+from .regularizations import REGULARIZATIONS
 PRECISIONS = ("float32", "float64")
 MAX_LAYERS, MAX_UNITS = 6, 32
 MAX_SAMPLES = 5000
@@ -38,9 +37,9 @@ class Config:
     epochs: int = 100_000           # epochs to run before stopping by itself
     lr: float = 0.1                 # learning rate
     seed: int = 42                  # seeds the data, the initial weights and the shuffling
-    regularization: str = "none"    # "none", "l1" or "l2" (on weights, not biases)
+    regularization: str = "none"    # a name from REGULARIZATIONS (on weights, not biases)
     reg_rate: float = 0.001         # strength of the regularization
-    init: str = "xavier"            # "randn" (the tutorial's), "xavier" or "he"
+    init: str = "xavier"            # a name from INITS ("randn" is the tutorial's)
     features: tuple = ("x1", "x2")  # input features fed to the network
     delta_rule: bool = False        # the tutorial's update: summed over the batch, no 2/N
     precision: str = "float32"      # float64: network.py, the tutorial's exact order of operations

@@ -21,12 +21,12 @@ are the same either way.
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .inits import INITS
 from .losses import LOSSES, delta_rule as tutorial_delta
 from .outputs import OUTPUTS
+from .regularizations import REGULARIZATIONS
 
-INIT_SCALES = {"randn": lambda fan_in, fan_out: 1.0,                       # the tutorial's
-               "xavier": lambda fan_in, fan_out: np.sqrt(2.0 / (fan_in + fan_out)),
-               "he": lambda fan_in, fan_out: np.sqrt(2.0 / fan_in)}
+LOG_EVERY = 100     # the tutorial prints the loss every 100 epochs; so do the CLI and exports
 
 
 def initialize(sizes, init="randn", seed=42, dtype=np.float64):
@@ -39,7 +39,7 @@ def initialize(sizes, init="randn", seed=42, dtype=np.float64):
     rs = np.random.RandomState(seed)
     layers = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        W = rs.randn(fan_in, fan_out) * INIT_SCALES[init](fan_in, fan_out)   # (fan_in, fan_out)
+        W = rs.randn(fan_in, fan_out) * INITS[init].scale(fan_in, fan_out)   # (fan_in, fan_out)
         layers.append((W.astype(dtype), np.zeros((1, fan_out), dtype)))     # b: (1, fan_out)
     return layers
 
@@ -109,18 +109,19 @@ def backward(layers, cache, X, y, activation, loss_name="mse", delta_rule=False,
 
 
 def add_penalty(layers, grads, kind, rate):
-    """Add the regularization penalty's gradient to each dW (biases are spared)."""
-    if kind == "none" or rate == 0:
+    """Add the regularization `kind`'s gradient, times rate, to each dW (biases are spared)."""
+    gradient = REGULARIZATIONS[kind].gradient
+    if gradient is None or rate == 0:
         return
     for (W, _), (dW, _) in zip(layers, grads):
-        dW += rate * (np.sign(W) if kind == "l1" else W)
+        dW += rate * gradient(W)
 
 
 def penalty(layers, kind, rate):
-    """rate * sum|W| (l1) or rate * sum(W^2) / 2 (l2), over weights only."""
-    if kind == "none" or rate == 0:
+    """rate * the regularization `kind`'s penalty summed over the weights (not the biases)."""
+    f = REGULARIZATIONS[kind].penalty
+    if f is None or rate == 0:
         return 0.0
-    f = np.abs if kind == "l1" else lambda W: 0.5 * W * W
     return rate * float(sum(f(W).sum() for W, _ in layers))
 
 
@@ -133,9 +134,9 @@ def update(layers, grads, lr):
 
 
 def train(X, y, sizes, epochs, lr, activation="sigmoid", loss_name="mse", delta_rule=True,
-          init="randn", seed=42, log_every=100):
+          init="randn", seed=42, log_every=LOG_EVERY):
     """The tutorial's train_network: full-batch gradient descent from `initialize`.
-    Returns the trained layers and the loss before the update of every 100th epoch."""
+    Returns the trained layers and the loss before the update of every `log_every`-th epoch."""
     layers, losses = initialize(sizes, init, seed), []
     for epoch in range(epochs):
         a, cache = forward(layers, X, activation)

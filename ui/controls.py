@@ -8,11 +8,13 @@ import streamlit as st
 from playground.activations import ACTIVATIONS, labels
 from playground.config import (MAX_LAYERS, MAX_UNITS, PRESETS, Config, datasets_for,
                                losses_for)
-from playground.outputs import MAX_CLASSES, MIN_CLASSES
+from playground.inits import INITS
+from playground.outputs import MAX_CLASSES, MIN_CLASSES, PROBLEMS
 from playground.data.datasets import LABELS as DATASETS
 from playground.data.features import LABELS as FEATURES
 from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZERS
+from playground.regularizations import REGULARIZATIONS
 from ui.live.playback import DEFAULT_SPEED
 from ui.links import shown
 from ui.state import app_state
@@ -20,8 +22,6 @@ from ui.state import app_state
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 REG_RATES = [0.0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 BATCH_SIZES = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500]
-INITS = {"randn": "randn (the tutorial's)", "xavier": "Xavier / Glorot", "he": "He"}
-REGULARIZATIONS = {"none": "None", "l1": "L1", "l2": "L2"}
 PRESET_NAMES = {"default": "Playground default", "tutorial": "The tutorial's network"}
 VIEW_DEFAULTS = {"show_test": True, "discretize": False, "log_scale": False, "speed": DEFAULT_SPEED}
 
@@ -77,9 +77,6 @@ def choose(control, label, names, help):
         st.selectbox(label, list(names), key=control, format_func=names.get, help=help)
 
 
-PROBLEMS = {"classification": "Classification", "regression": "Regression"}
-
-
 def _problem_type():
     """(problem, classes) as the sidebar (or a link, or a lesson) set them."""
     return st.session_state["problem"], st.session_state["classes"]
@@ -108,7 +105,7 @@ def problem_ui():
     """Problem type and classes, on top as in TensorFlow Playground: every menu below
     offers only what fits them."""
     if shown("problem"):
-        st.selectbox("Problem type", list(PROBLEMS), key="problem", format_func=PROBLEMS.get,
+        st.selectbox("Problem type", PROBLEMS, key="problem", format_func=str.capitalize,
                      on_change=_fit_problem_type,
                      help="Classification: each point belongs to one of a few classes and the "
                           "network gives each class a probability. Regression: each point has "
@@ -175,7 +172,7 @@ def network_ui():
                        on_change=_keep_a_feature,
                        help="What the first layer sees. Extra features such as x₁² or x₁·x₂ "
                             "hand the network curved shapes it would otherwise have to build.")
-    choose("init", "Initial weights", INITS,
+    choose("init", "Initial weights", labels(INITS),
            "How the starting weights are drawn. Xavier and He scale them to the layer size so "
            "signals neither vanish nor explode at the start.")
 
@@ -225,7 +222,7 @@ def training_ui():
     if shown("regularization"):
         c1, c2 = st.columns(2)
         c1.selectbox("Regularization", list(REGULARIZATIONS), key="regularization",
-                     format_func=REGULARIZATIONS.get,
+                     format_func=labels(REGULARIZATIONS).get,
                      help="A pull of every weight toward zero: L2 shrinks big weights, L1 pushes "
                           "small ones to exactly zero. Helps an oversized network generalize.")
         c2.select_slider("Rate", _with(REG_RATES, st.session_state["reg_rate"]), key="reg_rate",

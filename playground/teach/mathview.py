@@ -11,21 +11,14 @@ import numpy as np
 
 from .. import fast
 from ..activations import ACTIVATIONS
+from ..data.features import FEATURES
+from ..inits import INITS
 from ..losses import DELTA_RULE_TEX, LOSSES
 from ..optimizers import OPTIMIZERS
 from ..outputs import OUTPUTS, targets
-from .codegen import (INIT_LABELS, Plan, comment, describe, features_code,
-                      functions_code, settings_code)
+from ..regularizations import REGULARIZATIONS
+from .codegen import Plan, comment, describe, features_code, functions_code, settings_code
 from .export import layer_names
-
-FEATURE_TEX = {"x1": "x_1", "x2": "x_2", "x1_sq": "x_1^{2}", "x2_sq": "x_2^{2}",
-               "x1_x2": "x_1 x_2", "sin_x1": r"\sin x_1", "sin_x2": r"\sin x_2"}
-
-PENALTY_TEX = {   # kind -> (term added to the loss, term added to dW)
-    "l2": (r"\frac{\lambda}{2} \sum_{l} \sum_{j,k} \left(W^{(l)}_{jk}\right)^{2}", r"\lambda W"),
-    "l1": (r"\lambda \sum_{l} \sum_{j,k} \left|W^{(l)}_{jk}\right|",
-           r"\lambda \operatorname{sign}(W)"),
-}
 
 
 def number_tex(x, digits=4):
@@ -92,7 +85,7 @@ def architecture_latex(config) -> list[str]:
     f, derivative = ACTIVATIONS[c.activation].symbol, ACTIVATIONS[c.activation].tex_derivative
     batch = ("all the training points" if c.batch_size == 0 else
              f"a mini-batch of {c.batch_size} points, shuffled anew every epoch")
-    lines = [r"a^{(0)} = x = \begin{bmatrix} " + " & ".join(FEATURE_TEX[x] for x in c.features)
+    lines = [r"a^{(0)} = x = \begin{bmatrix} " + " & ".join(FEATURES[x].tex for x in c.features)
              + r" \end{bmatrix} \quad \text{(one row per point; a batch stacks } n \text{ rows: "
              + batch + ")}"]
     lines += [rf"L = {L}: \text{{the output layer}}"] + _layer_lines(c, L)
@@ -101,7 +94,8 @@ def architecture_latex(config) -> list[str]:
         lines.append(r"\text{updates follow the tutorial's delta rule, the gradient of } E = "
                      r"\frac{1}{2} \sum_{i=1}^{n} \left(y_i - \hat{y}_i\right)^{2} \text{ (summed"
                      r" over the points, no } \tfrac{1}{n} \text{)}")
-    reg = PENALTY_TEX.get(c.regularization) if c.reg_rate else None
+    reg = REGULARIZATIONS[c.regularization]
+    reg = (reg.tex, reg.tex_gradient) if c.reg_rate and reg.tex else None   # (loss, dW) terms
     if reg:
         lines.append(rf"\mathcal{{L}}_{{\text{{total}}}} = \mathcal{{L}} + {reg[0]}, \quad "
                      rf"\lambda = {number_tex(c.reg_rate)} \text{{ (biases are not penalized)}}")
@@ -126,14 +120,13 @@ def architecture_latex(config) -> list[str]:
 def _drawn_weights_code(config):
     """initialize_network as the tutorial writes it, drawing what the app draws."""
     sizes = [len(config.features), *config.hidden, _units(config)]
-    scale = {"randn": lambda i, o: "", "xavier": lambda i, o: f" * np.sqrt(2 / ({i} + {o}))",
-             "he": lambda i, o: f" * np.sqrt(2 / {i})"}[config.init]
+    init = INITS[config.init]
     lines = ["def initialize_network():",
-             f"    # {INIT_LABELS[config.init]} initialization, biases zero",
+             f"    # {init.words} initialization, biases zero",
              f"    np.random.seed({config.seed})  # For reproducibility: the app draws the same",
              "    network = {"]
     for l, (i, o) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-        lines += [f"        'W{l}': np.random.randn({i}, {o}){scale(i, o)},",
+        lines += [f"        'W{l}': np.random.randn({i}, {o}){init.code.format(i=i, o=o)},",
                   f"        'b{l}': np.zeros((1, {o})),"]
     cast = config.precision != "float64"
     lines += ["    }", "    return {name: p.astype(DTYPE) for name, p in network.items()}"
@@ -230,7 +223,7 @@ def walkthrough_latex(walk) -> list[str]:
     x1, x2 = walk["point"]
     lines = [rf"\text{{training point {walk['index']} of {walk['n']}, epoch {walk['epoch']:,}: }}"
              rf"(x_1, x_2) = ({number_tex(x1)}, {number_tex(x2)}), \quad y = {walk['label']:g}",
-             r"a^{(0)} = x = \left[" + ", ".join(FEATURE_TEX[n] for n in walk["features"]) +
+             r"a^{(0)} = x = \left[" + ", ".join(FEATURES[n].tex for n in walk["features"]) +
              r"\right] = " + matrix_tex(walk["x"])]
     for l, layer in enumerate(layers, start=1):
         g = f if l < L else OUTPUTS[walk["output"]].symbol

@@ -15,17 +15,14 @@ import textwrap
 import numpy as np
 
 from ..activations import ACTIVATIONS
-from ..fast import W_and_b
+from ..data.features import feature_expressions
+from ..network import LOG_EVERY
 from ..outputs import output_units
-from .codegen.assemble import comment, describe, labels_code, matrix_code, number_code, run_start
-from .codegen.plan import LOG_EVERY, Plan
-from .codegen.templates import SCRIPT_NAMES, code_block
+from .codegen.plan import BATCH_ORDER, SCRIPT_NAMES, Plan
+from .codegen.source import code_block, comment, labels_code, matrix_code, number_code
 
 MODULES = {"sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()", "relu": "nn.ReLU()",
            "leaky-relu": "nn.LeakyReLU(0.01)", "linear": "nn.Identity()"}
-
-FEATURE_CODE = {"x1": "x1", "x2": "x2", "x1_sq": "x1 * x1", "x2_sq": "x2 * x2",
-                "x1_x2": "x1 * x2", "sin_x1": "torch.sin(x1)", "sin_x2": "torch.sin(x2)"}
 
 LOSS_CODE = {   # (output layer, loss) -> the body of data_loss(z, y, loss_name)
     ("sigmoid", "mse"): "    # Mean squared error between the prediction sigmoid(z) and the label\n"
@@ -79,11 +76,11 @@ def model_code(config):
     return "model = nn.Sequential(\n" + "\n".join(lines) + "\n).to(DTYPE)\n"
 
 
-def weights_code(params):
+def weights_code(plan):
     """The app's initial (W, b) per layer, every digit, W as fan_in rows of fan_out."""
-    dtype = params[0].dtype
+    dtype = plan.initial_weights[0][0].dtype
     row = lambda b: "[" + ", ".join(number_code(x, dtype) for x in b.ravel()) + "]"
-    rows = [f"    ({matrix_code(W, 4, dtype)},\n     {row(b)})," for W, b in W_and_b(params)]
+    rows = [f"    ({matrix_code(W, 4, dtype)},\n     {row(b)})," for W, b in plan.initial_weights]
     return "INITIAL_WEIGHTS = [  # (W, b) per layer, input to output\n" + "\n".join(rows) + "\n]\n"
 
 
@@ -163,9 +160,9 @@ def settings_code(plan):
 def loop_code(plan):
     train_loss = "training_loss" if plan.delta_rule else "data_loss"
     penalty = " + penalty(model, regularization, reg_rate)" if plan.penalties else ""
-    head = code_block('''
+    head = code_block(f'''
         optimizer = make_optimizer(optimizer_name, learning_rate)
-        rng = np.random.default_rng([seed, 2])  # shuffles the points as the app does
+        rng = {BATCH_ORDER}  # shuffles the points as the app does
         losses = []
         for epoch in range(epochs):
         ''')
@@ -206,13 +203,11 @@ TAIL = '''
     '''
 
 
-def _header(plan, data):
-    said = "; ".join(f"epoch {e}: " + ", ".join(f"{k} {v}" for k, v in ch.items())
-                     for e, ch in plan.changes)
+def _header(plan):
+    said = plan.changes_said()
     paragraphs = [
         "NN Playground: one run as a standalone PyTorch script.", "",
-        "The run: " + describe(plan.config, len(data.y_train), len(data.y_test)) +
-        f" It ran {plan.epochs:,} epochs.",
+        "The run: " + plan.describe(),
         f"Changed during the run, replayed here at the same epochs: {said}." if said else None,
         "", "Run it with `python train_network.py` (it needs PyTorch and NumPy): it prints the "
         "training loss every 100 epochs, then the predictions. With `--json` it prints one JSON "
@@ -226,12 +221,11 @@ def _header(plan, data):
 def script(session, epochs=None) -> str:
     """A standalone PyTorch program that trains this run's network as the app did:
     session.epoch epochs (or `epochs`), every mid-run change at its epoch."""
-    config, changes = run_start(session)
-    data = session.data
-    plan = Plan(config, changes, len(data.y_train), session.epoch if epochs is None else epochs)
+    plan = Plan.of(session, epochs)
+    config, data = plan.config, plan.data
     dtype = np.dtype(config.precision).name
     out = OUTPUT_CODE[config.output]
-    features = ", ".join(FEATURE_CODE[f] for f in config.features)
+    features = feature_expressions(config.features, lib="torch")
     parts = [code_block('''
         import json
         import sys
@@ -258,7 +252,7 @@ def script(session, epochs=None) -> str:
         '''), f"X = compute_features(points_train)\ny = {out['labels']}\n",
         f"# The network: {ACTIVATIONS[config.activation].label} hidden units, then the output "
         f"layer ({config.output})\n" + model_code(config),
-        weights_code(session.initial_params) + code_block('''
+        weights_code(plan) + code_block('''
         with torch.no_grad():  # start from the app's initial weights (PyTorch stores W.T)
             linears = [layer for layer in model if isinstance(layer, nn.Linear)]
             for layer, (W, b) in zip(linears, INITIAL_WEIGHTS):
@@ -268,4 +262,4 @@ def script(session, epochs=None) -> str:
         settings_code(plan), loop_code(plan),
         code_block(TAIL).replace("PREDICT", out["predict"])
         + textwrap.indent(out["score"], " " * 4) + "\n"]
-    return _header(plan, data) + "\n" + "\n\n".join(p.rstrip("\n") + "\n" for p in parts if p)
+    return _header(plan) + "\n" + "\n\n".join(p.rstrip("\n") + "\n" for p in parts if p)

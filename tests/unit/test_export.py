@@ -326,7 +326,8 @@ def last_json_line(args, cwd):
 def test_script_json_is_the_cli_json_for_the_same_flags(flags, tmp_path):
     """`python -m playground train --json FLAGS` and the exported script of the same run,
     run with --json: the same losses (every 100th epoch, before its update) and weights."""
-    from playground.cli import build_parser, config_from_args, train
+    from playground.cli.main import build_parser, config_from_args
+    from playground.cli.report import train
     from tests.support import ROOT
     cli = last_json_line(["-m", "playground", "train", "--json", *flags], ROOT)
     session, _ = train(config_from_args(build_parser().parse_args(["train", *flags])))

@@ -38,9 +38,9 @@ def valid_configs(draw, feature_names=tuple(FEATURES)):
         epochs=draw(st.integers(0, MAX_EPOCHS)),
         lr=draw(st.floats(0, 100, exclude_min=True)),
         seed=draw(st.integers(0, 2**32 - 1)),
-        regularization=draw(st.sampled_from(REGULARIZATIONS)),
+        regularization=draw(st.sampled_from(list(REGULARIZATIONS))),
         reg_rate=draw(st.floats(0, 10)),
-        init=draw(st.sampled_from(INITS)),
+        init=draw(st.sampled_from(list(INITS))),
         features=tuple(draw(st.lists(st.sampled_from(feature_names), min_size=1, max_size=7,
                                      unique_by=canonical_feature))),
         delta_rule=draw(st.booleans()) and loss == "mse" and kind["problem"] == "classification"

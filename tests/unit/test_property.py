@@ -43,9 +43,9 @@ def configs(draw):
         epochs=draw(st.integers(1, 1000)),
         lr=draw(st.one_of(st.floats(1e-5, 100), st.sampled_from([1e-5, 10.0, 100.0]))),
         seed=draw(st.integers(0, 2**32 - 1)),
-        regularization=draw(st.sampled_from(REGULARIZATIONS)),
+        regularization=draw(st.sampled_from(list(REGULARIZATIONS))),
         reg_rate=draw(st.floats(0, 10)),
-        init=draw(st.sampled_from(INITS)),
+        init=draw(st.sampled_from(list(INITS))),
         features=tuple(features),
         delta_rule=(loss == "mse" and kind["classes"] == 2 and kind["problem"] == "classification"
                     and draw(st.booleans())),

@@ -1,19 +1,21 @@
 """The layers' boundaries, read from what importing each module really loads (so an import
 through another module counts too):
 
-- the core (playground/ and playground/data/) and the teaching features (playground/teach/)
-  load neither Plotly nor Streamlit;
+- the core (playground/ and playground/data/) loads none of what is built on it: the
+  pictures (playground/pictures/), the teaching features (playground/teach/), the figures
+  (playground/figures/), the command line (playground/cli/): the session trains and
+  predicts, it does not paint;
+- the core, the pictures, the teaching features and the command line load neither Plotly
+  nor Streamlit;
 - the figures (playground/figures/) load Plotly but not Streamlit, and take their pixels
   from the pictures, not from the teaching features;
-- the pictures (playground/pictures/) load neither Plotly nor Streamlit, neither the
-  teaching features nor the figures: arrays in, pixels out;
-- the core (but the CLI, an entry point) loads none of the layers built on it: the
-  session trains and predicts, it does not paint;
+- the pictures load neither the teaching features nor the figures: arrays in, pixels out;
 - the live view's server side (ui/live/playback.py) loads no Streamlit;
 - the app never loads torch (the PyTorch export only writes text);
 - tests never import benchmarks/, benchmarks never import tests/ (both use tools/).
 """
 import ast
+import functools
 import json
 import subprocess
 import sys
@@ -35,34 +37,53 @@ TEACH = modules(PACKAGE / "teach", "playground.teach") + ["playground.teach.code
     modules(PACKAGE / "teach" / "codegen", "playground.teach.codegen")
 FIGURES = modules(PACKAGE / "figures", "playground.figures")
 PICTURES = modules(PACKAGE / "pictures", "playground.pictures")
-ABOVE_CORE = {"playground.pictures", "playground.teach", "playground.figures"}
+CLI = modules(PACKAGE / "cli", "playground.cli")
+BUILT_ON_THE_CORE = ("playground.pictures", "playground.teach", "playground.figures",
+                     "playground.cli")
 
 
-def loaded_modules(module):
+@functools.lru_cache(maxsize=None)
+def loaded(module):
     """Every module in sys.modules after importing `module` in a fresh interpreter."""
     code = (f"import sys, importlib, json; importlib.import_module({module!r}); "
             "print(json.dumps(sorted(sys.modules)))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    return set(json.loads(result.stdout))
+    return frozenset(json.loads(result.stdout))
 
 
 def loaded_by(module, depth=1):
     """The packages `module` loads, named to `depth` parts ("plotly"; "playground.teach")."""
-    return {".".join(m.split(".")[:depth]) for m in loaded_modules(module)}
+    return {".".join(m.split(".")[:depth]) for m in loaded(module)}
+
+
+def built_on_the_core(module):
+    """The picture, teaching, figure and command-line modules `module` loads."""
+    return sorted(m for m in loaded(module) if m.startswith(BUILT_ON_THE_CORE))
 
 
 def test_the_layers_are_found():
-    assert {"playground.network", "playground.session", "playground.cli",
-            "playground.data.datasets"} <= set(CORE)
+    assert {"playground.network", "playground.session", "playground.data.datasets"} <= set(CORE)
+    assert not set(CORE) & {"playground.cli", "playground.teach", "playground.figures",
+                            "playground.pictures"}
     assert {"playground.teach.codegen", "playground.teach.lessons"} <= set(TEACH)
     assert "playground.figures.charts" in FIGURES
     assert {"playground.pictures.plane", "playground.pictures.pixels"} <= set(PICTURES)
+    assert {"playground.cli.main", "playground.cli.report"} <= set(CLI)
 
 
-@pytest.mark.parametrize("module", CORE + TEACH)
-def test_core_and_teaching_modules_load_neither_plotly_nor_streamlit(module):
+@pytest.mark.parametrize("module", CORE)
+def test_the_core_loads_nothing_built_on_it(module):
+    assert built_on_the_core(module) == []
+
+
+def test_the_check_sees_what_is_built_on_the_core():
+    assert "playground.teach.codegen" in built_on_the_core("playground.cli.main")
+
+
+@pytest.mark.parametrize("module", CORE + PICTURES + TEACH + CLI)
+def test_core_pictures_teaching_and_cli_modules_load_neither_plotly_nor_streamlit(module):
     assert not loaded_by(module) & {"plotly", "streamlit"}
 
 
@@ -77,18 +98,11 @@ def test_figures_take_their_pixels_from_the_pictures_not_the_teaching(module):
 
 
 @pytest.mark.parametrize("module", PICTURES)
-def test_pictures_load_neither_plotly_streamlit_teaching_nor_figures(module):
-    # depth 2 keeps "plotly" and "streamlit" whole: a package is in sys.modules by its name
-    assert not loaded_by(module, depth=2) & {"plotly", "streamlit", "playground.teach",
-                                              "playground.figures"}
+def test_pictures_load_neither_teaching_nor_figures(module):
+    assert not loaded_by(module, depth=2) & {"playground.teach", "playground.figures"}
 
 
-@pytest.mark.parametrize("module", [m for m in CORE if m != "playground.cli"])
-def test_the_core_loads_no_layer_built_on_it(module):
-    assert not loaded_by(module, depth=2) & ABOVE_CORE
-
-
-@pytest.mark.parametrize("module", CORE + TEACH + FIGURES + PICTURES + ["streamlit_app"])
+@pytest.mark.parametrize("module", CORE + PICTURES + TEACH + FIGURES + CLI + ["streamlit_app"])
 def test_the_app_never_loads_torch(module):
     assert "torch" not in loaded_by(module)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from playground import Config, TrainingSession
-from playground.cli import weights_json
+from playground.cli.report import weights_json
 from playground.teach.torch_script import script
 from tests.support import ROOT
 

@@ -10,7 +10,7 @@ import pytest
 
 from tools import tutorial_oracle as oracle
 from playground import fast, network
-from playground.cli import train
+from playground.cli.report import train
 from playground.config import from_preset
 from playground.data.datasets import Dataset
 from playground.session import TrainingSession

@@ -5,77 +5,20 @@ import textwrap
 
 import numpy as np
 
-from ...activations import ACTIVATIONS
-from ...config import validated
-from ...fast import W_and_b
-from ...losses import LOSSES
-from ...optimizers import OPTIMIZERS
+from ...inits import INITS
 from .plan import Plan
-from .templates import code_block, features_code, functions_code, join_definitions
+from .source import code_block, comment, join_definitions, labels_code, matrix_code
+from .templates import features_code, functions_code
 
 
-# -- the standalone script ----------------------------------------------------------------
-INIT_LABELS = {"randn": "the tutorial's np.random.randn", "xavier": "Xavier (Glorot normal)",
-               "he": "He"}
-
-
-def describe(config, n_train=None, n_test=None):
-    """One sentence naming every setting of a config."""
-    c = config
-    units = c.classes if c.output == "softmax" else 1
-    sizes = "-".join(str(s) for s in [len(c.features), *c.hidden, units])
-    points = "" if n_train is None else f"{n_train} training points, {n_test} test points, "
-    loss = LOSSES[c.loss].label.lower() + " loss" + \
-        ", updated by the tutorial's summed delta rule" * c.delta_rule
-    batch = "full batch" if c.batch_size == 0 else f"mini-batches of {c.batch_size}"
-    reg = "no regularization" if c.regularization == "none" else \
-        f"{c.regularization.upper()} regularization at rate {c.reg_rate:g}"
-    return (f"{c.dataset} ({points}noise {c.noise:g}, seed {c.seed}); network {sizes} "
-            f"(features {', '.join(c.features)}), {ACTIVATIONS[c.activation].label} hidden "
-            f"units, {OUTPUT_WORDS[c.output].format(k=c.classes)}; {loss}; "
-            f"{OPTIMIZERS[c.optimizer].label}, learning rate {c.lr:g}; {batch}; "
-            f"{reg}; {INIT_LABELS[c.init]} initialization; {c.precision}.")
-
-
-OUTPUT_WORDS = {"sigmoid": "a sigmoid output unit",
-                "softmax": "{k} softmax output units (one per class)",
-                "linear": "a linear output unit (regression)"}
-
-
-def comment(text):
-    return "".join("# " + line + "\n" for line in textwrap.wrap(text, 86)) if text else "#\n"
-
-
-def number_code(x, dtype=np.float64):
-    """x as Python source that reads back to exactly x in dtype: float32's short form when
-    it does (it nearly always does), else every digit of the float64."""
-    x = np.dtype(dtype).type(x)
-    short = str(x)
-    return short if np.dtype(dtype).type(float(short)) == x else repr(float(x))
-
-
-def matrix_code(M, indent, dtype=np.float64):
-    pad = " " * indent
-    rows = [pad + "    [" + ", ".join(number_code(x, dtype) for x in row) + "],"
-            for row in np.atleast_2d(M)]
-    return "[\n" + "\n".join(rows) + "\n" + pad + "]"
-
-
-def labels_code(y, regression=False):
-    """Class labels as whole numbers, or regression targets with every digit."""
-    text = ", ".join(repr(float(v)) if regression else str(int(v)) for v in y)
-    return "[" + "\n    ".join(textwrap.wrap(text, 80)) + "]"
-
-
-
-def _initial_weights_code(params, config):
-    dtype = params[0].dtype
+def _initial_weights_code(plan):
+    config, dtype = plan.config, plan.initial_weights[0][0].dtype
     about = (f"The app's initial weights and biases, written out exactly. It drew them with "
-             f"{INIT_LABELS[config.init]} initialization: "
+             f"{INITS[config.init].words} initialization: "
              f"np.random.RandomState({config.seed}).randn, layer by layer, biases zero.")
     lines = ["def initialize_network():"] + \
         ["    # " + line for line in textwrap.wrap(about, 82)] + ["    network = {"]
-    for l, (W, b) in enumerate(W_and_b(params), start=1):
+    for l, (W, b) in enumerate(plan.initial_weights, start=1):
         lines.append(f"        'W{l}': np.array({matrix_code(W, 8, dtype)}, dtype=DTYPE),  "
                      f"# {W.shape}")
         lines.append(f"        'b{l}': np.zeros((1, {b.shape[1]}), dtype=DTYPE)," if not b.any()
@@ -100,9 +43,8 @@ def settings_code(plan, ran=True):
     return "\n".join(lines) + "\n"
 
 
-def _header(plan, data):
-    said = "; ".join(f"epoch {e}: " + ", ".join(f"{k} {v}" for k, v in ch.items())
-                     for e, ch in plan.changes)
+def _header(plan):
+    said = plan.changes_said()
     order = ("in the app's order and precision" if plan.app else
              "in the tutorial's own order, as the app's float64 runs do")
     exact = (f"It does every operation as the app does, {order}, so its numbers are the "
@@ -110,8 +52,7 @@ def _header(plan, data):
     paragraphs = [
         "NN Playground: one run, as a standalone NumPy script in the style of the tutorial "
         '"Implementing a Neural Network from Scratch in Python".', "",
-        "The run: " + describe(plan.config, len(data.y_train), len(data.y_test)) +
-        f" It ran {plan.epochs:,} epochs.",
+        "The run: " + plan.describe(),
         f"Changed during the run, replayed here at the same epochs: {said}." if said else None,
         "", "How to run it: save it as train_network.py and run `python train_network.py` "
         "(it needs only NumPy). Like the tutorial, it prints the training loss every 100 "
@@ -121,23 +62,12 @@ def _header(plan, data):
     return "".join(comment(p) for p in paragraphs if p is not None)
 
 
-def run_start(session):
-    """(the config of the run's first epoch, the changes after it). Settings changed
-    before the first epoch (as when tuning before pressing Play) are simply where it starts."""
-    start = session.initial_config
-    for epoch, changed in session.changes:
-        if epoch == 0:
-            start = start.replace(**changed)
-    return validated(start), [(e, ch) for e, ch in session.changes if e > 0]
-
-
 def script(session, epochs=None) -> str:
     """A standalone NumPy program, in the tutorial's style, that reproduces this run: the
     same points, initial weights and settings, session.epoch epochs (or `epochs`) with
     every mid-run change at its epoch. It prints what the tutorial prints."""
-    config, changes = run_start(session)
-    data = session.data
-    plan = Plan(config, changes, len(data.y_train), session.epoch if epochs is None else epochs)
+    plan = Plan.of(session, epochs)
+    config, data = plan.config, plan.data
     dtype = np.dtype(config.precision).name
     regression = config.problem == "regression"
     test_points = matrix_code(data.X_test, 0) if len(data.y_test) else "[]"
@@ -173,9 +103,8 @@ def script(session, epochs=None) -> str:
             "with contextlib.redirect_stdout(io.StringIO() if as_json else sys.stdout) as printed:\n"
             + textwrap.indent(train_call, "    ") + "\n\n" +
             "# Making predictions\npredictions = predict(trained_network, X)\n" + JSON_END)
-    return _header(plan, data) + "\n" + join_definitions([
-        preamble, features_code(config.features),
-        _initial_weights_code(session.initial_params, config), functions_code(plan),
+    return _header(plan) + "\n" + join_definitions([
+        preamble, features_code(config.features), _initial_weights_code(plan), functions_code(plan),
         code_block(JSON_CODE), main])
 
 

@@ -1,26 +1,22 @@
 """The code pieces of an exported program, in the tutorial's style: one function each
 for the activation, forward, loss, backward, penalties, update, train and predict, shaped
-by a `Plan`. The activations', losses' and optimizers' own code comes from their entries
-(playground/activations.py, losses.py, optimizers.py)."""
+by a `Plan`. The activations', losses', optimizers', penalties' and features' own code
+comes from their entries (playground/activations.py, losses.py, optimizers.py,
+regularizations.py, data/features.py)."""
 import textwrap
 
 from ...activations import ACTIVATIONS
+from ...data.features import feature_expressions
 from ...losses import LOSSES
 from ...optimizers import OPTIMIZERS
+from ...network import LOG_EVERY
 from ...outputs import OUTPUTS
-from .plan import LOG_EVERY, PREDICT_CHUNK
+from ...regularizations import REGULARIZATIONS
+from .plan import BATCH_ORDER, PREDICT_CHUNK, SCRIPT_NAMES
+from .source import code_block, join_definitions
 
 
 # -- code pieces, in the tutorial's style -------------------------------------------------
-def code_block(text, indent=0):
-    return textwrap.indent(textwrap.dedent(text).strip("\n"), " " * indent) + "\n"
-
-
-def join_definitions(parts):
-    """Top-level definitions, two blank lines apart."""
-    return "\n\n".join(p.rstrip("\n") + "\n" for p in parts if p)
-
-
 def py_name(activation):
     """The Python function name of an activation: leaky-relu -> leaky_relu."""
     return activation.replace("-", "_")
@@ -178,27 +174,6 @@ def backward_code(plan):
     return "".join(body)
 
 
-PENALTY_CODE = {
-    "l2": '''
-        def add_l2_penalty(network, gradients, reg_rate):
-            # L2 regularization adds reg_rate * sum(W^2) / 2 to the loss, so reg_rate * W to
-            # each weight's gradient. Biases are not penalized.
-            for name in network:
-                if name.startswith('W'):
-                    gradients['d' + name] += reg_rate * network[name]
-            return gradients
-        ''',
-    "l1": '''
-        def add_l1_penalty(network, gradients, reg_rate):
-            # L1 regularization adds reg_rate * sum(|W|) to the loss, so reg_rate * sign(W)
-            # to each weight's gradient. Biases are not penalized.
-            for name in network:
-                if name.startswith('W'):
-                    gradients['d' + name] += reg_rate * np.sign(network[name])
-            return gradients
-        ''',
-}
-
 STATE_CODE = '''
     def new_optimizer_state(network):
         # The optimizer's memory, empty at the start: a step count t and, per parameter,
@@ -276,10 +251,6 @@ def _mini_batch_code(plan, indent):
         ''', indent) + _step_code(plan, "X_batch", "y_batch", indent + 4, comments=False)
 
 
-SCRIPT_NAMES = {"lr": "learning_rate", "optimizer": "optimizer", "batch_size": "batch_size",
-                "loss": "loss_name", "regularization": "regularization", "reg_rate": "reg_rate"}
-
-
 def _changes_code(plan, indent):
     if not plan.changes:
         return ""
@@ -297,7 +268,7 @@ def _changes_code(plan, indent):
     return "".join(" " * indent + line + "\n" for line in lines) + "\n"
 
 
-def _signature(name, args, indent=4):
+def _signature(name, args):
     return "\n".join(textwrap.wrap(f"def {name}({', '.join(args)}):", 88,
                                    subsequent_indent=" " * (len(name) + 5)))
 
@@ -307,7 +278,7 @@ def train_code(plan):
     run's mid-run changes when it has them."""
     head = [_signature("train_network", plan.train_args()), "    network = initialize_network()"]
     head += ["    state = new_optimizer_state(network)"] * plan.stateful
-    head += ["    rng = np.random.default_rng([seed, 2])  # the app's shuffling"] * plan.mini_batch
+    head += [f"    rng = {BATCH_ORDER}  # the app's shuffling"] * plan.mini_batch
     body = _changes_code(plan, 8)
     if plan.full_batch and plan.mini_batch:
         body += ("        if batch_size == 0 or batch_size >= len(X):  # the whole set at once\n"
@@ -338,14 +309,10 @@ def functions_code(plan):
     """Every function of the program but initialize_network, in the tutorial's order."""
     parts = [activation_code(plan.activation, plan.output), code_block(APP_PRODUCT_CODE) if plan.app else "",
              forward_code(plan), loss_code(plan), backward_code(plan)]
-    parts += [code_block(PENALTY_CODE[kind]) for kind in plan.penalties]
+    parts += [code_block(REGULARIZATIONS[kind].code) for kind in plan.penalties]
     parts += [code_block(STATE_CODE) if plan.stateful else "", update_code(plan), train_code(plan),
               predict_code(plan)]
     return join_definitions(parts)
-
-
-FEATURE_CODE = {"x1": "x1", "x2": "x2", "x1_sq": "x1 * x1", "x2_sq": "x2 * x2",
-                "x1_x2": "x1 * x2", "sin_x1": "np.sin(x1)", "sin_x2": "np.sin(x2)"}
 
 
 def features_code(features):
@@ -354,7 +321,7 @@ def features_code(features):
             # The network's inputs, one column per feature ({", ".join(features)}), computed
             # from the coordinates in float64, then rounded to DTYPE, as the app does
             x1, x2 = points[:, 0], points[:, 1]
-            return np.stack([{", ".join(FEATURE_CODE[f] for f in features)}], axis=1).astype(DTYPE)
+            return np.stack([{feature_expressions(features)}], axis=1).astype(DTYPE)
         ''')
 
 

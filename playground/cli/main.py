@@ -4,26 +4,20 @@ or one JSON object (--json) that another tool can check number for number.
 script of that run instead (the script, run with --json, prints the same JSON keys)."""
 import argparse
 import json
-import math
 import sys
 
-from .activations import ACTIVATIONS
-from .config import INITS, PRESETS, REGULARIZATIONS, from_preset, problems
-from .data.datasets import DATASETS
-from .data.features import FEATURES
-from .losses import LOSSES
-from .fast import W_and_b
-from .optimizers import OPTIMIZERS
-from .outputs import MAX_CLASSES, MIN_CLASSES, OUTPUTS, PROBLEMS, output_kind
-from .session import TrainingSession
-from .teach import codegen, torch_script
+from ..activations import ACTIVATIONS
+from ..config import INITS, PRESETS, REGULARIZATIONS, from_preset, problems
+from ..data.datasets import DATASETS
+from ..data.features import FEATURES
+from ..losses import LOSSES
+from ..optimizers import OPTIMIZERS
+from ..outputs import MAX_CLASSES, MIN_CLASSES, OUTPUTS, PROBLEMS, output_kind
+from ..session import TrainingSession
+from ..teach import codegen, torch_script
+from .report import report, train
 
 SCRIPTS = {"numpy": codegen.script, "torch": torch_script.script}
-
-# 2: config gained problem and classes; y_train and predictions follow the problem type,
-# and runs other than binary classification add their own metrics (see `report`)
-SCHEMA_VERSION = 2
-LOG_EVERY = 100
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -104,61 +98,6 @@ def config_from_args(args):
     if found:
         raise ValueError("; ".join(found))
     return config
-
-
-def weights_json(params):
-    """[{"W": fan_in x fan_out rows, "b": flat list}, ...] from input to output."""
-    return [{"W": W.astype(float).tolist(), "b": b.astype(float).ravel().tolist()}
-            for W, b in W_and_b(params)]
-
-
-def _number(x):
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
-
-
-def train(config, log=None):
-    """Train, collecting the training loss before the update of every 100th epoch."""
-    session = TrainingSession(config)
-    losses = []
-    while not session.done:
-        loss = session.evaluate().train_loss
-        losses.append(loss)
-        if log:
-            log(f"Epoch {session.epoch}, Loss: {loss}")
-        session.advance(LOG_EVERY)
-    return session, losses
-
-
-def report(session, losses):
-    m = session.evaluate()
-    out = {
-        "schema_version": SCHEMA_VERSION,
-        "config": session.config.to_dict(),
-        "epochs_run": session.epoch,
-        "losses": losses,
-        "predictions": session.predict(session.data.X_train).astype(float).tolist(),
-        "train_loss": _number(m.train_loss),
-        "train_accuracy": _number(m.train_accuracy),      # null for regression
-        "test_loss": _number(m.test_loss),
-        "test_accuracy": _number(m.test_accuracy),
-        "diverged": session.diverged or None,
-        "X_train": session.data.X_train.astype(float).tolist(),
-        "y_train": targets_json(session),
-        "initial_weights": weights_json(session.initial_params),
-        "weights": weights_json(session.params),
-    }
-    if session.output == "linear":
-        out.update(train_r2=_number(m.train_r2), test_r2=_number(m.test_r2))
-    elif session.output == "softmax":
-        out.update(train_class_accuracy=[_number(x) for x in m.train_class_accuracy],
-                   test_class_accuracy=[_number(x) for x in m.test_class_accuracy])
-    return out
-
-
-def targets_json(session):
-    """Class indices (whole numbers) for classification, real targets for regression."""
-    y = session.data.y_train
-    return y.astype(float).tolist() if session.output == "linear" else y.astype(int).tolist()
 
 
 def main(argv=None):
