@@ -250,9 +250,11 @@ function addLoss(L, epoch, train, test) {
   }
 }
 
-function lossFromHistory(h) {
+// The loss curve from the server's history, up to epoch `upTo`: while playing, the server
+// has trained ahead of the page, and the frames still queued add their points as they show.
+function lossFromHistory(h, upTo) {
   const L = noLoss();
-  h.epoch.forEach((e, i) => addLoss(L, e, h.train[i], h.test[i]));
+  h.epoch.forEach((e, i) => { if (e <= upTo) addLoss(L, e, h.train[i], h.test[i]); });
   return L;
 }
 
@@ -296,6 +298,23 @@ function drawLoss(st) {
     ctx.stroke();
   });
   c.dataset.epoch = String(last);                 // the curve's last epoch, as .nnp-epoch's
+  lossLegend(st, lg.lines, L.test.some((v) => v !== null));
+}
+
+// Which line is which, above the chart's top right corner (the test line only when the
+// run has test points).
+function lossLegend(st, lines, withTest) {
+  const key = JSON.stringify(lines) + withTest;
+  if (st.lossLegendKey === key) return;
+  st.lossLegendKey = key;
+  st.lossLegend = st.lossLegend || el("div", "nnp-loss-legend", st.lossWrap);
+  st.lossLegend.replaceChildren(...lines.slice(0, withTest ? 2 : 1).map((look) => {
+    const item = el("span", "nnp-legend-item");
+    const swatch = el("span", "nnp-line-swatch", item);
+    swatch.style.borderTop = `${look.width}px ${look.dash === "dot" ? "dotted" : "solid"} ${look.color}`;
+    item.appendChild(document.createTextNode(look.name));
+    return item;
+  }));
 }
 
 // The legend under the plane: one swatch per class (or regression's -1, 0, +1).
@@ -418,7 +437,10 @@ function apply(st, data) {
   Object.assign(st.specs, data.specs || {});
   takeFrames(st, data);                           // first: the epoch answers Pause and Step
   if (data.scroll) st.box.scrollIntoView({ block: "start", behavior: "smooth" });
-  if (data.history) st.lossData = lossFromHistory(data.history);
+  if (data.history) {
+    const upTo = !data.running ? Infinity : st.queue.length ? st.queue[0].epoch - 1 : st.shown;
+    st.lossData = lossFromHistory(data.history, upTo);
+  }
   drawLoss(st);
   sayWhatWeHold(st, data.versions);
 }
