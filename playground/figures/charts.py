@@ -12,9 +12,9 @@ import plotly.graph_objects as go
 
 from ..teach.images import class_levels, png_data_uri, quantize
 from .colours import (BLUE, CLASS_COLOURS, DISCRETE_SCALE, INK, LUT, ORANGE,  # noqa: F401
-                      SURFACE_SCALE, class_lut, colour_lut, unit_positions)
+                      SURFACE_SCALE, TARGET_SCALE, class_lut, colour_lut,
+                      unit_positions)
 
-TARGET_SCALE = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]   # regression targets, -1..1
 OUTLINE = "rgba(32, 33, 36, 0.75)"    # regression points' edge: INK, a little see-through
 
 POS, NEG = "#1a73e8", "#e8710a"          # edge colours: positive and negative weights
