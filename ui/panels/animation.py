@@ -19,7 +19,8 @@ def animation_ui(run, key):
                                     key=f"{key}_anim_width") or WIDTHS[0]
     data = b"" if playing or s.epoch == 0 else _made(run, kind, width)
     button.download_button(
-        f"Animated {LABELS[kind].split()[0]}", data, f"nn-playground-run.{kind}",
+        f"Animated {LABELS[kind].split()[0]}, {width} px", data,
+        f"nn-playground-run-{width}px.{kind}",
         mime=FORMATS[kind].mime, icon=":material/animated_images:", on_click="ignore",
         disabled=playing or s.epoch == 0, key=f"{key}_anim_download",
         help="The run from its snapshots: the decision surface with the points, the loss "
