@@ -41,12 +41,13 @@ def main():
     p.add_argument("--width", type=int, default=480)
     args = p.parse_args()
     cells = Layout(args.width).cells
-    print(f"{'case':20} {'format':6} {'frames':>6} {'s':>6} {'cpu s':>6} {'MB':>5} {'surfaces s':>10} "
-          f"{'ratio':>6} {'of 3 s':>7} {'of 5 MB':>7}")
+    print(f"{'case':20} {'format':6} {'frames':>6} {'s':>6} {'cpu s':>6} {'MB':>5} "
+          f"{'surfaces s':>10} {'ratio':>6} {'of 3 s':>7} {'of 5 MB':>7}")
     for name, config in CASES.items():
         session = TrainingSession(config)
         session.advance(EPOCHS)
-        surfaces, frames = median_time(lambda: replay_frames(session, cells, FRAMES), args.repeat)
+        surfaces, frames = median_time(lambda: replay_frames(session, cells, FRAMES),
+                                       args.repeat)
         for kind in FORMATS:
             seconds, data = median_time(lambda: animation(session, kind, args.width, FRAMES),
                                         args.repeat)

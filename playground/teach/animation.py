@@ -94,7 +94,7 @@ class Layout:
         return self.width // CELL
 
     @property
-    def font(self):
+    def text_px(self):
         return self.width // 30
 
 
@@ -113,10 +113,10 @@ def to_pixels(X, bounds, cells):
 
 
 def _point_colours(y, regression):
+    """Each point's palette index: its class's colour, or its target's (-1..1)."""
     if regression:
-        level = np.rint((np.clip(y, -1, 1) + 1) / 2 * (TARGET_LEVELS - 1)).astype(int)
-        return TARGET0 + level
-    return np.array([INDEX[CLASS_COLOURS[int(k)]] for k in y])
+        return TARGET0 + np.rint((np.clip(y, -1, 1) + 1) / 2 * (TARGET_LEVELS - 1)).astype(int)
+    return np.array([INDEX[c] for c in CLASS_COLOURS])[y.astype(int)]
 
 
 def points_layer(data, bounds, layout, regression, show_test=True):
@@ -148,11 +148,11 @@ def points_layer(data, bounds, layout, regression, show_test=True):
 def _loss_strip(draw, layout, epoch, curve):
     """The training loss up to `epoch`, the epoch axis growing with it as in the app's
     replay, and a red line at `epoch`."""
-    top, w, pad = layout.header + layout.width, layout.width, layout.font
+    top, w, pad = layout.header + layout.width, layout.width, layout.text_px
     left, right = pad, w - pad
-    y0, y1 = top + pad + layout.font, top + layout.strip - pad // 2    # curve box, px
+    y0, y1 = top + pad + layout.text_px, top + layout.strip - pad // 2    # curve box, px
     draw.rectangle((left, y0, right, y1), outline=INDEX[AXIS])
-    draw.text((left, top + pad // 2), "training loss", fill=INDEX[INK], font=_font(layout.font))
+    draw.text((left, top + pad // 2), "training loss", fill=INDEX[INK], font=_font(layout.text_px))
     epochs, loss, high = curve
     span = max(10, epoch * 1.15)
     upto = (epochs <= epoch) & np.isfinite(loss)
@@ -166,7 +166,7 @@ def _loss_strip(draw, layout, epoch, curve):
 
 def _header(draw, layout, epoch, curve):
     epochs, loss, _ = curve
-    font, pad = _font(layout.font), layout.font // 2
+    font, pad = _font(layout.text_px), layout.text_px // 2
     draw.text((pad, layout.header // 2), f"epoch {epoch:,}", fill=INDEX[INK], font=font,
               anchor="lm")
     seen = loss[(epochs <= epoch) & np.isfinite(loss)]
@@ -175,30 +175,39 @@ def _header(draw, layout, epoch, curve):
                   fill=INDEX[INK], font=font, anchor="rm")
 
 
+def _loss_top(loss):
+    """The loss strip's top: the highest finite loss and a little room (1 if none)."""
+    finite = loss[np.isfinite(loss)]
+    return float(finite.max()) * 1.05 if len(finite) and finite.max() > 0 else 1.0
+
+
+def _frame(epoch, indices, points, curve, layout, colours):
+    """One frame as a "P" picture: the surface (palette indices, one per cell) with the
+    points pasted on, the header and the loss strip."""
+    image = Image.new("P", (layout.width, layout.height), INDEX[PAPER])
+    image.putpalette(colours)
+    cells = Image.fromarray(indices)
+    cells.putpalette(colours)                    # "L" -> "P": the bytes are indices
+    surface = cells.resize((layout.width, layout.width), Image.Resampling.NEAREST)
+    surface.paste(*points)
+    image.paste(surface, (0, layout.header))
+    draw = ImageDraw.Draw(image)
+    _header(draw, layout, epoch, curve)
+    _loss_strip(draw, layout, epoch, curve)
+    return image
+
+
 def frames(session, width=WIDTHS[0], max_frames=MAX_FRAMES, show_test=True):
     """The run's frames as "P" pictures sharing one palette, from its snapshots."""
     layout = Layout(width)
     classes = session.units if session.output == "softmax" else 2
     colours = palette(classes)
     epochs, loss, _ = thin_curve(session.history)
-    finite = loss[np.isfinite(loss)]
-    curve = (epochs, loss, float(finite.max()) * 1.05 if len(finite) and finite.max() > 0 else 1.0)
+    curve = (epochs, loss, _loss_top(loss))
     points = points_layer(session.data, session.bounds, layout, session.output == "linear",
                           show_test)
-    out = []
-    for epoch, u8, _ in replay_frames(session, layout.cells, max_frames):
-        image = Image.new("P", (layout.width, layout.height), INDEX[PAPER])
-        image.putpalette(colours)
-        cells = Image.fromarray(surface_indices(u8, classes))
-        cells.putpalette(colours)                # "L" -> "P": the bytes are indices
-        surface = cells.resize((layout.width, layout.width), Image.Resampling.NEAREST)
-        surface.paste(*points)
-        image.paste(surface, (0, layout.header))
-        draw = ImageDraw.Draw(image)
-        _header(draw, layout, epoch, curve)
-        _loss_strip(draw, layout, epoch, curve)
-        out.append(image)
-    return out
+    return [_frame(epoch, surface_indices(u8, classes), points, curve, layout, colours)
+            for epoch, u8, _ in replay_frames(session, layout.cells, max_frames)]
 
 
 def animation(session, kind="gif", width=WIDTHS[0], max_frames=MAX_FRAMES, show_test=True):

@@ -61,7 +61,7 @@ def test_the_replays_gif_and_the_exports_webp_play_in_chromium(page, app_url, tm
     assert seen["changed"] > 0.05          # the surface moved between the first and last
 
     open_panel(page, "Export")
-    choose(page, "export_anim_kind", "WebP (smaller)")
+    choose(page, "export_anim_kind", "WebP")
     choose(page, "export_anim_width", "800")
     seen, webp = played(page, "Animated WebP, 800 px", "image/webp", tmp_path)
     assert webp.format == "WEBP" and (seen["width"], seen["height"]) == webp.size

@@ -105,7 +105,7 @@ def test_the_first_and_last_frames_show_the_apps_surface_at_their_epochs(run):
 def test_the_loss_curve_grows_in_the_strip_under_the_surface(run):
     layout = Layout(480)
     _, frames = decoded(animation(run, "gif"))
-    strip = slice(layout.header + layout.width + layout.font * 2, layout.height)
+    strip = slice(layout.header + layout.width + layout.text_px * 2, layout.height)
     ink = [(np.abs(f[strip].astype(int) - [32, 33, 36]).max(axis=2) < 40).sum() for f in frames]
     assert ink[0] < ink[len(ink) // 2] < ink[-1]
 

@@ -4,7 +4,7 @@ import streamlit as st
 from playground.teach.animation import FORMATS, WIDTHS, animation
 from ui.state import app_state
 
-LABELS = {"gif": "GIF", "webp": "WebP (smaller)"}
+NAMES = {"gif": "GIF", "webp": "WebP"}
 
 
 def animation_ui(run, key):
@@ -13,13 +13,15 @@ def animation_ui(run, key):
     plain download; while the run plays it is not made: Pause first."""
     s, playing = run.session, run.running
     left, right, button = st.columns([2, 2, 3], vertical_alignment="bottom")
-    kind = left.segmented_control("Animation", list(FORMATS), format_func=LABELS.get,
-                                  default="gif", key=f"{key}_anim_kind") or "gif"
+    kind = left.segmented_control(
+        "Animation", list(FORMATS), format_func=NAMES.get, default="gif", key=f"{key}_anim_kind",
+        help="GIF plays everywhere; WebP holds the same pictures in a third of the bytes.")
+    kind = kind or "gif"                 # a second click on the chosen one unselects it
     width = right.segmented_control("Width (px)", WIDTHS, default=WIDTHS[0],
                                     key=f"{key}_anim_width") or WIDTHS[0]
     data = b"" if playing or s.epoch == 0 else _made(run, kind, width)
     button.download_button(
-        f"Animated {LABELS[kind].split()[0]}, {width} px", data,
+        f"Animated {NAMES[kind]}, {width} px", data,
         f"nn-playground-run-{width}px.{kind}",
         mime=FORMATS[kind].mime, icon=":material/animated_images:", on_click="ignore",
         disabled=playing or s.epoch == 0, key=f"{key}_anim_download",
