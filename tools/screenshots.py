@@ -8,10 +8,13 @@ docs/screenshot.png is the main view after about 3 s of Play on the default netw
 (moons, 2-8-8-1 tanh), paused; multiclass.png and regression.png a 3-class spiral and a
 regression run, each opened by its link and played a few seconds. Every other picture is one panel under the live view,
 opened in the same session after some training, scrolled to the top of the window and
-cropped to the main column. Each file should stay under ~400 KB.
+cropped to the main column. animation-frame.png is the last frame of the animated GIF of
+the default network after 3,000 epochs, drawn by playground/teach/animation.py itself (no
+browser). Each file should stay under ~400 KB.
 """
 import argparse
 import contextlib
+import io
 import sys
 import tempfile
 from pathlib import Path
@@ -219,6 +222,19 @@ def take_problems(page, url, out, seconds=5):
     return shots
 
 
+def take_animation_frame(out, epochs=3000):
+    """The last frame of the default run's animated GIF, as the GIF holds it."""
+    from playground import Config, TrainingSession
+    from playground.teach.animation import animation
+    from PIL import Image
+    session = TrainingSession(Config(epochs=epochs))
+    session.advance(epochs)
+    gif = Image.open(io.BytesIO(animation(session, "gif")))
+    gif.seek(gif.n_frames - 1)
+    gif.convert("RGB").save(out / "animation-frame.png", optimize=True)
+    return out / "animation-frame.png"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs",
@@ -243,6 +259,8 @@ def main(argv=None):
             shots += take_problems(page, url, args.out)
         finally:
             browser.close()
+    if not args.problems_only:
+        shots.append(take_animation_frame(args.out))
     too_big = []
     for path in shots:
         size = path.stat().st_size

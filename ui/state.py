@@ -31,6 +31,7 @@ class AppState:
     pins: list = field(default_factory=list)   # PinnedRun, oldest first
     pin_count: int = 0                  # pins ever made, so names stay unique after Clear
     replay: tuple | None = None         # (key, figure): the replay panel's last figure
+    animation: tuple | None = None      # (key, bytes): the last animated GIF or WebP made
     surface3d: tuple | None = None      # (key, figure): the 3-D view's last figure
     diagnosis: tuple | None = None      # (key, Diagnosis): Why is it stuck?'s last build
     lrfind: tuple | None = None         # (mount, epoch, Sweep): the finder's last sweep

@@ -1,10 +1,12 @@
 """`python -m playground train`: run one configuration and print what the tutorial prints,
 or one JSON object (--json) that another tool can check number for number.
 `python -m playground export --format numpy|torch` with the same flags prints a standalone
-script of that run instead (the script, run with --json, prints the same JSON keys)."""
+script of that run instead (the script, run with --json, prints the same JSON keys);
+`--format gif|webp` trains the run and writes it as an animated picture."""
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from ..activations import ACTIVATIONS
 from ..config import INITS, PRESETS, REGULARIZATIONS, from_preset, problems
@@ -14,7 +16,7 @@ from ..losses import LOSSES
 from ..optimizers import OPTIMIZERS
 from ..outputs import MAX_CLASSES, MIN_CLASSES, OUTPUTS, PROBLEMS, output_kind
 from ..session import TrainingSession
-from ..teach import codegen, torch_script
+from ..teach import animation, codegen, torch_script
 from .report import report, train
 
 SCRIPTS = {"numpy": codegen.script, "torch": torch_script.script}
@@ -77,9 +79,14 @@ def build_parser():
     t = sub.add_parser("train", help="train one network and report its numbers")
     add_run_flags(t)
     t.add_argument("--json", action="store_true", help="print one JSON object on the last line")
-    e = sub.add_parser("export", help="print a standalone script that trains this run")
-    e.add_argument("--format", choices=list(SCRIPTS), default="numpy",
-                   help="numpy (the tutorial's style, the default) or torch (PyTorch)")
+    e = sub.add_parser("export", help="print a standalone script that trains this run, or "
+                       "train it and write it as an animated picture")
+    e.add_argument("--format", choices=[*SCRIPTS, *animation.FORMATS], default="numpy",
+                   help="numpy (the tutorial's style, the default) or torch (PyTorch): a "
+                   "script; gif or webp: the trained run, animated from its snapshots")
+    e.add_argument("--width", type=int, choices=animation.WIDTHS, default=animation.WIDTHS[0],
+                   help="gif and webp: the frames' width in px")
+    e.add_argument("--out", help="write to this file instead of standard output")
     add_run_flags(e)
     return p
 
@@ -100,6 +107,24 @@ def config_from_args(args):
     return config
 
 
+def export(config, args):
+    """The script of the whole run (config.epochs epochs), or the run trained and animated."""
+    if args.format in SCRIPTS:
+        data = SCRIPTS[args.format](TrainingSession(config), epochs=config.epochs).encode()
+    elif args.out is None and sys.stdout.isatty():
+        print(f"error: a {args.format} file is binary: give --out FILE or redirect the "
+              "output to a file", file=sys.stderr)
+        return 2
+    else:
+        data = animation.animation(train(config)[0], args.format, args.width)
+    if args.out:
+        Path(args.out).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
@@ -107,9 +132,8 @@ def main(argv=None):
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if args.command == "export":      # the script of the whole run, config.epochs epochs
-        print(SCRIPTS[args.format](TrainingSession(config), epochs=config.epochs), end="")
-        return 0
+    if args.command == "export":
+        return export(config, args)
     session, losses = train(config, log=None if args.json else print)
     if args.json:
         print(json.dumps(report(session, losses), separators=(",", ":")))

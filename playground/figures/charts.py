@@ -11,14 +11,13 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..pictures.colours import (BLUE, CLASS_COLOURS, DISCRETE_SCALE, LUT, ORANGE, SURFACE_SCALE,
-                                class_lut)
+                                TARGET_SCALE, class_lut)
 from ..pictures.encode import class_levels, quantize
 from ..pictures.png import png_data_uri, unit_picture
 from .colours import INK, unit_positions
 from .geometry import (LOSS_LINES, NODE_PX, TITLE_TOP, diagram_geometry, loss_geometry,
                        plane_geometry)
 
-TARGET_SCALE = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]   # regression targets, -1..1
 OUTLINE = "rgba(32, 33, 36, 0.75)"    # regression points' edge: INK, a little see-through
 
 POS, NEG = "#1a73e8", "#e8710a"          # edge colours: positive and negative weights

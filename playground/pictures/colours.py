@@ -13,6 +13,7 @@ from .encode import LEVELS
 ORANGE, BLUE = "#e8710a", "#1a73e8"
 SURFACE_SCALE = [[0.0, "#f29a4a"], [0.25, "#f8c79b"], [0.5, "#f7f7f7"],
                  [0.75, "#a9c8f3"], [1.0, "#5b9bef"]]
+TARGET_SCALE = [[0.0, ORANGE], [0.5, "#f7f7f7"], [1.0, BLUE]]   # regression targets, -1..1
 DISCRETE_SCALE = [[0.0, "#f5b97f"], [0.5, "#f5b97f"], [0.5, "#8fb8f0"], [1.0, "#8fb8f0"]]
 
 

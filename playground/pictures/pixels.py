@@ -20,11 +20,16 @@ def surface_u8(session, n, params=None):
     return quantize(surface(session, n, params))
 
 
+def one_byte(u8, classes):
+    """A surface as surface_u8 makes it, as one uint8 per pixel: P(class 1) (2 classes), the
+    predicted value on [-1, 1] (regression), or class * LEVELS + confidence level (3 or more
+    classes), the values the surface's colour table (surface_lut) is indexed by."""
+    return class_levels(u8, classes) if u8.ndim == 3 else u8
+
+
 def surface_picture(session, n):
-    """The surface as one uint8 per pixel: P(class 1) (2 classes), the predicted value on
-    [-1, 1] (regression), or class * LEVELS + confidence level (3 or more classes)."""
-    u8 = surface_u8(session, n)
-    return class_levels(u8, session.units) if u8.ndim == 3 else u8
+    """The surface as one uint8 per pixel (see one_byte)."""
+    return one_byte(surface_u8(session, n), session.units)
 
 
 def surface_lut(session, discrete):

@@ -108,7 +108,7 @@ def test_a_rerun_leaves_each_download_where_the_page_has_it(at):
     at.session_state["app"].run.session.advance(100)
     open_panel(at, "Export")
     first = {label: b.url for label, b in downloads(at).items()}
-    assert len(first) == 6 and all(first.values()), first
+    assert len(first) == 7 and all(first.values()), first
     at.run()
     assert {label: b.url for label, b in downloads(at).items()} == first
     at.session_state["app"].run.session.advance(1)

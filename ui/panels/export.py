@@ -8,6 +8,7 @@ from playground.figures.charts import loss_figure, surface_figure
 from playground.pictures.pixels import surface_u8
 from playground.teach import export, torch_script
 from ui.live.view import PLOTLY_JS
+from ui.panels.animation import animation_ui
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 
@@ -77,6 +78,7 @@ def export_ui(run):
     button(c[2], "Charts (HTML)", "charts.html", "text/html", ":material/insert_chart:",
            "The decision surface and the loss curve, interactive, in one file that opens "
            "offline.")
+    animation_ui(run, "export")
     st.caption("For a picture of a chart, open Charts (HTML): each chart there has a camera "
                "button that saves a PNG.")
     with st.expander("Preview the script"):

@@ -4,6 +4,7 @@ import streamlit as st
 from playground.figures.replay import replay_figure
 from playground.fast import layer_sizes
 from playground.teach.replay import replay_frames, thin_curve
+from ui.panels.animation import animation_ui
 from ui.state import app_state
 
 
@@ -27,3 +28,4 @@ def replay_ui(run):
                "happens, get most of them. Drag the slider or press Replay: it all plays in your "
                "browser.")
     st.plotly_chart(cached[1], key="replay_chart", config={"displaylogo": False})
+    animation_ui(run, "replay")
