@@ -33,7 +33,7 @@ def animated(at):
 
 @pytest.mark.parametrize("panel, key", [("Replay", "replay"), ("Export", "export")])
 def test_a_panel_offers_the_run_as_a_gif_or_a_webp_at_480_or_800_px(at, panel, key):
-    at.session_state["run"].session.advance(150)
+    at.session_state["app"].run.session.advance(150)
     open_panel(at, panel)
     button, picture = animated(at)
     assert button.label == "Animated GIF, 480 px" and not button.disabled and button.url

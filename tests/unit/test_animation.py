@@ -1,7 +1,6 @@
 """The run as an animated GIF and WebP: decoded with Pillow, its frames are the run's
 snapshots, at the chosen width, and the first and last frames' surfaces are the app's
 surface pictures at those epochs, in the app's colours."""
-import base64
 import io
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from playground import Config, TrainingSession
 from playground.teach.animation import CELL, Layout, animation
 from playground.teach.replay import MAX_FRAMES
 from tests.support import ROOT
-from ui.live.playback import surface_lut, surface_picture
+from playground.pictures.pixels import surface_lut, surface_picture
 
 RUNS = {"2 classes": (Config(), 300),
         "3 classes": (Config(classes=3, dataset="spiral", loss="ce", samples=300), 200),
@@ -42,7 +41,7 @@ def decoded(data):
 def app_surface(session, n):
     """The app's surface as the live view paints it: its bytes through its colour table,
     turned so north is up (row 0 of the surface is x2's lowest)."""
-    lut = np.frombuffer(base64.b64decode(surface_lut(session, discrete=False)), np.uint8)
+    lut = np.asarray(surface_lut(session, discrete=False), np.uint8)
     return np.flipud(lut.reshape(256, 3)[surface_picture(session, n)])
 
 
@@ -70,7 +69,7 @@ def surface_in(frame, layout):
 def one_step(session):
     """The GIF's palette keeps every other entry of the app's table, showing bytes 2i and
     2i + 1 both in entry 2i's colour: a surface pixel may be that one step off, no more."""
-    lut = np.frombuffer(base64.b64decode(surface_lut(session, discrete=False)), np.uint8)
+    lut = np.asarray(surface_lut(session, discrete=False), np.uint8)
     pairs = lut.reshape(128, 2, 3).astype(int)
     return int(np.abs(pairs[:, 1] - pairs[:, 0]).max())
 
