@@ -5,17 +5,8 @@ import io
 
 import pytest
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
-from tests.support import APP
 from ui.state import KEY
-
-
-@pytest.fixture
-def at():
-    app = AppTest.from_file(str(APP), default_timeout=60)
-    app.run()
-    return app
 
 
 def open_panel(at, name):

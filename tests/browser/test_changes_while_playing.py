@@ -24,6 +24,7 @@ from playground.pictures.colours import CLASS_COLOURS
 from tests.support import open_app, press, wait_idle
 
 SECONDS = 120           # the two minutes
+ROUNDS = 4              # ... and every kind of change this many times (some are missed)
 SETTLE = 4.0            # a failed check must pass again within this (a round trip, loaded)
 FRAME = 100             # epochs in one frame at the default speed (at most)
 EPOCH_TEXT = re.compile(r"^Epoch [\d,]+$")
@@ -106,7 +107,10 @@ def change(page, kind, rng):
     regression = problem_type(page) == "regression"
     if kind == "lr":
         nudge(page, "lr", rng)
-    elif kind == "classes" and not regression:
+    elif kind == "classes":
+        if regression:                                  # classes are classification's
+            choose(page, "problem", "Classification")
+            wait_idle(page)
         nudge(page, "classes", rng)
     elif kind == "dataset":
         names = (["Plane (regression)", "Multi-Gaussian (regression)"] if regression else
@@ -154,11 +158,11 @@ def test_the_view_follows_every_change_for_two_minutes(page):
     rng = random.Random(18)
     press(page, "play", "Play")
     done, broken, glitches = [], {}, []      # broken: problem -> since when
-    end = time.monotonic() + SECONDS
-    kinds = []
-    while time.monotonic() < end:
+    start, kinds, rounds = time.monotonic(), [], 0
+    # two minutes at least, and every kind several times (a busy machine changes slower)
+    while time.monotonic() - start < SECONDS or rounds < ROUNDS:
         if not kinds:
-            kinds = rng.sample(KINDS, len(KINDS))       # each kind once per round
+            kinds, rounds = rng.sample(KINDS, len(KINDS)), rounds + 1   # each once a round
         wait_idle(page)
         try:
             done.append(change(page, kinds.pop(), rng))
@@ -178,5 +182,5 @@ def test_the_view_follows_every_change_for_two_minutes(page):
             page.wait_for_timeout(max(0, 1000 * (1.0 - (time.monotonic() - now))))
     assert not page.errors, page.errors
     made = [d for d in done if d in KINDS]
-    assert all(made.count(k) >= 3 for k in KINDS if k != "classes"), made
+    assert all(made.count(k) >= 2 for k in KINDS), json.dumps(done)
     print(f"{len(done)} changes, {len(glitches)} passing glitches: {glitches[:10]}")
