@@ -123,9 +123,9 @@ def change(page, kind, rng):
     elif kind == "activation":
         choose(page, "activation", rng.choice(["Tanh", "ReLU", "Sigmoid", "Leaky ReLU"]))
     elif kind == "layers":
-        name = "add_layer" if page.locator(".st-key-remove_layer button").is_disabled() or \
-            rng.random() < 0.5 else "remove_layer"
-        button = page.locator(f".st-key-{name} button")
+        remove = page.locator(".st-key-remove_layer").get_by_role("button")   # the visible one
+        name = "add_layer" if remove.is_disabled() or rng.random() < 0.5 else "remove_layer"
+        button = page.locator(f".st-key-{name}").get_by_role("button")
         if button.is_disabled():
             return "layers (none to change)"
         button.click()
