@@ -2,10 +2,12 @@
 clicks and files checked alike, the 2,000-point cap said out loud, refused files and
 empty feature choices not left on screen, and pinning that restarts from the same start."""
 import json
+import logging
 
 import numpy as np
 import pytest
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
+from streamlit.elements.lib import policies
 
 from playground.data.userdata import MAX_POINTS
 
@@ -68,6 +70,35 @@ def test_a_crafted_click_is_refused_with_a_reason_and_nothing_changes(at, where,
     assert "That click was not used" in text(at) and words in text(at)
     assert state(at).points is before and run(at).mount == mount
     assert np.isfinite(run(at).session.bounds).all() and not run(at).session.diverged
+
+
+# -- opening the panel says nothing to the server's log --------------------------------------
+class Said(logging.Handler):
+    """The records a logger emits (Streamlit's loggers do not propagate to caplog)."""
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record.getMessage())
+
+
+@pytest.mark.parametrize("problem", ["classification", "regression"])
+def test_opening_your_data_logs_no_widget_state_warning(at, monkeypatch, problem):
+    # Streamlit warns once per process: undo an earlier test's warning so this one can fail.
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)
+    said, logger = Said(), logging.getLogger(policies.__name__)
+    logger.addHandler(said)
+    try:
+        at.selectbox(key="problem").set_value(problem).run()
+        open_panel(at, "Your data")
+        at.session_state["click_mode"] = "remove"
+        at.run()
+        open_panel(at, "Replay")
+        open_panel(at, "Your data")
+    finally:
+        logger.removeHandler(said)
+    assert not at.exception and not said.records, said.records
 
 
 # -- the 2,000-point cap -------------------------------------------------------------------

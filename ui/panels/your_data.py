@@ -104,9 +104,11 @@ def mydata_ui(run):
         state.upload_error = None
     modes = click_modes(problem, classes)
     if st.session_state.get("click_mode") not in modes:
-        st.session_state["click_mode"] = "off"        # a class the problem no longer has
+        # Not yet chosen, unselected, or a class the problem no longer has. Set here only,
+        # not also as the widget's default, which Streamlit warns about.
+        st.session_state["click_mode"] = "off"
     st.segmented_control("Clicking the plane", list(modes), key="click_mode",
-                         format_func=modes.get, default="off",
+                         format_func=modes.get,
                          help="Choose what a click on the decision surface does. Each change "
                               "starts the network again on the new points.")
     if problem == "regression":
