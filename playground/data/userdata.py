@@ -24,6 +24,7 @@ HEADER = ("x1", "x2", "label")
 MAX_POINTS = 2000       # more make each epoch slow, and the app draws every point
 MIN_POINTS = 4          # the tutorial's XOR has 4; split keeps 2 for training
 MAX_COORD = 1000        # bigger coordinates saturate tanh and sigmoid units at once
+MAX_FILE_MB = 1         # 2,000 points take about 0.1 MB; the rows past them are only counted
 ECHO_CHARS = 30
 
 
@@ -42,8 +43,20 @@ NOT_TEXT = "the file is not a text file: save your points as CSV (UTF-8)"
 NOT_UTF8 = "the file is not UTF-8 text: save your points as CSV (UTF-8)"
 
 
+def _check_size(content):
+    """Refuse a file over MAX_FILE_MB (2**20 bytes a MB, as Streamlit counts), its size
+    rounded up to a tenth, so that a file just over the cap never reads "1.0 MB"."""
+    size = len(content if isinstance(content, bytes) else content.encode("utf-8", "replace"))
+    if size > MAX_FILE_MB * 2**20:
+        raise PointsError(f"the file is {math.ceil(size * 10 / 2**20) / 10:.1f} MB, and a "
+                          f"points file can be at most {MAX_FILE_MB} MB ({MAX_POINTS:,} points "
+                          "take about 0.1 MB)")
+
+
 def _text(content) -> str:
-    """The file as text; refuses binary files and encodings other than UTF-8."""
+    """The file as text; refuses files over MAX_FILE_MB, binary files and encodings other
+    than UTF-8."""
+    _check_size(content)
     if isinstance(content, bytes):
         if b"\x00" in content:
             raise PointsError(NOT_TEXT)

@@ -3,13 +3,15 @@ clicks and files checked alike, the 2,000-point cap said out loud, refused files
 empty feature choices not left on screen, and pinning that restarts from the same start."""
 import json
 import logging
+import tomllib
 
 import numpy as np
 import pytest
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.elements.lib import policies
 
-from playground.data.userdata import MAX_POINTS
+from playground.data.userdata import MAX_FILE_MB, MAX_POINTS
+from tests.support import APP
 
 
 def state(at):
@@ -147,6 +149,30 @@ def test_a_refused_file_leaves_the_box_empty_and_the_points_as_they_were(at):
     assert state(at).points is used and "Using your 10 points." in text(at)
     at.run()
     assert not at.error, "the refusal is said once"
+
+
+def test_a_file_over_the_cap_is_refused_in_the_apps_words_once_and_the_points_stay(at):
+    open_panel(at, "Your data")
+    upload(at, csv_rows(10))
+    used = state(at).points
+    big = csv_rows(10) + "0.5,0.5,1\n" * (MAX_FILE_MB * 2**20 // 10 + 1)   # just over the cap
+    for name in ("big.csv", "bigger.csv"):
+        upload(at, big, name=name)
+        (error,) = at.error
+        assert error.value == (f"That file was not used: the file is {MAX_FILE_MB + 0.1:.1f} MB, "
+                               f"and a points file can be at most {MAX_FILE_MB} MB (2,000 points "
+                               "take about 0.1 MB). Your previous points are unchanged.")
+        assert at.file_uploader[0].value is None, "the refused file is still shown"
+        assert state(at).points is used and "Using your 10 points." in text(at)
+    at.run()
+    assert not at.error, "the refusal is said once"
+
+
+def test_the_box_takes_files_over_the_cap_so_the_app_can_refuse_them_itself(at):
+    open_panel(at, "Your data")
+    box = at.file_uploader[0].proto.max_upload_size_mb
+    server = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text())
+    assert MAX_FILE_MB < box <= server["server"]["maxUploadSize"]
 
 
 # -- input features ------------------------------------------------------------------------

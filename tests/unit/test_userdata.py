@@ -11,7 +11,7 @@ from playground.config import Config
 from playground.teach.links import from_query
 from playground.text import safe_quote
 from playground.session import TrainingSession
-from playground.data.userdata import (HEADER, MAX_POINTS, PointsError, add_point,
+from playground.data.userdata import (HEADER, MAX_FILE_MB, MAX_POINTS, PointsError, add_point,
                                       dataset_from_points, first_points, parse_points_csv,
                                       points_csv, remove_nearest)
 
@@ -108,6 +108,18 @@ def test_a_long_file_is_cut_at_max_rows_with_a_note():
     assert parse_points_csv(rows, max_rows=10).X.shape == (10, 2)
     past_the_cap = parse_points_csv(rows + "bad\n")                  # counted, never read
     assert past_the_cap.notes == ("Only the first 2,000 rows were used; the file has 5,001.",)
+
+
+def test_a_file_up_to_max_file_mb_is_read_and_one_byte_more_is_refused_with_its_size():
+    cap = MAX_FILE_MB * 2**20
+    rows = GOOD + "0,0,0\n" * ((cap - len(GOOD)) // 6)
+    at_the_cap = (rows + " " * (cap - len(rows))).encode()     # a last line of blanks
+    assert len(at_the_cap) == cap
+    assert len(parse_points_csv(at_the_cap).y) == MAX_POINTS
+    assert refusal(at_the_cap + b"\n") == (f"the file is {MAX_FILE_MB + 0.1:.1f} MB, and a points "
+                                          f"file can be at most {MAX_FILE_MB} MB (2,000 points "
+                                          "take about 0.1 MB)")
+    assert refusal(at_the_cap.decode() * 2).startswith(f"the file is {2 * MAX_FILE_MB:.1f} MB")
 
 
 # -- writing ---------------------------------------------------------------------------
