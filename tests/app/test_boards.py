@@ -1,6 +1,6 @@
 """Loose boards found by trying the app, each driven as a learner would through AppTest:
 clicks and files checked alike, the 2,000-point cap said out loud, refused files and
-empty feature choices not left on screen, and pinning that restarts from the same start."""
+empty feature choices not left on screen, a link's numbers checked, and pinning that restarts from the same start."""
 import json
 import logging
 import tomllib
@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.elements.lib import policies
+from streamlit.testing.v1 import AppTest
 
 from playground.data.userdata import MAX_FILE_MB, MAX_POINTS
 from tests.support import APP
@@ -173,6 +174,20 @@ def test_the_box_takes_files_over_the_cap_so_the_app_can_refuse_them_itself(at):
     box = at.file_uploader[0].proto.max_upload_size_mb
     server = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text())
     assert MAX_FILE_MB < box <= server["server"]["maxUploadSize"]
+
+
+# -- a link's numbers -----------------------------------------------------------------------
+def test_a_links_huge_batch_size_is_refused_and_minus_zero_goes_back_as_0():
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.query_params.update({"batch_size": "111111111111111", "reg_rate": "-0",
+                             "regularization": "l2"})
+    app.run()
+    assert not app.exception
+    (warning,) = app.warning
+    assert ("batch_size: `111111111111111` refused: batch size must be 0 (full batch) or a "
+            "whole number from 1 to 5,000") in warning.value
+    assert app.selectbox(key="batch_size").value == 0 == run(app).session.config.batch_size
+    assert app.query_params["reg_rate"] == "0" and app.query_params["batch_size"] == "0"
 
 
 # -- input features ------------------------------------------------------------------------
