@@ -1,6 +1,7 @@
 """Loose boards found by trying the app, each driven as a learner would through AppTest:
 clicks and files checked alike, the 2,000-point cap said out loud, refused files and
-empty feature choices not left on screen, a link's numbers checked, and pinning that restarts from the same start."""
+empty feature choices not left on screen, a link's numbers checked, and pinning that
+restarts from the same start."""
 import json
 import logging
 import tomllib

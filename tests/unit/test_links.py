@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground.activations import ACTIVATIONS
-from playground.config import (FIELDS, INITS, MAX_EPOCHS, MAX_SAMPLES, PRECISIONS, PRESETS, REGULARIZATIONS,
-                               Config, from_preset, problems, validated)
+from playground.config import (FIELDS, INITS, MAX_EPOCHS, MAX_SAMPLES, PRECISIONS, PRESETS,
+                               REGULARIZATIONS, Config, from_preset, problems, validated)
 from playground.data.features import ALIASES, FEATURES, canonical_feature
 from playground.teach.lessons import LESSONS
 from playground.teach.links import (CONTROLS, SAFE_PUNCTUATION, LinkSetup, from_query, query_string,
