@@ -112,8 +112,9 @@ def problems(config: Config, own_data=False) -> list[str]:
                         ("precision", PRECISIONS)):
         if getattr(c, name) not in table:
             out.append(f"{name} {getattr(c, name)!r} is unknown; choose from {', '.join(table)}")
-    if not isinstance(c.batch_size, int) or c.batch_size < 0:
-        out.append("batch size must be 0 (full batch) or a positive whole number")
+    if not isinstance(c.batch_size, int) or not 0 <= c.batch_size <= MAX_SAMPLES:
+        out.append(f"batch size must be 0 (full batch) or a whole number from 1 to "
+                   f"{MAX_SAMPLES:,}, the most points a run can have")
     if not isinstance(c.epochs, int) or not 0 <= c.epochs <= MAX_EPOCHS:
         out.append(f"epochs must be a whole number from 0 to {MAX_EPOCHS:,}")
     if not _finite(c.lr) or not 0 < c.lr <= 100:
