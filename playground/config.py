@@ -10,8 +10,9 @@ import math
 from dataclasses import dataclass
 
 from .activations import ACTIVATIONS
-from .data.datasets import DATASETS, MULTICLASS, REGRESSION
+from .data.datasets import FORMULA, MULTICLASS, NAMES as DATASETS, REGRESSION
 from .data.features import FEATURES, canonical_feature
+from .data.formula import FormulaError, checked, parse
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
 from .outputs import MAX_CLASSES, MIN_CLASSES, OUTPUTS, PROBLEMS, output_kind
@@ -47,6 +48,8 @@ class Config:
     problem: str = "classification"  # or "regression": one linear output unit
     classes: int = 2                # 2: one sigmoid output unit; 3 to 6: that many softmax units
     preset: str = ""                # name of the preset this came from, if any
+    formula: str = ""               # the formula dataset's, over x1, x2: x2 > sin(3*x1) gives
+    #                                 classes, sin(3*x1)*x2 targets; "" for other datasets
 
     def replace(self, **changes) -> "Config":
         return dataclasses.replace(self, **changes)
@@ -149,6 +152,8 @@ def _dataset_problems(c: Config) -> list[str]:
     """Whether the named dataset fits the problem type and the number of classes."""
     if c.dataset not in DATASETS:
         return []
+    if c.dataset == FORMULA or c.formula != "":
+        return _formula_problems(c)
     if c.problem == "regression" and c.dataset not in REGRESSION:
         return [f"regression needs a regression dataset ({', '.join(REGRESSION)}); "
                 f"{c.dataset} is a classification dataset"]
@@ -160,11 +165,28 @@ def _dataset_problems(c: Config) -> list[str]:
     return []
 
 
+def _formula_problems(c: Config) -> list[str]:
+    """A formula must fit the problem type, and goes with the formula dataset only."""
+    if not isinstance(c.formula, str):
+        return ["the formula must be text, such as x2 > sin(3*x1)"]
+    if c.classes > 2:
+        return [f"a formula makes 2 classes; {' and '.join(MULTICLASS)} can have up to "
+                f"{MAX_CLASSES}"]
+    try:
+        checked(c.formula, c.problem)
+    except FormulaError as e:
+        return [str(e).rstrip(".")]
+    if c.dataset != FORMULA:
+        return [f"a formula is for the {FORMULA} dataset only: set the dataset to {FORMULA}, "
+                "or leave the formula out"]
+    return []
+
+
 def datasets_for(problem="classification", classes=2) -> tuple:
     """The dataset names a problem type can use (for a menu): regression's own, or the
-    classification ones with that many classes."""
+    classification ones with that many classes; a formula makes either."""
     if problem == "regression":
-        return REGRESSION
+        return (*REGRESSION, FORMULA)
     return tuple(n for n in DATASETS if n not in REGRESSION and (classes == 2 or n in MULTICLASS))
 
 
@@ -185,4 +207,5 @@ def validated(config: Config, own_data=False) -> Config:
     found = problems(config, own_data)
     if found:
         raise ValueError("; ".join(found))
-    return config.replace(features=tuple(canonical_feature(f) for f in config.features))
+    return config.replace(features=tuple(canonical_feature(f) for f in config.features),
+                          formula=parse(config.formula).text if config.formula else "")

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from ..config import FIELDS, PRESETS, Config, from_preset, problems
 from ..data.features import canonical_feature
+from ..data.formula import FormulaError, parse
 from ..text import ECHO_CHARS, SAFE_PUNCTUATION, safe_quote  # noqa: F401
 from .lessons import LESSONS
 
@@ -103,6 +104,14 @@ def _boolean(text):
     return BOOLEANS[text.lower()]
 
 
+def _formula(text):
+    """Written back from its checked tree; whether it fits the problem is the core's check."""
+    try:
+        return parse(text).text if text else ""
+    except FormulaError as e:
+        raise ValueError(f"a formula this app can read ({str(e).rstrip('.')})") from None
+
+
 def _preset(text):
     name = text.lower()
     if name not in PRESETS and name != "":
@@ -116,11 +125,11 @@ PARSERS = {
     "batch_size": _whole, "epochs": _whole, "lr": _number, "seed": _whole,
     "regularization": _name, "reg_rate": _number, "init": _name, "features": _feature_list,
     "delta_rule": _boolean, "precision": _name, "preset": _preset,
-    "problem": _name, "classes": _whole,
+    "problem": _name, "classes": _whole, "formula": _formula,
 }
 # Settings that must change together (classes=3 needs loss=ce and a dataset with 3 classes):
 # checked as one group when none of them is accepted on its own.
-TOGETHER = ("problem", "classes", "dataset", "loss", "delta_rule")
+TOGETHER = ("problem", "classes", "dataset", "loss", "delta_rule", "formula")
 assert set(PARSERS) == set(FIELDS), "every Config field needs a parser"
 
 
