@@ -60,8 +60,12 @@ class Config:
         return output_kind(self.problem, self.classes)
 
     def to_dict(self) -> dict:
+        """The fields as JSON values; `formula` only when set, so every other run's JSON
+        keeps exactly the keys it had before formulas."""
         d = dataclasses.asdict(self)
         d["hidden"], d["features"] = list(self.hidden), list(self.features)
+        if not self.formula:
+            del d["formula"]
         return d
 
 

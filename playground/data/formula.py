@@ -151,9 +151,12 @@ def _node(text, node) -> tuple:
 
 
 def _call(text, node):
-    name = node.func.id if isinstance(node.func, ast.Name) else None
+    if not isinstance(node.func, ast.Name):
+        _node(text, node.func)                         # refuses x1.real(), (lambda: 0)()
+        _refuse(_segment(text, node), f"the functions are {', '.join(FUNCTIONS)}")
+    name = node.func.id
     if name not in FUNCTIONS:
-        _refuse(_segment(text, node.func))
+        _refuse(name, f"it is not a function; the functions are {', '.join(FUNCTIONS)}")
     if len(node.args) != 1 or node.keywords or isinstance(node.args[0], ast.Starred):
         _refuse(_segment(text, node), f"{name} takes one number, as in {name}(x1)")
     return ("call", name, _node(text, node.args[0]))
@@ -162,6 +165,7 @@ def _call(text, node):
 def parse(text) -> Formula:
     """The checked formula; FormulaError with one sentence when it is refused."""
     _check_text(text)
+    text = text.strip()                                 # "  x1" is not an indented block
     tree = _node(text, _parts(text))
     return Formula(tree, canonical(tree), tree[0] in ("compare", "bool") or (
         tree[0] == "unary" and tree[1] is ast.Not))
