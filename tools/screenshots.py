@@ -7,9 +7,9 @@ in headless Chromium (Debian's, /usr/bin/chromium) through Playwright at 1400x10
 docs/screenshot.png is the main view after about 3 s of Play on the default network
 (moons, 2-8-8-1 tanh), paused; multiclass.png and regression.png a 3-class spiral and a
 regression run, and formula.png your own formula (x2 > sin(3*x1)) with its box in the
-sidebar, each opened by its link and played a few seconds. Every other picture is one panel under the live view,
-opened in the same session after some training, scrolled to the top of the window and
-cropped to the main column. Each file should stay under ~400 KB.
+sidebar, each opened by its link and played a few seconds. Every other picture is one
+panel under the live view, opened in the same session after some training, scrolled to
+the top of the window and cropped to the main column. Each file should stay under ~400 KB.
 """
 import argparse
 import contextlib

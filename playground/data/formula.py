@@ -44,8 +44,9 @@ BINARY = {ast.Add: ("+", SUM, np.add), ast.Sub: ("-", SUM, np.subtract),
 COMPARISONS = {ast.Lt: ("<", np.less), ast.LtE: ("<=", np.less_equal),
                ast.Gt: (">", np.greater), ast.GtE: (">=", np.greater_equal),
                ast.Eq: ("==", np.equal), ast.NotEq: ("!=", np.not_equal)}
-UNARY = {ast.USub: ("-", SIGN), ast.UAdd: ("+", SIGN), ast.Not: ("not ", NOT)}
-BOOLEANS = {ast.And: ("and", AND), ast.Or: ("or", OR)}
+UNARY = {ast.USub: ("-", SIGN, np.negative), ast.UAdd: ("+", SIGN, np.positive),
+         ast.Not: ("not ", NOT, lambda v: 1 - _truth(v))}
+BOOLEANS = {ast.And: ("and", AND, lambda vs: _all(vs)), ast.Or: ("or", OR, lambda vs: _any(vs))}
 HINTS = {ast.BitXor: "write powers as ** (x1**2)", ast.Mod: "the operators are + - * / **",
          ast.FloorDiv: "divide with /", ast.BitAnd: "write and", ast.BitOr: "write or",
          ast.Invert: "write not", ast.Is: "compare with == or !=",
@@ -72,7 +73,7 @@ class Formula:
 
 
 def _clean(text, limit=40) -> str:
-    """Formula characters only (no backtick, $, [ or :), cut to limit."""
+    """Formula characters only (no backtick, $ or :), cut to limit."""
     kept = " ".join("".join(ch for ch in str(text) if ch in QUOTABLE).split())
     return kept if len(kept) <= limit else kept[:limit - 1] + "…"
 
@@ -125,29 +126,42 @@ def _segment(text, node):
     return ast.get_source_segment(text, node) or type(node).__name__
 
 
+def _constant(text, node):
+    if type(node.value) not in (int, float) or not math.isfinite(node.value):
+        _refuse(_segment(text, node), f"numbers must be real and finite; {USE}")
+    return ("num", float(node.value))
+
+
+def _operators(node):
+    """The node's operator types (one, or a comparison's several)."""
+    return [type(op) for op in (getattr(node, "op", None), *getattr(node, "ops", ())) if op]
+
+
+# How each allowed ast node becomes ours: (whether its operators are allowed, reader).
+READERS = {
+    ast.Constant: (lambda n: True, _constant),
+    ast.Name: (lambda n: True, lambda text, n: ("name", n.id)),   # _check_text: NAMES only
+    ast.Call: (lambda n: True, lambda text, n: _call(text, n)),
+    ast.UnaryOp: (lambda n: type(n.op) in UNARY,
+                  lambda text, n: ("unary", type(n.op), _node(text, n.operand))),
+    ast.BinOp: (lambda n: type(n.op) in BINARY,
+                lambda text, n: ("binary", type(n.op), _node(text, n.left),
+                                 _node(text, n.right))),
+    ast.Compare: (lambda n: all(type(op) in COMPARISONS for op in n.ops),
+                  lambda text, n: ("compare", tuple(map(type, n.ops)),
+                                   tuple(_node(text, c) for c in (n.left, *n.comparators)))),
+    ast.BoolOp: (lambda n: True,
+                 lambda text, n: ("bool", type(n.op), tuple(_node(text, v) for v in n.values))),
+}
+
+
 def _node(text, node) -> tuple:
     """Our tree for one ast node, or FormulaError naming the node's text."""
-    kind = type(node)
-    if kind is ast.Constant:
-        if type(node.value) not in (int, float) or not math.isfinite(node.value):
-            _refuse(_segment(text, node), f"numbers must be real and finite; {USE}")
-        return ("num", float(node.value))
-    if kind is ast.Name:
-        return ("name", node.id)                       # _check_text allowed only NAMES
-    if kind is ast.Call:
-        return _call(text, node)
-    if kind is ast.UnaryOp and type(node.op) in UNARY:
-        return ("unary", type(node.op), _node(text, node.operand))
-    if kind is ast.BinOp and type(node.op) in BINARY:
-        return ("binary", type(node.op), _node(text, node.left), _node(text, node.right))
-    if kind is ast.Compare and all(type(op) in COMPARISONS for op in node.ops):
-        return ("compare", tuple(type(op) for op in node.ops),
-                tuple(_node(text, n) for n in (node.left, *node.comparators)))
-    if kind is ast.BoolOp:
-        return ("bool", type(node.op), tuple(_node(text, n) for n in node.values))
-    op = next((type(o) for o in (getattr(node, "op", None), *getattr(node, "ops", ()))
-               if type(o) in HINTS), kind)
-    _refuse(_segment(text, node), f"{HINTS[op]}; {USE}" if op in HINTS else USE)
+    allowed, read = READERS.get(type(node), (lambda n: False, None))
+    if allowed(node):
+        return read(text, node)
+    hint = next((HINTS[op] for op in _operators(node) + [type(node)] if op in HINTS), "")
+    _refuse(_segment(text, node), f"{hint}; {USE}" if hint else USE)
 
 
 def _call(text, node):
@@ -177,30 +191,37 @@ def _number_text(x) -> str:
     return short if float(short) == x else repr(x)
 
 
-def _written(tree) -> tuple:
-    """(text, precedence) of a tree, brackets only where Python needs them."""
-    kind = tree[0]
-    if kind == "num":
-        return _number_text(tree[1]), ATOM
-    if kind == "name":
-        return tree[1], ATOM
-    if kind == "call":
-        return f"{tree[1]}({_written(tree[2])[0]})", ATOM
-    if kind == "unary":
-        sign, level = UNARY[tree[1]]
-        return sign + _inner(tree[2], level), level
-    if kind == "binary":
-        sign, level, _ = BINARY[tree[1]]
-        if level == POWER:         # (-2)**x1 and (2**3)**x1 need brackets; 2**-x1 does not
-            return f"{_inner(tree[2], ATOM)}**{_inner(tree[3], SIGN)}", level
-        sign = f" {sign} " if level == SUM else sign
-        return _inner(tree[2], level) + sign + _inner(tree[3], level + 1), level
-    if kind == "compare":
-        texts = [_inner(t, COMPARE + 1) for t in tree[2]]
-        ops = [COMPARISONS[op][0] for op in tree[1]]
-        return texts[0] + "".join(f" {op} {t}" for op, t in zip(ops, texts[1:])), COMPARE
-    word, level = BOOLEANS[tree[1]]
+def _binary_text(tree):
+    sign, level, _ = BINARY[tree[1]]
+    if level == POWER:             # (-2)**x1 and (2**3)**x1 need brackets; 2**-x1 does not
+        return f"{_inner(tree[2], ATOM)}**{_inner(tree[3], SIGN)}", level
+    sign = f" {sign} " if level == SUM else sign
+    return _inner(tree[2], level) + sign + _inner(tree[3], level + 1), level
+
+
+def _compare_text(tree):
+    texts = [_inner(t, COMPARE + 1) for t in tree[2]]
+    ops = [COMPARISONS[op][0] for op in tree[1]]
+    return texts[0] + "".join(f" {op} {t}" for op, t in zip(ops, texts[1:])), COMPARE
+
+
+def _bool_text(tree):
+    word, level, _ = BOOLEANS[tree[1]]
     return f" {word} ".join(_inner(t, level + 1) for t in tree[2]), level
+
+
+# Each kind of node as (text, precedence), brackets only where Python needs them.
+WRITERS = {
+    "num": lambda t: (_number_text(t[1]), ATOM),
+    "name": lambda t: (t[1], ATOM),
+    "call": lambda t: (f"{t[1]}({_written(t[2])[0]})", ATOM),
+    "unary": lambda t: (UNARY[t[1]][0] + _inner(t[2], UNARY[t[1]][1]), UNARY[t[1]][1]),
+    "binary": _binary_text, "compare": _compare_text, "bool": _bool_text,
+}
+
+
+def _written(tree) -> tuple:
+    return WRITERS[tree[0]](tree)
 
 
 def _inner(tree, least):
@@ -221,34 +242,38 @@ def _truth(v):
 
 
 def _all(values):
+    """1 where every one of the 0/1 values is 1, NaN where any is undefined."""
     out = values[0]
     for v in values[1:]:
         out = np.where(np.isnan(out) | np.isnan(v), np.nan, out * v)
     return out
 
 
+def _any(values):
+    return 1 - _all([1 - v for v in values])
+
+
+def _compare_value(tree, X):
+    sides = [np.asarray(_value(t, X), np.float64) for t in tree[2]]
+    return _all([np.where(np.isnan(a) | np.isnan(b), np.nan, COMPARISONS[op][1](a, b))
+                 for op, a, b in zip(tree[1], sides, sides[1:])])
+
+
+# Each kind of node's value at the points X (n, 2): NaN or inf where undefined.
+VALUES = {
+    "num": lambda t, X: np.float64(t[1]),
+    "name": lambda t, X: {"x1": X[:, 0], "x2": X[:, 1], "pi": np.float64(np.pi)}[t[1]],
+    "call": lambda t, X: FUNCTIONS[t[1]](_value(t[2], X)),
+    "unary": lambda t, X: UNARY[t[1]][2](np.asarray(_value(t[2], X), np.float64)),
+    "binary": lambda t, X: BINARY[t[1]][2](_value(t[2], X), _value(t[3], X)),
+    "compare": _compare_value,
+    "bool": lambda t, X: BOOLEANS[t[1]][2]([_truth(np.asarray(_value(v, X), np.float64))
+                                            for v in t[2]]),
+}
+
+
 def _value(tree, X):
-    """The tree's value at the points X (n, 2), NaN or inf where undefined."""
-    kind = tree[0]
-    if kind == "num":
-        return np.float64(tree[1])
-    if kind == "name":
-        return {"x1": X[:, 0], "x2": X[:, 1], "pi": np.float64(np.pi)}[tree[1]]
-    if kind == "call":
-        return FUNCTIONS[tree[1]](_value(tree[2], X))
-    if kind == "unary":
-        v = _value(tree[2], X)
-        return 1 - _truth(v) if tree[1] is ast.Not else (-v if tree[1] is ast.USub else +v)
-    if kind == "binary":
-        return BINARY[tree[1]][2](_value(tree[2], X), _value(tree[3], X))
-    if kind == "compare":
-        sides = [np.asarray(_value(t, X), np.float64) for t in tree[2]]
-        return _all([np.where(np.isnan(a) | np.isnan(b), np.nan, COMPARISONS[op][1](a, b))
-                     for op, a, b in zip(tree[1], sides, sides[1:])])
-    truths = [_truth(np.asarray(_value(t, X), np.float64)) for t in tree[2]]
-    if tree[1] is ast.And:
-        return _all(truths)
-    return 1 - _all([1 - t for t in truths])
+    return VALUES[tree[0]](tree, X)
 
 
 def evaluate(formula: Formula, X) -> np.ndarray:
