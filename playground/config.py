@@ -159,8 +159,8 @@ def _dataset_problems(c: Config) -> list[str]:
     if c.dataset == FORMULA or c.formula != "":
         return _formula_problems(c)
     if c.problem == "regression" and c.dataset not in REGRESSION:
-        return [f"regression needs a regression dataset ({', '.join(REGRESSION)}); "
-                f"{c.dataset} is a classification dataset"]
+        return [f"regression needs a regression dataset ({', '.join(REGRESSION)}) or a "
+                f"{FORMULA}; {c.dataset} is a classification dataset"]
     if c.problem == "classification" and c.dataset in REGRESSION:
         return [f"{c.dataset} is a regression dataset: set the problem to regression"]
     if c.classes > 2 and c.dataset not in MULTICLASS:

@@ -21,6 +21,7 @@ def data(app):
 def test_a_typed_formula_draws_the_points_written_back_from_its_tree():
     app = formula_app(formula="x2 > sin(3*x1)")
     assert app.text_input(key="formula_text").value == "x2 > sin(3*x1)"
+    assert "x1**2 + x2**2 < 0.5" in app.text_input(key="formula_text").help   # a tooltip
     app.text_input(key="formula_text").set_value("x1**2+x2**2<0.5").run()
     assert not app.exception and not app.error
     session = app.session_state["run"].session

@@ -299,3 +299,12 @@ def test_a_regression_formula_trains_as_regression():
     session.advance(config.epochs)
     assert session.output == "linear" and session.evaluate().train_r2 > 0.8
     assert math.isnan(session.evaluate().train_accuracy)
+
+
+def test_every_lessons_formula_is_already_written_back_from_its_tree():
+    """The app compares the widgets' config with the run's validated one: a lesson's
+    formula typed any other way would start a new network on every rerun."""
+    from playground.teach.lessons import LESSONS
+    formulas = [lesson.config.formula for lesson in LESSONS.values() if lesson.config.formula]
+    assert formulas and all(parse(f).text == f for f in formulas)
+    assert all(validated(lesson.config) == lesson.config for lesson in LESSONS.values())
