@@ -142,7 +142,7 @@ def formula_ui():
     error = app_state().formula_error
     if error and s["formula_text"] != s["formula"]:
         st.error(f"{error} The points still come from `{s['formula']}`.",
-                 icon=":material/function:")
+                 icon=":material/error:")
 
 
 def problem_ui():
