@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from ..config import FIELDS, PRESETS, Config, from_preset, problems
 from ..data.features import canonical_feature
+from ..data.formula import FormulaError, parse
 from ..number_text import number_text, read_number, read_whole
 from ..text import ECHO_CHARS, SAFE_PUNCTUATION, safe_quote  # noqa: F401
 from .lessons import LESSONS
@@ -66,6 +67,14 @@ def _boolean(text):
     return BOOLEANS[text.lower()]
 
 
+def _formula(text):
+    """Written back from its checked tree; whether it fits the problem is the core's check."""
+    try:
+        return parse(text).text if text else ""
+    except FormulaError as e:
+        raise ValueError(f"a formula this app can read ({str(e).rstrip('.')})") from None
+
+
 def _preset(text):
     name = text.lower()
     if name not in PRESETS and name != "":
@@ -79,11 +88,11 @@ PARSERS = {
     "batch_size": read_whole, "epochs": read_whole, "lr": read_number, "seed": read_whole,
     "regularization": _name, "reg_rate": read_number, "init": _name, "features": _feature_list,
     "delta_rule": _boolean, "precision": _name, "preset": _preset,
-    "problem": _name, "classes": read_whole,
+    "problem": _name, "classes": read_whole, "formula": _formula,
 }
 # Settings that must change together (classes=3 needs loss=ce and a dataset with 3 classes):
 # checked as one group when none of them is accepted on its own.
-TOGETHER = ("problem", "classes", "dataset", "loss", "delta_rule")
+TOGETHER = ("problem", "classes", "dataset", "loss", "delta_rule", "formula")
 assert set(PARSERS) == set(FIELDS), "every Config field needs a parser"
 
 
@@ -230,7 +239,8 @@ def to_query(config: Config, show=(), hide=(), lesson="") -> dict[str, str]:
     if lesson and lesson not in LESSONS:
         raise ValueError(f"unknown lesson {lesson!r}; choose from {', '.join(LESSONS)}")
     query = {"lesson": lesson} if lesson else {}
-    query.update({name: value_text(getattr(config, name)) for name in FIELDS})
+    query.update({name: value_text(getattr(config, name)) for name in FIELDS
+                  if name != "formula" or config.formula})     # no empty formula= in links
     if show:
         query["show"] = ",".join(sorted(show))      # sorted: the same setup, the same link
     if hide:
