@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-rom ..number_text import number_text
+from ..number_text import number_text
 
 MAX_CHARS = 120
 MAX_PARTS = 40              # ast expression nodes: x2 > sin(3*x1) has 7
