@@ -15,7 +15,7 @@ def formula_app(**query):
 
 
 def data(app):
-    return app.session_state["run"].session.data
+    return app.session_state["app"].run.session.data
 
 
 def test_a_typed_formula_draws_the_points_written_back_from_its_tree():
@@ -24,7 +24,7 @@ def test_a_typed_formula_draws_the_points_written_back_from_its_tree():
     assert "x1**2 + x2**2 < 0.5" in app.text_input(key="formula_text").help   # a tooltip
     app.text_input(key="formula_text").set_value("x1**2+x2**2<0.5").run()
     assert not app.exception and not app.error
-    session = app.session_state["run"].session
+    session = app.session_state["app"].run.session
     assert session.config.formula == "x1**2 + x2**2 < 0.5"
     assert app.text_input(key="formula_text").value == "x1**2 + x2**2 < 0.5"
     d = session.data
@@ -42,7 +42,7 @@ def test_a_refused_formula_is_said_under_the_box_and_the_dataset_stays():
     (error,) = app.sidebar.error
     assert error.value.startswith("`__import__` is not allowed: use x1, x2")
     assert "still come from `x2 > sin(3*x1)`" in error.value
-    assert data(app) is before and app.session_state["run"].session.config.formula == \
+    assert data(app) is before and app.session_state["app"].run.session.config.formula == \
         "x2 > sin(3*x1)"
     assert app.text_input(key="formula_text").value == "__import__('os').system('ls')"
     app.text_input(key="formula_text").set_value("x1 > 5").run()
@@ -55,11 +55,11 @@ def test_regression_switches_to_a_number_formula_and_the_formula_lesson_loads():
     app = formula_app(formula="x2 > sin(3*x1)")
     app.selectbox(key="problem").set_value("regression").run()
     assert not app.exception and not app.error
-    config = app.session_state["run"].session.config
+    config = app.session_state["app"].run.session.config
     assert (config.dataset, config.formula, config.problem) == ("formula", "sin(3*x1)*x2",
                                                                 "regression")
     app.segmented_control(key="panel").set_value("Lessons").run()
     app.button(key="lesson_sine-needs-units").click().run()
     assert not app.exception and not app.error
-    assert app.session_state["run"].session.config.formula == "x2 > sin(8*x1)"
+    assert app.session_state["app"].run.session.config.formula == "x2 > sin(8*x1)"
     assert app.text_input(key="formula_text").value == "x2 > sin(8*x1)"

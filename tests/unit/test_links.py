@@ -99,7 +99,8 @@ def test_feature_aliases_in_a_link_are_read_as_canonical_names():
 
 def test_to_query_writes_every_field_as_compact_text():
     query = to_query(from_preset("tutorial", lr=1e-5, noise=0.1 + 0.2, reg_rate=10.0))
-    assert set(query) == set(FIELDS)
+    assert set(query) == set(FIELDS) - {"formula"}         # formula= only when there is one
+    assert to_query(DEFAULT.replace(dataset="formula", formula="x2 > x1"))["formula"] == "x2 > x1"
     assert query["hidden"] == "2" and to_query(DEFAULT)["hidden"] == "8,8"
     assert query["delta_rule"] == "true" and to_query(DEFAULT)["delta_rule"] == "false"
     assert query["lr"] == "1e-05" and query["reg_rate"] == "10"
