@@ -10,8 +10,9 @@ import math
 from dataclasses import dataclass
 
 from .activations import ACTIVATIONS
-from .data.datasets import DATASETS, MULTICLASS, REGRESSION
+from .data.datasets import FORMULA, MULTICLASS, NAMES as DATASETS, REGRESSION
 from .data.features import FEATURES, canonical_feature
+from .data.formula import FormulaError, checked, parse
 from .inits import INITS
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
@@ -46,6 +47,8 @@ class Config:
     problem: str = "classification"  # or "regression": one linear output unit
     classes: int = 2                # 2: one sigmoid output unit; 3 to 6: that many softmax units
     preset: str = ""                # name of the preset this came from, if any
+    formula: str = ""               # the formula dataset's, over x1, x2: x2 > sin(3*x1) gives
+    #                                 classes, sin(3*x1)*x2 targets; "" for other datasets
 
     def replace(self, **changes) -> "Config":
         return dataclasses.replace(self, **changes)
@@ -61,8 +64,12 @@ class Config:
         return [len(self.features), *self.hidden, output_units(self.problem, self.classes)]
 
     def to_dict(self) -> dict:
+        """The fields as JSON values; `formula` only when set, so every other run's JSON
+        keeps exactly the keys it had before formulas."""
         d = dataclasses.asdict(self)
         d["hidden"], d["features"] = list(self.hidden), list(self.features)
+        if not self.formula:
+            del d["formula"]
         return d
 
 
@@ -112,8 +119,9 @@ def problems(config: Config, own_data=False) -> list[str]:
                         ("precision", PRECISIONS)):
         if getattr(c, name) not in table:
             out.append(f"{name} {getattr(c, name)!r} is unknown; choose from {', '.join(table)}")
-    if not isinstance(c.batch_size, int) or c.batch_size < 0:
-        out.append("batch size must be 0 (full batch) or a positive whole number")
+    if not isinstance(c.batch_size, int) or not 0 <= c.batch_size <= MAX_SAMPLES:
+        out.append(f"batch size must be 0 (full batch) or a whole number from 1 to "
+                   f"{MAX_SAMPLES:,}, the most points a run can have")
     if not isinstance(c.epochs, int) or not 0 <= c.epochs <= MAX_EPOCHS:
         out.append(f"epochs must be a whole number from 0 to {MAX_EPOCHS:,}")
     if not _finite(c.lr) or not 0 < c.lr <= 100:
@@ -153,9 +161,11 @@ def _dataset_problems(c: Config) -> list[str]:
     """Whether the named dataset fits the problem type and the number of classes."""
     if c.dataset not in DATASETS:
         return []
+    if c.dataset == FORMULA or c.formula != "":
+        return _formula_problems(c)
     if c.problem == "regression" and c.dataset not in REGRESSION:
-        return [f"regression needs a regression dataset ({', '.join(REGRESSION)}); "
-                f"{c.dataset} is a classification dataset"]
+        return [f"regression needs a regression dataset ({', '.join(REGRESSION)}) or a "
+                f"{FORMULA}; {c.dataset} is a classification dataset"]
     if c.problem == "classification" and c.dataset in REGRESSION:
         return [f"{c.dataset} is a regression dataset: set the problem to regression"]
     if c.classes > 2 and c.dataset not in MULTICLASS:
@@ -164,11 +174,28 @@ def _dataset_problems(c: Config) -> list[str]:
     return []
 
 
+def _formula_problems(c: Config) -> list[str]:
+    """A formula must fit the problem type, and goes with the formula dataset only."""
+    if not isinstance(c.formula, str):
+        return ["the formula must be text, such as x2 > sin(3*x1)"]
+    if c.classes > 2:
+        return [f"a formula makes 2 classes; {' and '.join(MULTICLASS)} can have up to "
+                f"{MAX_CLASSES}"]
+    try:
+        checked(c.formula, c.problem)
+    except FormulaError as e:
+        return [str(e).rstrip(".")]
+    if c.dataset != FORMULA:
+        return [f"a formula is for the {FORMULA} dataset only: set the dataset to {FORMULA}, "
+                "or leave the formula out"]
+    return []
+
+
 def datasets_for(problem="classification", classes=2) -> tuple:
     """The dataset names a problem type can use (for a menu): regression's own, or the
-    classification ones with that many classes."""
+    classification ones with that many classes; a formula makes either."""
     if problem == "regression":
-        return REGRESSION
+        return (*REGRESSION, FORMULA)
     return tuple(n for n in DATASETS if n not in REGRESSION and (classes == 2 or n in MULTICLASS))
 
 
@@ -189,4 +216,5 @@ def validated(config: Config, own_data=False) -> Config:
     found = problems(config, own_data)
     if found:
         raise ValueError("; ".join(found))
-    return config.replace(features=tuple(canonical_feature(f) for f in config.features))
+    return config.replace(features=tuple(canonical_feature(f) for f in config.features),
+                          formula=parse(config.formula).text if config.formula else "")

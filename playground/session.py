@@ -105,7 +105,7 @@ class TrainingSession:
         self.initial_config = self.config                   # before any mid-run change
         c = self.config
         self.data = data or make_dataset(c.dataset, c.samples, c.noise, c.test_fraction, c.seed,
-                                         c.classes)
+                                         c.classes, c.formula)
         check_labels(self.data, c)
         # The output layer, fixed for the session (problem and classes are not TUNABLE):
         # "sigmoid" (2 classes), "softmax" (3 to 6) or "linear" (regression); its units

@@ -6,11 +6,12 @@ in headless Chromium (Debian's, /usr/bin/chromium) through Playwright at 1400x10
 
 docs/screenshot.png is the main view after about 3 s of Play on the default network
 (moons, 2-8-8-1 tanh), paused; multiclass.png and regression.png a 3-class spiral and a
-regression run, each opened by its link and played a few seconds. Every other picture is one panel under the live view,
-opened in the same session after some training, scrolled to the top of the window and
-cropped to the main column. animation-frame.png is the last frame of the animated GIF of
-the default network after 3,000 epochs, drawn by playground/teach/animation.py itself (no
-browser). Each file should stay under ~400 KB.
+regression run, and formula.png your own formula (x2 > sin(3*x1)) with its box in the
+sidebar, each opened by its link and played a few seconds. Every other picture is one
+panel under the live view, opened in the same session after some training, scrolled to
+the top of the window and cropped to the main column. animation-frame.png is the last
+frame of the animated GIF of the default network after 3,000 epochs, drawn by
+playground/teach/animation.py itself (no browser). Each file should stay under ~400 KB.
 """
 import argparse
 import contextlib
@@ -203,6 +204,8 @@ PROBLEM_LINKS = {
                       "&noise=0.02&samples=600",
     "regression.png": "?problem=regression&dataset=multi-gaussian&loss=mse&hidden=8,8"
                       "&lr=0.03&optimizer=adam",
+    "formula.png": "?dataset=formula&formula=x2+%3E+sin%283*x1%29&hidden=8,8&lr=0.03"
+                   "&optimizer=adam&noise=0.02&samples=400",
 }
 
 
@@ -241,7 +244,7 @@ def main(argv=None):
                         help="folder for the PNG files (default: docs/)")
     parser.add_argument("--url", help="use an app already running at this URL")
     parser.add_argument("--problems-only", action="store_true",
-                        help="only the 3-class and the regression pictures")
+                        help="only the 3-class, the regression and the formula pictures")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing (apt-get install chromium)")

@@ -10,8 +10,9 @@ from playground.config import (MAX_LAYERS, MAX_UNITS, PRESETS, Config, datasets_
                                losses_for)
 from playground.inits import INITS
 from playground.outputs import MAX_CLASSES, MIN_CLASSES, PROBLEMS
-from playground.data.datasets import LABELS as DATASETS
+from playground.data.datasets import FORMULA, LABELS as DATASETS
 from playground.data.features import LABELS as FEATURES
+from playground.data.formula import EXAMPLES, FormulaError, checked
 from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZERS
 from playground.regularizations import REGULARIZATIONS
@@ -34,6 +35,7 @@ def widget_values(config: Config) -> dict:
     for i in range(MAX_LAYERS):
         values[f"units_{i + 1}"] = config.hidden[i] if i < len(config.hidden) else 4
     values["preset"] = config.preset or "default"
+    values["formula"] = values["formula_text"] = config.formula or EXAMPLES[config.problem]
     return values
 
 
@@ -96,9 +98,48 @@ def _fit_problem_type():
         s["loss"] = losses[0]
     if s["problem"] == "regression" or s["classes"] > 2:
         s["delta_rule"] = False
+    _fit_formula()
     if app_state().points is not None:
         app_state().clear_points("Your points were labelled for the other problem type, so "
                                  "the generated dataset is back.")
+
+
+def _fit_formula():
+    """A yes/no formula makes classes and a number targets: after the problem type changed,
+    the formula becomes the example for the new type if it no longer fits."""
+    s = st.session_state
+    try:
+        checked(s["formula"], s["problem"])
+    except FormulaError:
+        s["formula"] = s["formula_text"] = EXAMPLES[s["problem"]]
+        app_state().formula_error = None
+
+
+def _take_formula():
+    """Use the typed formula, written back from its checked tree, if it can make this
+    problem's data; else keep the last one and say why under the box."""
+    s = st.session_state
+    try:
+        s["formula"] = s["formula_text"] = checked(s["formula_text"], s["problem"]).text
+        app_state().formula_error = None
+    except FormulaError as e:
+        app_state().formula_error = str(e)
+
+
+def formula_ui():
+    """The formula dataset's text box, its refusal under it, and what is drawn meanwhile."""
+    s = st.session_state
+    s.setdefault("formula_text", s["formula"])     # Streamlit drops it while the box is hidden
+    st.text_input("Formula", key="formula_text", on_change=_take_formula,
+                  placeholder=EXAMPLES[s["problem"]],
+                  help="Your own data, over x1 and x2 from -1 to 1. Classification: a yes/no "
+                       "formula such as x2 > sin(3*x1) or x1**2 + x2**2 < 0.5 (true is class "
+                       "1). Regression: a number such as sin(3*x1)*x2. Use + - * / **, "
+                       "comparisons, and/or/not, pi and sin cos tan exp log sqrt abs tanh.")
+    error = app_state().formula_error
+    if error and s["formula_text"] != s["formula"]:
+        st.error(f"{error} The points still come from `{s['formula']}`.",
+                 icon=":material/error:")
 
 
 def problem_ui():
@@ -137,6 +178,8 @@ def data_ui():
            "The points to learn from. XOR is the tutorial's four corner points; the others are "
            "clouds of points, each class in its own colour (regression: a number per point, "
            "shown on an orange-white-blue scale).")
+    if shown("dataset") and st.session_state["dataset"] == FORMULA:
+        formula_ui()
     xor = st.session_state["dataset"] == "xor"
     if shown("samples"):
         st.slider("Number of points", 4, 5000, step=1, key="samples", disabled=xor,
@@ -261,6 +304,7 @@ def config_from_state() -> Config:
     s = st.session_state
     fields = {f: s[f] for f in Config.__dataclass_fields__ if f not in ("hidden", "features")}
     fields["preset"] = "" if s["preset"] == "default" else s["preset"]
+    fields["formula"] = s["formula"] if s["dataset"] == FORMULA else ""
     if fields["delta_rule"] and fields["loss"] != "mse":
         fields["delta_rule"] = False
     return Config(**fields, hidden=tuple(s[f"units_{i + 1}"] for i in range(s["layers"])),

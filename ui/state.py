@@ -40,6 +40,7 @@ class AppState:
     upload_error: str | None = None     # why the last file was refused, shown once
     scroll_to_live: bool = False        # bring the live view into sight on the next draw
     live_stopped: bool = False          # the page paused the run: the buttons must follow
+    formula_error: str | None = None    # why the formula box's text was refused, if it was
 
     @classmethod
     def from_link(cls, link: LinkSetup) -> "AppState":

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..activations import ACTIVATIONS
 from ..config import INITS, PRESETS, REGULARIZATIONS, from_preset, problems
-from ..data.datasets import DATASETS
+from ..data.datasets import NAMES as DATASETS
 from ..data.features import FEATURES
 from ..losses import LOSSES
 from ..optimizers import OPTIMIZERS
@@ -52,6 +52,9 @@ def add_run_flags(t):
     a("--classes", type=int, help=f"classes, {MIN_CLASSES} to {MAX_CLASSES} (default 2: one "
       "sigmoid output; 3 or more: softmax outputs, datasets spiral and gaussians)")
     a("--dataset", help=f"one of: {_names(DATASETS)}")
+    a("--formula", help="your own data: a yes/no formula over x1, x2 for classes, as "
+      "'x2 > sin(3*x1)', or a number for --problem regression, as 'sin(3*x1)*x2' "
+      "(sets the dataset to formula)")
     a("--samples", type=int, help="number of points, train and test together (default 500)")
     a("--noise", type=float, help="standard deviation of the jitter on each point (default 0.1)")
     a("--test-fraction", type=float, help="share of points held out for testing, 0 to 0.9")
@@ -95,8 +98,10 @@ def config_from_args(args):
     """The preset's settings with every given flag on top; raises ValueError when invalid."""
     fields = ("dataset", "samples", "noise", "test_fraction", "hidden", "activation", "loss",
               "optimizer", "batch_size", "epochs", "lr", "seed", "regularization", "reg_rate",
-              "init", "features", "precision", "delta_rule", "problem", "classes")
+              "init", "features", "precision", "delta_rule", "problem", "classes", "formula")
     overrides = {f: getattr(args, f) for f in fields if getattr(args, f) is not None}
+    if args.formula is not None:
+        overrides.setdefault("dataset", "formula")
     config = from_preset(args.preset, **overrides)
     losses = OUTPUTS[output_kind(config.problem, config.classes)].losses
     if args.loss is None and config.loss not in losses:   # the preset's loss does not fit

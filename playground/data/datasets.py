@@ -6,10 +6,14 @@ y (n,) in {0, 1}, half of each class, with Gaussian jitter of standard deviation
 The regression generators, TensorFlow Playground's `regressPlane` and `regressGaussian`,
 return points uniform on [-6, 6]^2 and real targets y in [-1, 1]; their noise is a
 fraction of that range, added to the point before its target is read.
+The `formula` dataset draws its points from the learner's own formula (formula.py): it
+is not in DATASETS, whose generators all take (n, noise, rng) alone.
 """
 from dataclasses import dataclass
 
 import numpy as np
+
+from . import formula as formulas
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 XOR_Y = np.array([0, 1, 1, 0], dtype=float)
@@ -126,10 +130,13 @@ DATASETS = {
 }
 MULTICLASS = ("spiral", "gaussians")            # take a number of classes
 REGRESSION = ("plane", "multi-gaussian")        # real targets in [-1, 1]
+FORMULA = "formula"             # the learner's formula: classes or targets, as it says
+NAMES = (*DATASETS, FORMULA)    # every dataset a config can name
 
 LABELS = {"xor": "XOR (the tutorial's 4 points)", "xor-cloud": "XOR cloud",
           "circles": "Circles", "moons": "Moons", "spiral": "Spiral", "gaussians": "Gaussians",
-          "plane": "Plane (regression)", "multi-gaussian": "Multi-Gaussian (regression)"}
+          "plane": "Plane (regression)", "multi-gaussian": "Multi-Gaussian (regression)",
+          FORMULA: "Your formula"}
 
 
 @dataclass(frozen=True)
@@ -155,12 +162,16 @@ def split(X, y, test_fraction, rng):
     return Dataset(X[:k], y[:k], X[k:], y[k:])
 
 
-def make_dataset(name, samples=500, noise=0.1, test_fraction=0.5, seed=0, classes=2):
+def make_dataset(name, samples=500, noise=0.1, test_fraction=0.5, seed=0, classes=2,
+                 formula=""):
     """The named dataset, split into train and test; xor keeps its order and has no test set.
-    `classes` goes to the datasets that take it (MULTICLASS)."""
+    `classes` goes to the datasets that take it (MULTICLASS), `formula` to FORMULA."""
     if name == "xor":
         return Dataset(XOR_X.copy(), XOR_Y.copy(), np.empty((0, 2)), np.empty(0))
     rng = np.random.default_rng([seed, 1])
+    if name == FORMULA:
+        X, y = formulas.points(formula, samples, noise, rng)
+        return split(X, y, test_fraction, rng)
     extra = {"classes": classes} if name in MULTICLASS else {}
     X, y = DATASETS[name](samples, noise, rng, **extra)
     return split(X, y, test_fraction, rng)

@@ -17,12 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .datasets import Dataset, split
+from ..number_text import read_number
 from ..text import safe_quote
 
 HEADER = ("x1", "x2", "label")
 MAX_POINTS = 2000       # more make each epoch slow, and the app draws every point
 MIN_POINTS = 4          # the tutorial's XOR has 4; split keeps 2 for training
 MAX_COORD = 1000        # bigger coordinates saturate tanh and sigmoid units at once
+MAX_FILE_MB = 1         # 2,000 points take about 0.1 MB; the rows past them are only counted
 ECHO_CHARS = 30
 
 
@@ -41,8 +43,20 @@ NOT_TEXT = "the file is not a text file: save your points as CSV (UTF-8)"
 NOT_UTF8 = "the file is not UTF-8 text: save your points as CSV (UTF-8)"
 
 
+def _check_size(content):
+    """Refuse a file over MAX_FILE_MB (2**20 bytes a MB, as Streamlit counts), its size
+    rounded up to a tenth, so that a file just over the cap never reads "1.0 MB"."""
+    size = len(content if isinstance(content, bytes) else content.encode("utf-8", "replace"))
+    if size > MAX_FILE_MB * 2**20:
+        raise PointsError(f"the file is {math.ceil(size * 10 / 2**20) / 10:.1f} MB, and a "
+                          f"points file can be at most {MAX_FILE_MB} MB ({MAX_POINTS:,} points "
+                          "take about 0.1 MB)")
+
+
 def _text(content) -> str:
-    """The file as text; refuses binary files and encodings other than UTF-8."""
+    """The file as text; refuses files over MAX_FILE_MB, binary files and encodings other
+    than UTF-8."""
+    _check_size(content)
     if isinstance(content, bytes):
         if b"\x00" in content:
             raise PointsError(NOT_TEXT)
@@ -58,18 +72,19 @@ def _text(content) -> str:
     return content
 
 
-def _float(cell):
-    if isinstance(cell, bool):          # a click event's JSON true is not a coordinate
-        return None
+def _number_like(cell) -> bool:
+    """Whether Python reads the cell as a number: leniently, so that a row of 1_0 or ８ is
+    taken for numbers (and refused with the reason), not for a header with odd names."""
     try:
-        return float(cell)
-    except (TypeError, ValueError):
-        return None
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_header(row) -> bool:
     """A first row is a header when none of its cells is a number."""
-    return all(_float(cell) is None for cell in row)
+    return not any(_number_like(cell) for cell in row)
 
 
 def _check_header(row, line, problem="classification"):
@@ -94,10 +109,11 @@ def _check_separator(row, line):
 
 def coordinate(name, cell) -> float:
     """One coordinate, from a file's cell or a click on the plane: a finite number from
-    -MAX_COORD to MAX_COORD, else PointsError saying why (both sources are checked here)."""
-    value = _float(cell.strip() if isinstance(cell, str) else cell)
-    if value is None:
-        raise PointsError(f"{name} {safe_quote(cell, ECHO_CHARS)} is not a number")
+    -MAX_COORD to MAX_COORD, read as a link's numbers are, else PointsError saying why."""
+    try:
+        value = read_number(cell)
+    except ValueError as e:
+        raise PointsError(f"{name} {safe_quote(cell, ECHO_CHARS)} is not {e}") from None
     if not math.isfinite(value):
         raise PointsError(f"{name} {safe_quote(cell, ECHO_CHARS)} is not a finite number")
     if abs(value) > MAX_COORD:
@@ -111,7 +127,10 @@ def label(cell, problem="classification", classes=2) -> float:
     finite target from -MAX_COORD to MAX_COORD; else PointsError saying why."""
     if problem == "regression":
         return coordinate("target", cell)
-    value = _float(cell.strip() if isinstance(cell, str) else cell)
+    try:
+        value = read_number(cell)
+    except ValueError:
+        value = None
     if value not in range(classes):
         allowed = "0 or 1" if classes == 2 else f"a whole number from 0 to {classes - 1}"
         raise PointsError(f"label {safe_quote(cell, ECHO_CHARS)} must be {allowed}"

@@ -125,6 +125,17 @@ LESSONS = {
         Config(dataset="multi-gaussian", problem="regression", loss="mse", samples=300,
                noise=0.0, hidden=(8, 8), activation="tanh", optimizer="adam", lr=0.02,
                epochs=1000, seed=42)),
+    "sine-needs-units": Lesson(
+        "Faster sines need more units",
+        "The classes here come from your own formula, `x2 > sin(8*x1)`: a sine that winds up "
+        "and down more than twice across the square, with 3 tanh units to follow it. Each "
+        "unit bends the boundary about once, so three cannot follow every wiggle and fewer "
+        "than 80% of the training points end up right. Type `x2 > sin(2*x1)` in the formula "
+        "box: the slower sine has fewer bends, and three units get nearly every point "
+        "right. Back at `sin(8*x1)`, a layer of 16 units follows it all.",
+        Config(dataset="formula", formula="x2 > sin(8*x1)", samples=400, noise=0.0,
+               hidden=(3,), activation="tanh", optimizer="adam", lr=0.03, epochs=1500,
+               seed=42)),
 }
 
 

@@ -6,13 +6,14 @@ on its own: a refused value keeps the starting setup's value (the lesson's, else
 preset's, else the default) and becomes one sentence in `problems`. Those sentences go
 to st.warning, which renders Markdown, so any value they echo passes `safe_quote` first.
 """
-import re
 from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import urlencode
 
 from ..config import FIELDS, PRESETS, Config, from_preset, problems
 from ..data.features import canonical_feature
+from ..data.formula import FormulaError, parse
+from ..number_text import number_text, read_number, read_whole
 from ..text import ECHO_CHARS, SAFE_PUNCTUATION, safe_quote  # noqa: F401
 from .lessons import LESSONS
 
@@ -22,23 +23,11 @@ CONTROLS = ("preset", "problem", "classes", "dataset", "samples", "noise", "test
             "optimizer", "regularization", "exact", "view", "speed", "play", "pause", "step",
             "reset", "tabs")
 MAX_VALUE_CHARS = 200      # longer values are refused unread (the longest real one is ~60)
-MAX_DIGITS = 15            # a whole number in a link: a seed has 10 digits at most; more is a typo
-# Numbers as a person types them, in ASCII only: Python's int() and float() also read
-# full-width digits and 1_000, which no link we write contains.
-WHOLE = re.compile(r"[+-]?[0-9]+", re.ASCII)
-NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|nan)",
-                    re.ASCII | re.IGNORECASE)
 BOOLEANS = {"true": True, "false": False, "1": True, "0": False,
             "yes": True, "no": False, "on": True, "off": False}
 
 
 # -- values as text ------------------------------------------------------------------
-def _number_text(x) -> str:
-    """The shortest text that reads back as exactly x: %g when it round-trips, else repr."""
-    short = f"{x:g}"
-    return short if float(short) == x else repr(x)
-
-
 def value_text(value) -> str:
     """A Config value as its URL text: 8,8 for a tuple, true/false, numbers compact."""
     if isinstance(value, bool):
@@ -47,46 +36,21 @@ def value_text(value) -> str:
         return ",".join(canonical_feature(v) or str(v) if isinstance(v, str) else str(v)
                         for v in value)
     if isinstance(value, float):
-        return _number_text(value)
+        return number_text(value)
     return str(value)
 
 
 # -- parsing one value ----------------------------------------------------------------
 # Each parser takes the stripped text and returns the value, or raises ValueError whose
-# message says what the text should have been ("a number").
-def _plain(text, what):
-    """Refuse what int() and float() read but a link should not hold, naming it (the echo
-    of the value drops the _, so the reason must say it)."""
-    if "_" in text:
-        raise ValueError(f"a plain {what} (no _ between digits)")
-    if not text.isascii():
-        raise ValueError(f"a plain {what} (ASCII digits 0 to 9 only)")
-
-
-def _whole(text):
-    _plain(text, "whole number")
-    if not WHOLE.fullmatch(text):
-        raise ValueError("a whole number")
-    if len(text.lstrip("+-")) > MAX_DIGITS:
-        raise ValueError(f"a whole number of at most {MAX_DIGITS} digits")
-    return int(text)
-
-
-def _number(text):
-    """Infinity and NaN pass here, so that the core's own check says why they can't be."""
-    _plain(text, "number")
-    if not NUMBER.fullmatch(text):
-        raise ValueError("a number")
-    return float(text)
-
-
+# message says what the text should have been ("a number"). Numbers are read as files'
+# and clicks' are (number_text.py).
 def _name(text):
     return text.lower()
 
 
 def _whole_list(text):
     try:
-        return tuple(_whole(part.strip()) for part in text.split(","))
+        return tuple(read_whole(part) for part in text.split(","))
     except ValueError:
         raise ValueError("whole numbers separated by commas, like 8,8") from None
 
@@ -103,6 +67,14 @@ def _boolean(text):
     return BOOLEANS[text.lower()]
 
 
+def _formula(text):
+    """Written back from its checked tree; whether it fits the problem is the core's check."""
+    try:
+        return parse(text).text if text else ""
+    except FormulaError as e:
+        raise ValueError(f"a formula this app can read ({str(e).rstrip('.')})") from None
+
+
 def _preset(text):
     name = text.lower()
     if name not in PRESETS and name != "":
@@ -111,16 +83,16 @@ def _preset(text):
 
 
 PARSERS = {
-    "dataset": _name, "samples": _whole, "noise": _number, "test_fraction": _number,
+    "dataset": _name, "samples": read_whole, "noise": read_number, "test_fraction": read_number,
     "hidden": _whole_list, "activation": _name, "loss": _name, "optimizer": _name,
-    "batch_size": _whole, "epochs": _whole, "lr": _number, "seed": _whole,
-    "regularization": _name, "reg_rate": _number, "init": _name, "features": _feature_list,
+    "batch_size": read_whole, "epochs": read_whole, "lr": read_number, "seed": read_whole,
+    "regularization": _name, "reg_rate": read_number, "init": _name, "features": _feature_list,
     "delta_rule": _boolean, "precision": _name, "preset": _preset,
-    "problem": _name, "classes": _whole,
+    "problem": _name, "classes": read_whole, "formula": _formula,
 }
 # Settings that must change together (classes=3 needs loss=ce and a dataset with 3 classes):
 # checked as one group when none of them is accepted on its own.
-TOGETHER = ("problem", "classes", "dataset", "loss", "delta_rule")
+TOGETHER = ("problem", "classes", "dataset", "loss", "delta_rule", "formula")
 assert set(PARSERS) == set(FIELDS), "every Config field needs a parser"
 
 
@@ -267,7 +239,8 @@ def to_query(config: Config, show=(), hide=(), lesson="") -> dict[str, str]:
     if lesson and lesson not in LESSONS:
         raise ValueError(f"unknown lesson {lesson!r}; choose from {', '.join(LESSONS)}")
     query = {"lesson": lesson} if lesson else {}
-    query.update({name: value_text(getattr(config, name)) for name in FIELDS})
+    query.update({name: value_text(getattr(config, name)) for name in FIELDS
+                  if name != "formula" or config.formula})     # no empty formula= in links
     if show:
         query["show"] = ",".join(sorted(show))      # sorted: the same setup, the same link
     if hide:

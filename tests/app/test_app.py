@@ -249,7 +249,8 @@ def test_a_diverging_run_pauses_with_a_warning_and_finite_state(at):
 def test_every_sidebar_widget_has_a_tooltip(at):
     widgets = [e for e in at.sidebar if isinstance(e, Widget)]
     keys = {w.key for w in widgets}
-    settings = set(Config.__dataclass_fields__) - {"hidden"}
+    settings = set(Config.__dataclass_fields__) - {"hidden", "formula"}   # formula: its box
+    #                                                          shows for the formula dataset
     assert settings | {"units_1", "add_layer", "show_test", "discretize", "log_scale"} <= keys
     missing = [w.key or w.label for w in widgets if not (w.help or "").strip()]
     assert missing == []

@@ -1,13 +1,19 @@
 """Loose boards found by trying the app, each driven as a learner would through AppTest:
 clicks and files checked alike, the 2,000-point cap said out loud, refused files and
-empty feature choices not left on screen, and pinning that restarts from the same start."""
+empty feature choices not left on screen, a link's numbers checked, and pinning that
+restarts from the same start."""
 import json
+import logging
+import tomllib
 
 import numpy as np
 import pytest
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
+from streamlit.elements.lib import policies
+from streamlit.testing.v1 import AppTest
 
-from playground.data.userdata import MAX_POINTS
+from playground.data.userdata import MAX_FILE_MB, MAX_POINTS
+from tests.support import APP
 
 
 def state(at):
@@ -70,6 +76,35 @@ def test_a_crafted_click_is_refused_with_a_reason_and_nothing_changes(at, where,
     assert np.isfinite(run(at).session.bounds).all() and not run(at).session.diverged
 
 
+# -- opening the panel says nothing to the server's log --------------------------------------
+class Said(logging.Handler):
+    """The records a logger emits (Streamlit's loggers do not propagate to caplog)."""
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record.getMessage())
+
+
+@pytest.mark.parametrize("problem", ["classification", "regression"])
+def test_opening_your_data_logs_no_widget_state_warning(at, monkeypatch, problem):
+    # Streamlit warns once per process: undo an earlier test's warning so this one can fail.
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)
+    said, logger = Said(), logging.getLogger(policies.__name__)
+    logger.addHandler(said)
+    try:
+        at.selectbox(key="problem").set_value(problem).run()
+        open_panel(at, "Your data")
+        at.session_state["click_mode"] = "remove"
+        at.run()
+        open_panel(at, "Replay")
+        open_panel(at, "Your data")
+    finally:
+        logger.removeHandler(said)
+    assert not at.exception and not said.records, said.records
+
+
 # -- the 2,000-point cap -------------------------------------------------------------------
 def test_editing_a_copy_of_5000_points_keeps_2000_and_says_so(at):
     at.slider(key="samples").set_value(5000).run()
@@ -116,6 +151,44 @@ def test_a_refused_file_leaves_the_box_empty_and_the_points_as_they_were(at):
     assert state(at).points is used and "Using your 10 points." in text(at)
     at.run()
     assert not at.error, "the refusal is said once"
+
+
+def test_a_file_over_the_cap_is_refused_in_the_apps_words_once_and_the_points_stay(at):
+    open_panel(at, "Your data")
+    upload(at, csv_rows(10))
+    used = state(at).points
+    big = csv_rows(10) + "0.5,0.5,1\n" * (MAX_FILE_MB * 2**20 // 10 + 1)   # just over the cap
+    for name in ("big.csv", "bigger.csv"):
+        upload(at, big, name=name)
+        (error,) = at.error
+        assert error.value == (f"That file was not used: the file is {MAX_FILE_MB + 0.1:.1f} MB, "
+                               f"and a points file can be at most {MAX_FILE_MB} MB (2,000 points "
+                               "take about 0.1 MB). Your previous points are unchanged.")
+        assert at.file_uploader[0].value is None, "the refused file is still shown"
+        assert state(at).points is used and "Using your 10 points." in text(at)
+    at.run()
+    assert not at.error, "the refusal is said once"
+
+
+def test_the_box_takes_files_over_the_cap_so_the_app_can_refuse_them_itself(at):
+    open_panel(at, "Your data")
+    box = at.file_uploader[0].proto.max_upload_size_mb
+    server = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text())
+    assert MAX_FILE_MB < box <= server["server"]["maxUploadSize"]
+
+
+# -- a link's numbers -----------------------------------------------------------------------
+def test_a_links_huge_batch_size_is_refused_and_minus_zero_goes_back_as_0():
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.query_params.update({"batch_size": "111111111111111", "reg_rate": "-0",
+                             "regularization": "l2"})
+    app.run()
+    assert not app.exception
+    (warning,) = app.warning
+    assert ("batch_size: `111111111111111` refused: batch size must be 0 (full batch) or a "
+            "whole number from 1 to 5,000") in warning.value
+    assert app.selectbox(key="batch_size").value == 0 == run(app).session.config.batch_size
+    assert app.query_params["reg_rate"] == "0" and app.query_params["batch_size"] == "0"
 
 
 # -- input features ------------------------------------------------------------------------

@@ -15,6 +15,9 @@ import time
 
 import pytest
 from playwright.sync_api import expect
+
+from playground.data.userdata import MAX_FILE_MB
+from ui.panels.your_data import UPLOAD_BOX_MB
 from tests.support import (download, epoch, LIVE, open_app, open_panel, play_button, press,
                            query, selectbox_text, slider_text, train, wait_epoch, wait_idle)
 
@@ -279,6 +282,24 @@ def test_your_own_points_from_a_file_and_from_clicks(page, app_url):
         return {{x: r.x, y: r.y, width: r.width, height: r.height}}; }}""")
     page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.45)
     expect(page.get_by_text("Using your 41 points.")).to_be_visible()
+
+
+def test_a_file_over_the_cap_is_refused_once_in_the_apps_words(page, app_url):
+    open_app(page, app_url)
+    open_panel(page, "Your data")
+    big = points_file([(0.5, 0.5, k % 2) for k in range(120_000)])         # ~1.3 MB
+    assert MAX_FILE_MB * 2**20 < len(big) < UPLOAD_BOX_MB * 2**20
+    error = page.locator("[data-testid=stAlert]", has_text="That file was not used")
+    for round, name in enumerate(("big.csv", "bigger.csv"), start=1):
+        page.locator(".st-key-points_file input[type=file]").set_input_files(
+            files=[{"name": name, "mimeType": "text/csv", "buffer": big.encode()}])
+        page.wait_for_selector(f".st-key-points_file_{round}")     # refused: a new, empty box
+        wait_idle(page)
+        expect(error).to_have_count(1)
+        expect(error).to_contain_text(f"at most {MAX_FILE_MB} MB")
+        expect(page.locator(".st-key-points_file")).not_to_contain_text(name)
+        expect(page.get_by_text("or smaller")).to_have_count(0)     # no Streamlit chip
+    expect(page.get_by_text("Using your")).to_have_count(0)         # the generated data stay
 
 
 # -- Lessons ---------------------------------------------------------------------------------

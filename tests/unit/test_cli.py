@@ -191,3 +191,33 @@ def test_a_wrong_problem_combination_is_one_line_and_exit_code_2(args, says):
     result = cli(*args)
     assert result.returncode == 2 and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1 and says in result.stderr
+
+
+# -- your own formula -----------------------------------------------------------------
+def test_formula_sets_the_dataset_and_reports_it_as_written_back_from_its_tree():
+    _, report = cli_json("--formula", "x2>sin(3*x1)", "--samples", "40", "--epochs", "100")
+    assert report["config"]["dataset"] == "formula"
+    assert report["config"]["formula"] == "x2 > sin(3*x1)"
+    X, y = np.array(report["X_train"]), np.array(report["y_train"])
+    assert set(y) == {0, 1}
+    assert np.mean((X[:, 1] > np.sin(3 * X[:, 0])) == y) > 0.8    # noise 0.1 blurs the edge
+    _, report = cli_json("--formula", "sin(3*x1)*x2", "--problem", "regression",
+                         "--samples", "40", "--epochs", "100")
+    assert report["config"]["loss"] == "mse" and "train_r2" in report
+
+
+def test_export_writes_the_checked_formula_never_the_typed_text():
+    result = subprocess.run([sys.executable, "-m", "playground", "export", "--formula",
+                             "x2>sin( 3*x1 )", "--samples", "20", "--epochs", "10"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "the formula x2 > sin(3*x1)" in result.stdout and "sin( 3" not in result.stdout
+
+
+@pytest.mark.parametrize("formula, named", [("__import__('os').system('ls')", "`__import__`"),
+                                            ("x1 > 5", "false at every point")])
+def test_a_refused_formula_exits_2_with_one_line_naming_it(formula, named):
+    result = cli("--formula", formula)
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error:") and named in line

@@ -14,7 +14,7 @@ from playground.session import TrainingSession
 
 NAMES = ("tutorial", "xor-stuck", "xor-four-units", "circles-two-units", "circles-three-units",
          "lr-too-high", "dying-relu", "regularization", "minibatch-noise",
-         "spiral-three-classes", "plane-linear", "bumps-need-hidden-units")
+         "spiral-three-classes", "plane-linear", "bumps-need-hidden-units", "sine-needs-units")
 
 
 def trained(config):
@@ -181,3 +181,13 @@ def test_bumps_need_hidden_units_and_a_linear_model_stays_flat():
     assert m.train_r2 > 0.9 and m.test_r2 > 0.9                              # 0.973, 0.914
     flat = trained(config.replace(hidden=(1,), activation="linear")).evaluate()
     assert flat.train_r2 < 0.1 and flat.test_r2 < 0.1                        # 0.028, 0.008
+
+
+def test_a_faster_sine_needs_more_units():
+    config = LESSONS["sine-needs-units"].config
+    assert (config.formula, config.hidden) == ("x2 > sin(8*x1)", (3,))
+    assert trained(config).evaluate().train_accuracy < 0.8                   # 0.715
+    slow = trained(config.replace(formula="x2 > sin(2*x1)")).evaluate()
+    assert slow.train_accuracy > 0.97                                        # 0.995
+    wide = trained(config.replace(hidden=(16,))).evaluate()
+    assert wide.train_accuracy > 0.99                                        # 1.0

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground.activations import ACTIVATIONS
-from playground.config import (FIELDS, INITS, MAX_EPOCHS, PRECISIONS, PRESETS, REGULARIZATIONS,
-                               Config, from_preset, problems, validated)
+from playground.config import (FIELDS, INITS, MAX_EPOCHS, MAX_SAMPLES, PRECISIONS, PRESETS,
+                               REGULARIZATIONS, Config, from_preset, problems, validated)
 from playground.data.features import ALIASES, FEATURES, canonical_feature
 from playground.teach.lessons import LESSONS
 from playground.teach.links import (CONTROLS, SAFE_PUNCTUATION, LinkSetup, from_query, query_string,
@@ -34,7 +34,7 @@ def valid_configs(draw, feature_names=tuple(FEATURES)):
         activation=draw(st.sampled_from(list(ACTIVATIONS))),
         loss=loss,
         optimizer=draw(st.sampled_from(list(OPTIMIZERS))),
-        batch_size=draw(st.integers(0, 2**40)),
+        batch_size=draw(st.integers(0, MAX_SAMPLES)),
         epochs=draw(st.integers(0, MAX_EPOCHS)),
         lr=draw(st.floats(0, 100, exclude_min=True)),
         seed=draw(st.integers(0, 2**32 - 1)),
@@ -99,7 +99,8 @@ def test_feature_aliases_in_a_link_are_read_as_canonical_names():
 
 def test_to_query_writes_every_field_as_compact_text():
     query = to_query(from_preset("tutorial", lr=1e-5, noise=0.1 + 0.2, reg_rate=10.0))
-    assert set(query) == set(FIELDS)
+    assert set(query) == set(FIELDS) - {"formula"}         # formula= only when there is one
+    assert to_query(DEFAULT.replace(dataset="formula", formula="x2 > x1"))["formula"] == "x2 > x1"
     assert query["hidden"] == "2" and to_query(DEFAULT)["hidden"] == "8,8"
     assert query["delta_rule"] == "true" and to_query(DEFAULT)["delta_rule"] == "false"
     assert query["lr"] == "1e-05" and query["reg_rate"] == "10"
@@ -107,6 +108,15 @@ def test_to_query_writes_every_field_as_compact_text():
     assert query["features"] == "x1,x2" and query["preset"] == "tutorial"
     assert to_query(DEFAULT.replace(epochs=1234567))["epochs"] == "1234567"
     assert to_query(DEFAULT.replace(lr=1234567.0))["lr"] == "1234567.0"
+
+
+@pytest.mark.parametrize("text", ["-0", "-0.0", "-0e5", "+0"])
+def test_minus_zero_reads_as_zero_and_is_written_as_0(text):
+    setup = from_query({"reg_rate": text, "noise": text})
+    assert setup.problems == ()
+    assert math.copysign(1, setup.config.reg_rate) == 1 == math.copysign(1, setup.config.noise)
+    assert to_query(setup.config)["reg_rate"] == "0" == to_query(setup.config)["noise"]
+    assert to_query(DEFAULT.replace(reg_rate=-0.0))["reg_rate"] == "0"     # made elsewhere
 
 
 def test_lesson_show_and_hide_go_into_the_query_only_when_given():
@@ -144,10 +154,10 @@ BAD = [  # (key, value, words the problem must contain)
     ("samples", "1.5", "is not a whole number"),
     ("samples", "9" * 150, "is not a whole number of at most 15 digits"),
     ("samples", "１０００", "is not a plain whole number (ASCII digits 0 to 9 only)"),
-    ("samples", "1_000", "is not a plain whole number (no _ between digits)"),
+    ("samples", "1_000", "is not a plain whole number (no underscores between digits)"),
     ("seed", "٤٢", "is not a plain whole number (ASCII digits"),
     ("batch_size", "9" * 150, "is not a whole number of at most 15 digits"),
-    ("lr", "1_0", "is not a plain number (no _ between digits)"),
+    ("lr", "1_0", "is not a plain number (no underscores between digits)"),
     ("lr", "０.１", "is not a plain number (ASCII digits"),
     ("hidden", "８,8", "is not whole numbers separated by commas"),
     ("hidden", "1_6", "is not whole numbers separated by commas"),
@@ -170,6 +180,9 @@ BAD = [  # (key, value, words the problem must contain)
     ("precision", "float16", "precision is unknown"),
     ("batch_size", "-1", "batch size must be"),
     ("batch_size", "ten", "is not a whole number"),
+    ("batch_size", "111111111111111", "batch size must be 0 (full batch) or a whole number from "
+     "1 to 5,000"),
+    ("batch_size", str(MAX_SAMPLES + 1), "batch size must be"),
     ("epochs", str(MAX_EPOCHS + 1), "epochs must be"),
     ("seed", str(2**32), "seed must be"),
     ("seed", "-1", "seed must be"),

@@ -8,8 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground.config import Config
+from playground.teach.links import from_query
+from playground.text import safe_quote
 from playground.session import TrainingSession
-from playground.data.userdata import (HEADER, MAX_POINTS, PointsError, add_point,
+from playground.data.userdata import (HEADER, MAX_FILE_MB, MAX_POINTS, PointsError, add_point,
                                       dataset_from_points, first_points, parse_points_csv,
                                       points_csv, remove_nearest)
 
@@ -108,6 +110,18 @@ def test_a_long_file_is_cut_at_max_rows_with_a_note():
     assert past_the_cap.notes == ("Only the first 2,000 rows were used; the file has 5,001.",)
 
 
+def test_a_file_up_to_max_file_mb_is_read_and_one_byte_more_is_refused_with_its_size():
+    cap = MAX_FILE_MB * 2**20
+    rows = GOOD + "0,0,0\n" * ((cap - len(GOOD)) // 6)
+    at_the_cap = (rows + " " * (cap - len(rows))).encode()     # a last line of blanks
+    assert len(at_the_cap) == cap
+    assert len(parse_points_csv(at_the_cap).y) == MAX_POINTS
+    assert refusal(at_the_cap + b"\n") == (f"the file is {MAX_FILE_MB + 0.1:.1f} MB, and a points "
+                                          f"file can be at most {MAX_FILE_MB} MB (2,000 points "
+                                          "take about 0.1 MB)")
+    assert refusal(at_the_cap.decode() * 2).startswith(f"the file is {2 * MAX_FILE_MB:.1f} MB")
+
+
 # -- writing ---------------------------------------------------------------------------
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.floats(-1000, 1000), st.floats(-1000, 1000), st.sampled_from([0, 1])),
@@ -155,6 +169,27 @@ def test_a_clicked_point_is_checked_as_a_files_row_is(x1, words):
     with pytest.raises(PointsError) as uploaded:
         parse_points_csv(f"x1,x2,label\n{x1},0.5,1\n0,0,0\n1,1,1\n2,2,0\n")
     assert str(uploaded.value) == f"row 2: {clicked.value}"
+
+
+# Texts that Python's float() reads, or that look like numbers, and whether the one
+# grammar takes them (links and files alike; the values fit noise's 0 to 2 and a class).
+SPELLINGS = [("1", True), (" 1.0 ", True), ("+.5", True), ("1e0", True), ("1.", True),
+             ("-0", True), ("١", False), ("８", False), ("1_0", False), ("0x1", False),
+             ("٠.5", False), ("½", False), ("1" * 41, False), ("0." + "0" * 39, False)]
+
+
+@pytest.mark.parametrize("text, taken", SPELLINGS)
+def test_a_files_cell_reads_numbers_as_a_link_does(text, taken):
+    link = from_query({"noise": text})
+    assert (link.problems == ()) == taken, link.problems
+    rows = f"x1,x2,label\n{text},0,0\n1,1,1\n0,1,1\n1,0,0\n"
+    if taken:
+        assert parse_points_csv(rows).X[0, 0] == float(text)
+        as_label = rows.replace(f"{text},0,0", f"0,0,{text}", 1)
+        assert float(text) not in (0, 1) or parse_points_csv(as_label).y[0] == float(text)
+    else:
+        reason = link.problems[0].split(" is not ")[1].split(";")[0]
+        assert refusal(rows) == f"row 2: x1 {safe_quote(text, 30)} is not {reason}"
 
 
 def test_first_points_caps_a_copy_and_says_so():

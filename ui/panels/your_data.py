@@ -2,12 +2,16 @@
 import numpy as np
 import streamlit as st
 
-from playground.data.userdata import (MAX_POINTS, PointsError, add_point, check_points,
-                                      coordinate, first_points, parse_points_csv, points_csv,
-                                      remove_nearest)
+from playground.data.userdata import (MAX_FILE_MB, MAX_POINTS, PointsError, add_point,
+                                      check_points, coordinate, first_points, parse_points_csv,
+                                      points_csv, remove_nearest)
 from ui.state import app_state, current_run
 
 COLOUR_NAMES = ("orange", "blue", "green", "purple", "yellow", "sky blue")  # CLASS_COLOURS'
+# The box takes files a little over the cap, so that the app refuses them in its own words
+# (a file over the box's limit gets Streamlit's own note instead). The server's
+# maxUploadSize in .streamlit/config.toml must be at least this.
+UPLOAD_BOX_MB = MAX_FILE_MB + 1
 
 
 def _problem():
@@ -94,9 +98,11 @@ def mydata_ui(run):
     with st.container(key="points_file"):
         upload = st.file_uploader(
             "Points file (CSV)", type=["csv", "txt"], key=f"points_file_{state.upload_round}",
+            max_upload_size=UPLOAD_BOX_MB,
             help=f"One point per row: x1, x2 and its class (0 to {classes - 1}), or for "
-                 f"regression its target, separated by commas. At most {MAX_POINTS:,} points; "
-                 "the first row may be the header x1,x2,label (or x1,x2,target).")
+                 f"regression its target, separated by commas. At most {MAX_POINTS:,} points "
+                 f"and {MAX_FILE_MB} MB; the first row may be the header x1,x2,label (or "
+                 "x1,x2,target).")
     if upload is not None and state.seen_file != upload.file_id:
         _read_upload(upload)
     if state.upload_error:
@@ -104,9 +110,11 @@ def mydata_ui(run):
         state.upload_error = None
     modes = click_modes(problem, classes)
     if st.session_state.get("click_mode") not in modes:
-        st.session_state["click_mode"] = "off"        # a class the problem no longer has
+        # Not yet chosen, unselected, or a class the problem no longer has. Set here only,
+        # not also as the widget's default, which Streamlit warns about.
+        st.session_state["click_mode"] = "off"
     st.segmented_control("Clicking the plane", list(modes), key="click_mode",
-                         format_func=modes.get, default="off",
+                         format_func=modes.get,
                          help="Choose what a click on the decision surface does. Each change "
                               "starts the network again on the new points.")
     if problem == "regression":

@@ -14,6 +14,7 @@ a `Plan`, and nothing else of the session:
 """
 from ...activations import ACTIVATIONS
 from ...config import validated
+from ...data.formula import parse
 from ...fast import W_and_b
 from ...inits import INITS
 from ...losses import LOSSES
@@ -108,7 +109,9 @@ def describe(config, n_train=None, n_test=None):
     batch = "full batch" if c.batch_size == 0 else f"mini-batches of {c.batch_size}"
     reg = "no regularization" if c.regularization == "none" else \
         f"{REGULARIZATIONS[c.regularization].label} regularization at rate {c.reg_rate:g}"
-    return (f"{c.dataset} ({points}noise {c.noise:g}, seed {c.seed}); network {sizes} "
+    # a formula is named as written back from its checked tree, never as it was typed
+    data = f"the formula {parse(c.formula).text}" if c.formula else c.dataset
+    return (f"{data} ({points}noise {c.noise:g}, seed {c.seed}); network {sizes} "
             f"(features {', '.join(c.features)}), {ACTIVATIONS[c.activation].label} hidden "
             f"units, {OUTPUT_WORDS[c.output].format(k=c.classes)}; {loss}; "
             f"{OPTIMIZERS[c.optimizer].label}, learning rate {c.lr:g}; {batch}; "
