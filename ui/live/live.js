@@ -307,7 +307,10 @@ function lossLegend(st, lines, withTest) {
   const key = JSON.stringify(lines) + withTest;
   if (st.lossLegendKey === key) return;
   st.lossLegendKey = key;
-  st.lossLegend = st.lossLegend || el("div", "nnp-loss-legend", st.lossWrap);
+  if (!st.lossLegend) {                           // over the chart, in the page's flow
+    st.lossLegend = el("div", "nnp-loss-legend");
+    st.lossWrap.before(st.lossLegend);
+  }
   st.lossLegend.replaceChildren(...lines.slice(0, withTest ? 2 : 1).map((look) => {
     const item = el("span", "nnp-legend-item");
     const swatch = el("span", "nnp-line-swatch", item);
@@ -435,12 +438,16 @@ function apply(st, data) {
   st.wrap.classList.toggle("nnp-clickable", st.clickable);
   st.message.textContent = data.message || "";
   Object.assign(st.specs, data.specs || {});
-  takeFrames(st, data);                           // first: the epoch answers Pause and Step
-  if (data.scroll) st.box.scrollIntoView({ block: "start", behavior: "smooth" });
-  if (data.history) {
-    const upTo = !data.running ? Infinity : st.queue.length ? st.queue[0].epoch - 1 : st.shown;
-    st.lossData = lossFromHistory(data.history, upTo);
+  if (data.history) {                            // before the frames, which add their points
+    const frames = data.frames || [];
+    const upTo = !data.running ? Infinity : frames.length ? frames[0].epoch - 1 : st.shown;
+    const L = st.lossData = lossFromHistory(data.history, upTo), f = frames[frames.length - 1];
+    if (!data.running && f && (!L.x.length || f.epoch > L.x[L.x.length - 1])) {
+      addLoss(L, f.epoch, f.train_loss, f.test_loss);     // the frame on screen, if not in it
+    }
   }
+  takeFrames(st, data);                           // the epoch answers Pause and Step
+  if (data.scroll) st.box.scrollIntoView({ block: "start", behavior: "smooth" });
   drawLoss(st);
   sayWhatWeHold(st, data.versions);
 }
