@@ -79,6 +79,8 @@ test("huge numbers get an exponent, like the server's text", () => {
   assert.equal(formatNumber(0.12345), "0.1235");
   assert.equal(formatNumber(90577300000000000000), "9.058e+19");
   assert.equal(formatNumber(null), "–");
+  assert.equal(formatNumber(-3e-7), "0.0000");             // a finished run's loss, rounded
+  assert.equal(formatNumber(-0.00012), "-0.0001");
 });
 
 test("stats: accuracy for two classes, each class's too for three, R² and no accuracy for regression", () => {

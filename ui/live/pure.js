@@ -61,7 +61,9 @@ export function surfaceBox(area, n) {
 // huge (a diverging run), the same rule as the server's text (ui/live/playback.py).
 export function formatNumber(x, digits = 4) {
   if (x === null || x === undefined || Number.isNaN(x)) return "–";
-  return Math.abs(x) >= 1e5 ? Number(x).toExponential(3) : Number(x).toFixed(digits);
+  if (Math.abs(x) >= 1e5) return Number(x).toExponential(3);
+  const text = Number(x).toFixed(digits);
+  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;   // a tiny negative is "0.0000", not "-0.0000"
 }
 
 // The stats under the epoch, for each problem type: loss and accuracy (2 classes), plus
