@@ -41,4 +41,4 @@ def compare_ui(run):
     runs = list(pins) + [pin(run.session, "now")]
     st.plotly_chart(compare_loss_figure(runs, run.view["log_scale"]), key="compare_loss")
     st.plotly_chart(compare_surfaces_figure(runs), key="compare_surfaces")
-    st.dataframe(table(runs), hide_index=True, use_container_width=True)
+    st.dataframe(table(runs), hide_index=True, width="stretch")
