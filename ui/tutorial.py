@@ -24,7 +24,8 @@ def is_tutorial(config):
 def tutorial_ui(session):
     if not is_tutorial(session.config):
         return
-    with st.expander("The tutorial's printout, reproduced by this run", expanded=True):
+    # closed at first: its hundred lines would push the panels below out of sight
+    with st.expander("The tutorial's printout, reproduced by this run", expanded=False):
         st.caption("The tutorial's 2-2-1 sigmoid network on XOR: seed 42, learning rate 0.1, "
                    "squared error and its summed update rule, float64. These are the lines its "
                    "code prints, number for number. With this seed two hidden units get stuck "

@@ -318,6 +318,7 @@ def test_a_lesson_loads_from_its_button_and_from_a_link(page, context, app_url):
     printout = page.locator("[data-testid=stExpander]",
                             has_text="The tutorial's printout, reproduced by this run")
     expect(printout).to_be_visible()
+    printout.locator("summary").click()                  # closed at first, as the panels
     expect(printout.locator("code")).to_contain_text("Epoch 100, Loss: ")
 
     other = context.new_page()
