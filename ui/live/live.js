@@ -258,11 +258,13 @@ function lossFromHistory(h, upTo) {
   return L;
 }
 
-// The loss axes' ranges and ticks as a Plotly layout update (ticks at whole decades
-// where a log axis spans two or more: finer ones overlapped).
+// The loss axes' ranges and ticks as a Plotly layout update: a log axis is labelled at
+// whole decades where it spans two or more, else at 1, 2 and 5 (every tick of a decade
+// was labelled, and 0.1, 0.09, 0.08... overlapped).
 function lossAxes(r, log) {
+  const dtick = !log ? null : r.y[1] - r.y[0] >= 2 ? 1 : "D2";
   return { "xaxis.range": r.x, "xaxis.autorange": false, "yaxis.range": r.y,
-           "yaxis.autorange": false, "yaxis.dtick": log && r.y[1] - r.y[0] >= 2 ? 1 : null };
+           "yaxis.autorange": false, "yaxis.dtick": dtick };
 }
 
 function drawLoss(st) {
