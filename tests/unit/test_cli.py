@@ -174,6 +174,26 @@ def assert_same_numbers(new, old, rel, where):
         assert type(new) is type(old) and new == old, where
 
 
+# Runs that clearly fail, finite all along (issue 20's table): first loss -> last, accuracy
+FAILED_RUNS = {
+    "0.692 -> 1.035, 49%": "--lr 10 --activation relu --dataset spiral --optimizer sgd",
+    "0.703 -> 0.879, 47%": "--lr 10 --activation sigmoid --dataset circles --optimizer adam",
+    "0.696 -> 2.759, 47%": "--lr 50 --activation relu --dataset circles --optimizer sgd",
+    "0.688 -> 2.450, 50%": "--lr 10 --activation tanh --dataset spiral --optimizer adam",
+    "0.69 -> 1.92, 49%": "--lr 50 --activation relu --dataset spiral --hidden 8,8 --seed 1",
+}
+
+
+@pytest.mark.parametrize("flags", FAILED_RUNS.values(), ids=FAILED_RUNS)
+def test_a_run_that_ends_worse_than_it_started_is_named_in_diverged(flags):
+    _, report = cli_json(*flags.split(), "--epochs", "2000")
+    said = report["diverged"] or ""
+    assert said.startswith("Training failed by epoch"), said
+    assert report["epochs_run"] < 2000
+    lr = flags.split()[1]
+    assert f"lower the learning rate (now {lr}) to between" in said
+
+
 def test_a_three_class_run_reports_class_indices_and_k_probabilities():
     _, report = cli_json("--classes", "3", "--dataset", "spiral", "--samples", "60",
                          "--epochs", "300", "--hidden", "6")
