@@ -207,9 +207,9 @@ def test_a_failed_run_stops_with_advice_and_a_lower_rate_trains_on(no_warnings):
     assert not session.diverged
 
 
-@pytest.mark.parametrize("config", [from_preset("tutorial"), SMALL.replace(epochs=1500),
+@pytest.mark.parametrize("config", [from_preset("tutorial"), from_preset("default", epochs=2000),
                                     SMALL.replace(batch_size=5, lr=0.3, epochs=1000)],
-                         ids=["tutorial", "full batch", "batch 5, lr 0.3"])
+                         ids=["tutorial", "default", "batch 5, lr 0.3"])
 def test_healthy_runs_are_not_judged_failed(config):
     session = TrainingSession(config)
     while not session.done:
