@@ -8,6 +8,7 @@ NumPy: every dispatched SIMD target this CPU has is disabled (`numpy.show_runtim
 "found"; the baseline cannot be, NumPy refuses). OpenBLAS: the first core type in
 `CORES` that this CPU can run and that OpenBLAS has not already picked.
 """
+import os
 import platform
 
 import numpy as np
@@ -49,8 +50,9 @@ def other_core(machine, current, has=__cpu_features__):
 
 
 def environment():
-    """{variable: value} for the second kernel choice."""
-    env = {"NPY_DISABLE_CPU_FEATURES": ",".join(dispatched_found())}
+    """{variable: value} for the second kernel choice (SIMD already turned off stays off)."""
+    off = os.environ.get("NPY_DISABLE_CPU_FEATURES", "").replace(",", " ").split()
+    env = {"NPY_DISABLE_CPU_FEATURES": ",".join(dict.fromkeys(off + dispatched_found()))}
     core = other_core(platform.machine(), openblas_core())
     if core:
         env["OPENBLAS_CORETYPE"] = core
