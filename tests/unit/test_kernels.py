@@ -1,6 +1,6 @@
 """The second kernel choice of .ci/run really is another one: under tools/kernels.py's
-environment NumPy dispatches no SIMD target beyond its baseline and OpenBLAS runs the core
-type asked for, on this machine, whatever its CPU."""
+environment NumPy dispatches no SIMD target beyond its baseline and OpenBLAS runs another
+core type than it picks by itself, on this machine, whatever its CPU."""
 import json
 import os
 import platform
