@@ -42,7 +42,7 @@ def has_failed(epochs, losses, chance):
     if len(epochs) < 2 or epochs[-1] - epochs[0] < FAILED_FOR:
         return False
     line = max(FAILED_ABOVE * losses[0], chance)
-    return all(loss > line for e, loss in zip(epochs, losses) if e >= epochs[-1] - FAILED_FOR)
+    return all(loss > line for e, loss in zip(epochs, losses) if e > epochs[-1] - FAILED_FOR)
 
 
 def needs_reset(old: Config, new: Config) -> bool:
