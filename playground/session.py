@@ -6,6 +6,7 @@ the history and the divergence report. Everything else is a pure function elsewh
 """
 import copy
 import math
+import statistics
 import time
 from dataclasses import dataclass
 
@@ -25,24 +26,25 @@ from .outputs import OUTPUTS, targets
 # TensorFlow Playground; any other change means a new network (see `needs_reset`).
 TUNABLE = ("lr", "optimizer", "batch_size", "epochs", "loss", "regularization", "reg_rate")
 BLOW_UP = 10        # a loss this many times above its best (and above chance) has diverged
-FAILED_ABOVE = 1.1  # a loss this many times above its start (and above chance)...
-FAILED_FOR = 300    # ...at every epoch recorded over this many: the run has failed
+FAILED_ABOVE = 1.1  # a loss this many times above its start (and above chance), now and
+FAILED_FOR = 300    # at most of the epochs recorded over this many: the run has failed
 # Learning rates that train this app's small networks, by optimizer: what a diverged or
 # failed run's advice suggests (momentum's steps add up to 10 times the rate).
 GOOD_LR = {"sgd": (0.01, 1.0), "momentum": (0.001, 0.1), "adam": (0.001, 0.1)}
 
 
 def has_failed(epochs, losses, chance):
-    """Whether a run has failed: its training loss stayed FAILED_ABOVE times above where it
-    started, and above chance, at every epoch recorded over the last FAILED_FOR. Such a run
-    is worse than untrained and stays so (a learning rate too high keeps it bouncing or
-    sticks its units); a run that climbs and comes back, or a mini-batch run's noisy loss,
-    dips below within that time. `epochs`, `losses`: recorded since the run (re)started,
-    the start first, now last."""
+    """Whether a run has failed: its training loss is FAILED_ABOVE times above where it
+    started and above chance now, and was so at most epochs recorded over the last
+    FAILED_FOR (the median). Such a run is worse than untrained and stays so (a learning
+    rate too high keeps it bouncing, or sticks its units); a run that climbed and came
+    back is below the line now, and a mini-batch run's noisy loss mostly is. `epochs`,
+    `losses`: recorded since the run (re)started, the start first, now last."""
     if len(epochs) < 2 or epochs[-1] - epochs[0] < FAILED_FOR:
         return False
     line = max(FAILED_ABOVE * losses[0], chance)
-    return all(loss > line for e, loss in zip(epochs, losses) if e > epochs[-1] - FAILED_FOR)
+    recent = [loss for e, loss in zip(epochs, losses) if e > epochs[-1] - FAILED_FOR]
+    return losses[-1] > line and statistics.median(recent) > line
 
 
 def needs_reset(old: Config, new: Config) -> bool:
@@ -350,9 +352,9 @@ class TrainingSession:
         loss, chance = self._measure(self.X, self.y)[0], self._chance_loss()
         if has_failed([since, *epochs[after], self.epoch], [now, *losses[after], loss], chance):
             self.diverged = (
-                f"Training failed by epoch {self.epoch:,}: for {FAILED_FOR} epochs the loss "
-                f"has stayed well above where it started ({now:.3g}) and above chance "
-                f"({chance:.3g}); it is {loss:.3g} now. " + self._advice())
+                f"Training failed by epoch {self.epoch:,}: over most of the last {FAILED_FOR} "
+                f"epochs the loss was well above where it started ({now:.3g}) and above "
+                f"chance ({chance:.3g}); it is {loss:.3g} now. " + self._advice())
 
     def _chance_loss(self):
         """The loss of answering by chance at every training point: probability 1/K for

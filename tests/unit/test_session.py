@@ -178,8 +178,10 @@ def losses_at(epochs, loss):
     (lambda e: 0.7 * FAILED_ABOVE, False),                 # on the line is not above it
     (lambda e: 0.3 + 0.8 * (e % 50 == 0), False),          # noisy: dips below in between
     (lambda e: 2.0 if e < FAILED_FOR else 0.5, False),     # climbed, then came back down
-], ids=["stuck", "bouncing", "over", "on the line", "noisy", "recovered"])
-def test_a_run_has_failed_when_its_loss_stays_well_above_its_start(loss, failed):
+    (lambda e: 0.5 if e % 10 == 3 else 2.0, True),         # chaotic, dipping now and then
+    (lambda e: 0.5 if e > FAILED_FOR + 40 else 2.0, False),  # coming back down just now
+], ids=["stuck", "bouncing", "over", "on the line", "noisy", "recovered", "chaotic", "back"])
+def test_a_run_has_failed_when_its_loss_is_and_was_well_above_its_start(loss, failed):
     assert has_failed(*losses_at(range(FAILED_FOR + 50), loss), chance=0.69) is failed
 
 
