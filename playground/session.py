@@ -6,6 +6,7 @@ the history and the divergence report. Everything else is a pure function elsewh
 """
 import copy
 import math
+import statistics
 import time
 from dataclasses import dataclass
 
@@ -26,6 +27,25 @@ from .outputs import OUTPUTS, targets
 TUNABLE = ("lr", "optimizer", "batch_size", "epochs", "loss", "regularization", "reg_rate")
 BLOW_UP = 10        # a loss this many times above its best (and above chance) has diverged
 KEPT = 8            # arrays of points whose network inputs `predict(..., keep=True)` keeps
+FAILED_ABOVE = 1.1  # a loss this many times above its start (and above chance), now and
+FAILED_FOR = 300    # at most of the epochs recorded over this many: the run has failed
+# Learning rates that train this app's small networks, by optimizer: what a diverged or
+# failed run's advice suggests (momentum's steps add up to 10 times the rate).
+GOOD_LR = {"sgd": (0.01, 1.0), "momentum": (0.001, 0.1), "adam": (0.001, 0.1)}
+
+
+def has_failed(epochs, losses, chance):
+    """Whether a run has failed: its training loss is FAILED_ABOVE times above where it
+    started and above chance now, and was so at most epochs recorded over the last
+    FAILED_FOR (the median). Such a run is worse than untrained and stays so (a learning
+    rate too high keeps it bouncing, or sticks its units); a run that climbed and came
+    back is below the line now, and a mini-batch run's noisy loss mostly is. `epochs`,
+    `losses`: recorded since the run (re)started, the start first, now last."""
+    if len(epochs) < 2 or epochs[-1] - epochs[0] < FAILED_FOR:
+        return False
+    line = max(FAILED_ABOVE * losses[0], chance)
+    recent = [loss for e, loss in zip(epochs, losses) if e > epochs[-1] - FAILED_FOR]
+    return losses[-1] > line and statistics.median(recent) > line
 
 
 def _changed(old: Config, new: Config, fields) -> list[str]:
@@ -130,6 +150,7 @@ class TrainingSession:
         self.snapshots = Snapshots()                        # for replaying the run
         self.diverged = ""                                  # the reason, once it happens
         self.best_loss = math.inf                           # lowest training loss checked
+        self.started = None                                 # (epoch, loss) of the last (re)start
         self.changes = []                                   # [(epoch, {setting: value})]
         self.bounds = data_bounds(np.concatenate([self.data.X_train, self.data.X_test]))
         self._workspaces, self._kept = {}, {}               # _kept: id -> (points, inputs)
@@ -315,6 +336,20 @@ class TrainingSession:
         self.best_loss = min(self.best_loss, loss)
         return ""
 
+    def _judge(self):
+        """Stop the run here if it has failed (see `has_failed`), with advice."""
+        since, now = self.started
+        if self.epoch - since < FAILED_FOR:
+            return
+        epochs, losses = self.history.column("epoch"), self.history.column("train_loss")
+        after = (epochs > since) & (epochs < self.epoch)
+        loss, chance = self._measure(self.X, self.y)[0], self._chance_loss()
+        if has_failed([since, *epochs[after], self.epoch], [now, *losses[after], loss], chance):
+            self.diverged = (
+                f"Training failed by epoch {self.epoch:,}: over most of the last {FAILED_FOR} "
+                f"epochs the loss was well above where it started ({now:.3g}) and above "
+                f"chance ({chance:.3g}); it is {loss:.3g} now. " + self._advice())
+
     def _chance_loss(self):
         """The loss of answering by chance at every training point: probability 1/K for
         each class (z = 0: 0.25 for mse, ln 2 for bce, ln K for ce), or for regression
@@ -341,11 +376,14 @@ class TrainingSession:
         with np.errstate(all="ignore"):
             if self.best_loss == math.inf:                  # the loss to stay near
                 self.best_loss = self._measure(self.X, self.y)[0]
+            if self.started is None:                        # the loss to get below
+                self.started = (self.epoch, self._measure(self.X, self.y)[0])
             for _ in range(k):
                 self._step()
                 if deadline is not None and time.perf_counter() > deadline:
                     break
             if not self._trouble():
+                self._judge()
                 return self.epoch - start
             stop = self.epoch
             self.rewind(saved)
@@ -377,19 +415,28 @@ class TrainingSession:
         self.epoch = epoch
         self.history.truncate(epoch)
         self.snapshots.truncate(epoch)
+        if self.started and self.started[0] > epoch:
+            self.started = None
 
     def _diverge(self, trouble):
+        self.diverged = (
+            f"Training diverged at epoch {self.epoch + 1:,}: {trouble}. The last good state, epoch "
+            f"{self.epoch:,}, is kept. " + self._advice())
+
+    def _advice(self):
+        """What to change, most likely first: the learning rate, into GOOD_LR's range."""
         c = self.config
-        advice = [f"press Reset and lower the learning rate (now {c.lr:g})"]
+        high = min(GOOD_LR[c.optimizer][1], c.lr / 10)
+        low = min(GOOD_LR[c.optimizer][0], high / 10)
+        advice = [f"press Reset and lower the learning rate (now {c.lr:g}) to between "
+                  f"{low:g} and {high:g}"]
         if c.activation in ("relu", "leaky-relu", "linear"):
             advice.append("use tanh or sigmoid, whose outputs stay bounded")
         if c.optimizer != "sgd":
             advice.append("try plain gradient descent")
         if 0 < c.batch_size < 10:
             advice.append("use larger batches")
-        self.diverged = (
-            f"Training diverged at epoch {self.epoch + 1:,}: {trouble}. The last good state, epoch "
-            f"{self.epoch:,}, is kept. To fix it, " + ", or ".join(advice) + ".")
+        return "To fix it, " + ", or ".join(advice) + "."
 
     def retune(self, **changes):
         """Change settings that continue from the current weights (see TUNABLE)."""
@@ -404,6 +451,8 @@ class TrainingSession:
             self.opt_state = new_state([self.theta])
         if "loss" in changed:
             self.best_loss = math.inf                       # losses on another scale
+        if set(changed) - {"epochs"}:
+            self.started = None                             # judged afresh from here
         self.config = new
         self.changes.append((self.epoch, changed))
         if self.diverged and ("lr" in changed or "optimizer" in changed):

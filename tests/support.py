@@ -1,6 +1,7 @@
 """What the tests of every kind share: where things are, central differences, and the
 browser tests' ways of waiting for and pressing things in the page."""
 import os
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,6 +12,9 @@ from playwright.sync_api import expect
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "streamlit_app.py"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+# How long a browser test waits for the state it needs (ms): a rerun on a 2-core machine
+# running the suite beside 3 busy processes can take tens of seconds.
+PATIENCE = 90_000
 # Records when the epoch counter changes (__epochChanges) and when Pause was clicked
 # (__pausedAt), both in the page's performance.now() milliseconds.
 WATCH_PAUSE = """() => {
@@ -66,6 +70,15 @@ def press(page, key, label):
     page.locator(f".st-key-{key}").get_by_role("button", name=label).click()
 
 
+def poll(page, condition, what, patience=PATIENCE):
+    """Until condition() is true, checked every 50 ms while Playwright handles the page's
+    events; fails after `patience` ms, naming `what` it waited for."""
+    deadline = time.monotonic() + patience / 1000
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {patience / 1000:.0f} s for {what}"
+        page.wait_for_timeout(50)
+
+
 def open_app(page, url):
     """Navigate and wait until the live view is drawn and the script has finished."""
     page.goto(url)
@@ -106,15 +119,17 @@ def play_button(page):
     return page.locator(".st-key-play").get_by_role("button", name="Play")
 
 
-def train(page, seconds):
-    """Play for a while, then Pause, and wait until the server has paused."""
+def train(page, epochs=50):
+    """Play until the live view shows at least `epochs` epochs (however long a busy
+    machine takes), then Pause, and wait until the server has paused."""
     press(page, "play", "Play")
     expect(play_button(page)).to_be_disabled()
-    page.wait_for_timeout(int(seconds * 1000))
+    page.wait_for_function(
+        f"n => {{ const v = {LIVE}; return v && Number(v.querySelector('.nnp-epoch')"
+        ".dataset.epoch || 0) >= n; }", arg=epochs)
     press(page, "pause", "Pause")
     expect(play_button(page)).to_be_enabled()
     wait_idle(page)
-    page.wait_for_timeout(300)
 
 
 def open_panel(page, name):

@@ -226,6 +226,17 @@ def test_tutorial_preset_played_to_the_end_prints_the_tutorials_losses(at):
 
 
 # -- divergence --------------------------------------------------------------------------
+def test_a_failed_run_pauses_with_a_warning_that_says_which_rates_to_try(at):
+    """lr 10, ReLU, spiral: finite, but the loss sits at 1.03, above its start (0.69)."""
+    at.selectbox(key="dataset").set_value("spiral").run()
+    at.selectbox(key="activation").set_value("relu").run()
+    at.select_slider(key="lr").set_value(10.0).run()
+    play_until_stopped(at)
+    session = run(at).session
+    assert session.diverged.startswith("Training failed by epoch") and session.epoch < 1000
+    assert len(at.warning) == 1 and "to between 0.01 and 1" in at.warning[0].value
+
+
 def test_a_diverging_run_pauses_with_a_warning_and_finite_state(at):
     at.selectbox(key="activation").set_value("linear").run()
     at.select_slider(key="lr").set_value(10.0).run()

@@ -2,12 +2,13 @@
 expect() as patient as the page's own calls (reruns are slow on a busy machine)."""
 import pytest
 from playwright.sync_api import expect
+from tests.support import PATIENCE
 
 
 @pytest.fixture(autouse=True, scope="module")
 def patient_expect():
     """expect() waits as long as the page's own calls: reruns are slow on a busy machine."""
-    expect.set_options(timeout=20_000)
+    expect.set_options(timeout=PATIENCE)
     yield
     expect.set_options(timeout=5_000)
 
@@ -15,7 +16,7 @@ def patient_expect():
 @pytest.fixture
 def context(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(PATIENCE)
     yield context
     context.close()
 

@@ -3,7 +3,7 @@ in headless Chromium through Playwright. Each test gets a fresh page, so a fresh
 Streamlit session at epoch 0."""
 import pytest
 from playwright.sync_api import expect
-from tests.support import IDLE, SURFACE, WATCH_PAUSE, press, wait_idle  # noqa: F401
+from tests.support import IDLE, PATIENCE, SURFACE, WATCH_PAUSE, press, wait_idle  # noqa: F401
 from tools.pagewatch import READ_PAGE, WATCH
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -13,7 +13,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(PATIENCE)
     page.add_init_script(WATCH)           # counts the distinct surfaces the canvas shows
     page.goto(app_url)
     page.wait_for_selector(SURFACE)
@@ -27,7 +27,6 @@ def wait_paused(page):
     """Until the server has paused (its rerun re-enables Play) and the page has settled."""
     expect(page.locator(".st-key-play").get_by_role("button", name="Play")).to_be_enabled()
     wait_idle(page)
-    page.wait_for_timeout(300)
 
 
 def epoch(page):
@@ -41,8 +40,9 @@ def painted(page):
     return page.evaluate(READ_PAGE)["painted"]
 
 
-def loss_points(page):
-    return page.evaluate("document.querySelector('.nnp-loss').data[0].x.length")
+def loss_epoch(page):
+    """The last epoch of the loss curve the page has drawn."""
+    return int(page.evaluate("+document.querySelector('.nnp-loss-lines').dataset.epoch"))
 
 
 def wait_for_epoch_change(page, old):
@@ -101,36 +101,34 @@ def test_choosing_a_dataset_in_the_sidebar_applies_it(page):
 
 
 def test_play_moves_the_counter_and_the_surface_and_pause_stops_them(page, tmp_path):
-    shown, pictures, points = epoch(page), painted(page), loss_points(page)
+    shown, pictures, last_loss_epoch = epoch(page), painted(page), loss_epoch(page)
     numbers = page.locator(".nnp-numbers").first.text_content()
     press(page, "play", "Play")
     page.wait_for_function(f"n => ({READ_PAGE})().painted >= n", arg=pictures + 10)
-    page.wait_for_timeout(500)
-    assert epoch(page) > shown
-    assert loss_points(page) > points
+    wait_for_epoch_change(page, shown)
+    page.wait_for_function("n => +document.querySelector('.nnp-loss-lines').dataset.epoch > n",
+                           arg=last_loss_epoch)
     assert page.locator(".nnp-numbers").first.text_content() != numbers      # the loss shown moves
     screenshot(page, tmp_path / "playing.png")
 
     page.evaluate(WATCH_PAUSE)
     press(page, "pause", "Pause")
-    page.wait_for_timeout(1000)
     wait_paused(page)
+    paused = epoch(page)
+    page.wait_for_timeout(1000)                   # not a wait: 1 s watched for a late move
     late = page.evaluate("window.__epochChanges.map(t => t - window.__pausedAt)")
     assert not late or late[-1] < 1000, f"the counter still moved {late[-1]:.0f} ms after Pause"
-    paused = epoch(page)
-    page.wait_for_timeout(1000)
     assert epoch(page) == paused
 
     press(page, "play", "Play")                   # and playing again moves it again
-    page.wait_for_timeout(1500)
-    assert epoch(page) > paused, "the counter did not move after Play, Pause, Play"
+    assert wait_for_epoch_change(page, paused) > paused
 
 
 def test_step_adds_exactly_one_epoch_and_reset_returns_to_0(page):
     press(page, "step", "Step")
     assert wait_for_epoch_change(page, 0) == 1
     press(page, "play", "Play")
-    page.wait_for_timeout(1000)
+    page.wait_for_function("() => Number(document.querySelector('.nnp-epoch').dataset.epoch) > 5")
     press(page, "pause", "Pause")
     wait_paused(page)
     paused = epoch(page)
@@ -138,7 +136,7 @@ def test_step_adds_exactly_one_epoch_and_reset_returns_to_0(page):
     press(page, "step", "Step")
     assert wait_for_epoch_change(page, paused) == paused + 1, "Step did not add exactly 1"
     wait_idle(page)
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(300)                    # not a wait: watched for a second epoch
     assert epoch(page) == paused + 1
 
     press(page, "reset", "Reset")

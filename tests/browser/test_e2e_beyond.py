@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 from playwright.sync_api import expect
-from tests.support import (download, epoch, open_app, open_panel, play_button, press, query,
+from tests.support import (LIVE, download, epoch, open_app, open_panel, play_button, press, query,
                            slider_text, train, wait_epoch, wait_idle)
 
 
@@ -34,7 +34,7 @@ def titled_epoch(page):
 # -- Export as PyTorch ------------------------------------------------------------------
 def test_the_pytorch_script_ends_at_the_weights_the_app_shows(page, app_url, tmp_path):
     open_app(page, app_url + "?samples=100&batch_size=10&optimizer=momentum&lr=0.03")
-    train(page, 1)
+    train(page)
     open_panel(page, "Export")
     page.get_by_text("Preview the PyTorch script").click()
     expect(page.locator("[data-testid=stCode]", has_text="nn.Sequential(")).to_be_visible()
@@ -55,7 +55,7 @@ def test_the_pytorch_script_ends_at_the_weights_the_app_shows(page, app_url, tmp
 # -- 3-D view ----------------------------------------------------------------------------
 def test_the_3d_view_turns_and_is_not_redrawn_while_playing(page, app_url):
     open_app(page, app_url)
-    train(page, 1)
+    train(page)
     open_panel(page, "3-D view")
     page.locator(".stPlotlyChart .gl-container canvas").first.wait_for(state="attached")
     wait_chart(page)
@@ -81,8 +81,9 @@ def test_the_3d_view_turns_and_is_not_redrawn_while_playing(page, app_url):
 
     press(page, "play", "Play")
     expect(play_button(page)).to_be_disabled()
-    page.wait_for_timeout(2000)
-    assert epoch(page) > paused_at and titled_epoch(page) == paused_at   # not rebuilt per tick
+    page.wait_for_function(                          # many ticks on
+        f"e => Number(({LIVE}).querySelector('.nnp-epoch').dataset.epoch) >= e", arg=paused_at + 50)
+    assert titled_epoch(page) == paused_at           # not rebuilt per tick
     page.get_by_role("button", name="Update the 3-D view").click()
     page.wait_for_function(f"e => {{ const gd = {CHART}; return gd && gd.layout.title && "
                            "!gd.layout.title.text.includes('epoch ' + e + '<'); }", arg=f"{paused_at:,}")
@@ -125,8 +126,8 @@ def test_why_is_it_stuck_keeps_its_moment_while_playing_until_updated(page, app_
     page.evaluate("() => document.querySelectorAll('.stPlotlyChart .js-plotly-plot')"
                   ".forEach(gd => { gd.dataset.seen = '1'; })")
     press(page, "play", "Play")
-    page.wait_for_timeout(3000)                     # the old panel redrew every 2 s
-    assert epoch(page) > 0
+    page.wait_for_function(f"() => Number(({LIVE}).querySelector('.nnp-epoch').dataset.epoch) > 0")
+    page.wait_for_timeout(3000)      # not a wait: 3 s watched, as the old panel redrew every 2 s
     expect(caption).to_contain_text("Epoch 0.")
     expect(page.get_by_text(re.compile(r"^Training is playing: shown is epoch 0,"))).to_be_visible()
     assert page.evaluate("() => [...document.querySelectorAll('.stPlotlyChart .js-plotly-plot')]"
@@ -143,7 +144,7 @@ def test_why_is_it_stuck_keeps_its_moment_while_playing_until_updated(page, app_
 # -- Learning-rate finder ----------------------------------------------------------------
 def test_the_finder_sweeps_a_copy_and_use_this_sets_the_rate(page, app_url):
     open_app(page, app_url)
-    train(page, 1)
+    train(page)
     open_panel(page, "Learning rate finder")
     page.get_by_role("button", name="Find a learning rate").click()
     use = page.locator(".st-key-lrfind_use").get_by_role("button")

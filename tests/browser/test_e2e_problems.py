@@ -30,7 +30,7 @@ def legend(page):
 def test_a_three_class_spiral_is_painted_in_three_hues_with_a_legend(page, app_url):
     open_app(page, app_url + "?dataset=spiral&classes=3&loss=ce&hidden=16,16&noise=0.02"
                              "&samples=600&optimizer=adam&lr=0.02")
-    train(page, 3)
+    train(page, 300)
     hues = page.evaluate(HUES)["bins"]
     print(f"\n3-class spiral: hue bins {hues}")
     assert len(hues) >= 3                                 # orange, blue and green regions
@@ -42,7 +42,7 @@ def test_a_three_class_spiral_is_painted_in_three_hues_with_a_legend(page, app_u
 def test_a_regression_run_is_painted_on_a_diverging_scale(page, app_url):
     open_app(page, app_url + "?problem=regression&dataset=multi-gaussian&loss=mse"
                              "&hidden=8,8&optimizer=adam&lr=0.03")
-    train(page, 3)
+    train(page, 300)
     seen = page.evaluate(HUES)
     print(f"\nregression: hue bins {seen['bins']}, near-white share {seen['white']:.2f}")
     assert any(h in (0, 30) for h in seen["bins"]) and any(h in (180, 210) for h in seen["bins"])
@@ -72,7 +72,7 @@ def test_each_output_unit_of_a_four_class_run_is_painted_in_its_class_colour(pag
     from playground.pictures.colours import CLASS_COLOURS, _rgb
     open_app(page, app_url + "?dataset=gaussians&classes=4&loss=ce&hidden=6&optimizer=adam"
                              "&lr=0.03")
-    train(page, 3)
+    train(page, 300)
     units = page.evaluate(UNIT_COLOURS, False)
     assert len(units) == 6 + 4
     for unit in units[:6]:

@@ -5,7 +5,8 @@ in the browser's console."""
 import re
 
 import pytest
-from tests.support import SURFACE, open_app, press, wait_idle  # noqa: F401
+from playwright.sync_api import expect
+from tests.support import PATIENCE, SURFACE, open_app, poll, press, wait_idle  # noqa: F401
 
 EPOCH_TEXT = re.compile(r"^Epoch [\d,]+$")
 
@@ -14,7 +15,7 @@ EPOCH_TEXT = re.compile(r"^Epoch [\d,]+$")
 def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(PATIENCE)
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
     page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text}"))
@@ -25,22 +26,27 @@ def page(browser, app_url):
     context.close()
 
 
+def epochs_shown(page):
+    """Every epoch the page shows as "Epoch N" (one live view: one number)."""
+    return [int(text.split()[1].replace(",", ""))
+            for text in page.get_by_text(EPOCH_TEXT).all_text_contents()]
+
+
 def shown_epoch(page):
     """The one epoch the page shows; fails if there are several live views or none."""
-    views = page.get_by_text(EPOCH_TEXT)
-    texts = views.all_text_contents()
-    assert len(texts) == 1, f"{len(texts)} elements read 'Epoch N': {texts}"
-    return int(texts[0].split()[1].replace(",", ""))
+    shown = epochs_shown(page)
+    assert len(shown) == 1, f"{len(shown)} elements read 'Epoch N': {shown}"
+    return shown[0]
 
 
 def settle_and_check(page, what):
     """After a change: the script finished, one view, the epoch moving, no errors."""
     wait_idle(page)
-    page.wait_for_timeout(600)
+    poll(page, lambda: len(epochs_shown(page)) == 1, f"one view after {what}")
     before = shown_epoch(page)
-    page.wait_for_timeout(900)
+    poll(page, lambda: max(epochs_shown(page), default=0) > before,
+         f"the epoch to move on from {before} after {what}")
     after = shown_epoch(page)
-    assert after > before, f"after {what}: the epoch stayed at {before}"
     assert page.locator("[data-testid=stException]").count() == 0, f"after {what}: an exception"
     assert not page.errors, f"after {what}: {page.errors}"
     return after
@@ -51,7 +57,7 @@ def choose(page, key, option):
     would: a scroll while its list is open closes the list)."""
     box = page.locator(f".st-key-{key} input")
     box.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
+    expect(box).to_be_in_viewport()
     box.click()
     page.get_by_role("option", name=option, exact=True).click()
 

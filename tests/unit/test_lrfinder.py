@@ -35,12 +35,18 @@ def test_the_sweep_leaves_the_run_untouched(settings):
 
 
 def test_the_loss_falls_then_blows_up_and_the_suggestion_is_on_the_way_down():
+    """The finder's promise, not its exact step: two steps of nearly the same slope swap
+    places with another CPU's rounding (-0.135 against -0.146 on an AVX-512 machine)."""
     sweep = lrfinder.sweep(TrainingSession(Config(samples=200)))
     assert len(sweep.lrs) < lrfinder.STEPS                  # stopped: the loss blew up
     assert sweep.losses.min() < 0.5 * sweep.losses[0]
     assert sweep.lrs[0] < sweep.suggestion < sweep.lrs[-1]
     slope = np.gradient(sweep.smooth, np.log(sweep.lrs))
-    assert slope[sweep.steepest] < 0 and slope[sweep.steepest] == slope[5:-5].min()
+    assert sweep.steepest < np.argmin(sweep.smooth)         # on the way down, before the low
+    assert sweep.smooth[sweep.steepest] < sweep.smooth[0]
+    # at least 3/4 as steep as anywhere past the first and last 5 steps (0.92 and 1.0 at
+    # this seed under the two kernel choices of .ci/run; the finder skips the last 5%)
+    assert slope[sweep.steepest] < 0.75 * slope[5:-5].min() < 0
 
 
 def test_steepest_finds_the_middle_of_a_known_drop():

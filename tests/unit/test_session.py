@@ -11,7 +11,7 @@ from playground import Config, TrainingSession
 from playground.config import from_preset
 from playground.history import History
 from playground.pictures import plane
-from playground.session import BLOW_UP, KEPT
+from playground.session import BLOW_UP, FAILED_ABOVE, FAILED_FOR, KEPT, has_failed
 from tests.support import numeric_gradient
 
 SMALL = Config(dataset="moons", samples=100, hidden=(8, 8), epochs=1000, precision="float64")
@@ -164,6 +164,60 @@ def test_a_spike_below_chance_is_not_a_blow_up(no_warnings):
     session.advance(300)
     session.best_loss = session.evaluate().train_loss / 100     # as if it had been far lower
     assert session.advance(10) == 10 and not session.diverged
+
+
+# -- failed runs: finite, but worse than untrained for good --------------------------------
+def losses_at(epochs, loss):
+    """(epochs, losses) of a run recorded at `epochs`, starting at 0.7 (chance: 0.69)."""
+    return list(epochs), [0.7] + [loss(e) for e in epochs[1:]]
+
+
+@pytest.mark.parametrize("loss, failed", [
+    (lambda e: 1.0, True),                                  # stuck above its start
+    (lambda e: 1.0 + 2 * (e % 7 == 0), True),              # bouncing, never coming down
+    (lambda e: 0.7 * FAILED_ABOVE * 1.01, True),           # just over the line
+    (lambda e: 0.7 * FAILED_ABOVE, False),                 # on the line is not above it
+    (lambda e: 0.3 + 0.8 * (e % 50 == 0), False),          # noisy: dips below in between
+    (lambda e: 2.0 if e < FAILED_FOR else 0.5, False),     # climbed, then came back down
+    (lambda e: 0.5 if e % 10 == 3 else 2.0, True),         # chaotic, dipping now and then
+    (lambda e: 0.5 if e > FAILED_FOR + 40 else 2.0, False),  # coming back down just now
+], ids=["stuck", "bouncing", "over", "on the line", "noisy", "recovered", "chaotic", "back"])
+def test_a_run_has_failed_when_its_loss_is_and_was_well_above_its_start(loss, failed):
+    assert has_failed(*losses_at(range(FAILED_FOR + 50), loss), chance=0.69) is failed
+
+
+def test_a_run_is_not_judged_before_its_window_or_below_chance():
+    assert not has_failed(*losses_at(range(FAILED_FOR), lambda e: 5.0), chance=0.69)
+    assert has_failed(*losses_at(range(FAILED_FOR + 1), lambda e: 5.0), chance=0.69)
+    # above its (lucky, low) start but below chance: not worse than untrained
+    assert not has_failed(*losses_at(range(FAILED_FOR + 50), lambda e: 1.0), chance=1.2)
+    # a sparse history (a long run's stride) is judged by the rows it has
+    assert has_failed(*losses_at(range(0, 10 * FAILED_FOR, 64), lambda e: 1.0), chance=0.69)
+
+
+def test_a_failed_run_stops_with_advice_and_a_lower_rate_trains_on(no_warnings):
+    """lr 10, ReLU, spiral: the loss jumps from 0.69 to 1.03 and stays there, finite."""
+    session = TrainingSession(Config(dataset="spiral", activation="relu", lr=10, epochs=2000))
+    while not session.done:                         # judged at the end of each advance
+        session.advance(50)
+    assert FAILED_FOR <= session.epoch < 2 * FAILED_FOR
+    assert session.diverged.startswith(f"Training failed by epoch {session.epoch:,}")
+    assert "lower the learning rate (now 10) to between 0.01 and 1" in session.diverged
+    assert "use tanh or sigmoid" in session.diverged
+    assert session.advance(10) == 0
+    session.retune(lr=0.03)                         # judged afresh from the change
+    assert session.diverged == "" and session.advance(FAILED_FOR + 10) == FAILED_FOR + 10
+    assert not session.diverged
+
+
+@pytest.mark.parametrize("config", [from_preset("tutorial"), from_preset("default", epochs=2000),
+                                    SMALL.replace(batch_size=5, lr=0.3, epochs=1000)],
+                         ids=["tutorial", "default", "batch 5, lr 0.3"])
+def test_healthy_runs_are_not_judged_failed(config):
+    session = TrainingSession(config)
+    while not session.done:
+        session.advance(97)
+    assert session.epoch == config.epochs and not session.diverged
 
 
 # -- retuning ------------------------------------------------------------------------------
