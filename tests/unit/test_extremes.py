@@ -89,9 +89,9 @@ def test_a_million_epochs_keep_a_bounded_history():
     run = Playback(from_preset("tutorial", epochs=1_000_000))
     session = run.session
     budget = len(session.history.rows)
-    for _ in range(4):
-        assert session.advance_for(0.25) > 0
-    assert 10_000 < session.epoch < 1_000_000 and not session.done
+    while session.epoch < 5 * budget:          # epochs, not seconds: a busy machine trains fewer
+        assert session.advance(budget) == budget
+    assert not session.done
     epochs = session.history.column("epoch")
     assert 1 < session.history.n <= budget
     assert epochs[0] == 0 and np.all(np.diff(epochs) == session.history.stride)

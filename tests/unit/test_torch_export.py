@@ -53,8 +53,9 @@ def run_scripts(codes, tmp_path):
     for i, code in enumerate(codes):
         paths.append(tmp_path / f"train_{i}.py")
         paths[-1].write_text(code)
+    # a guard against a hang, not a speed claim: ~1 min alone, several on a busy machine
     result = subprocess.run([sys.executable, "-c", RUNNER, *map(str, paths)], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=600)
+                            capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stderr[-3000:]
     return [json.loads(line) for line in json.loads(result.stdout)]
 
