@@ -144,13 +144,21 @@ def test_a_refused_file_leaves_the_box_empty_and_the_points_as_they_were(at):
     open_panel(at, "Your data")
     upload(at, csv_rows(10))
     used = state(at).points
-    upload(at, "x1,x2,label\n0.1,0.2,0\n0.3,0.4,2\n0.5,0.6,1\n0.7,0.8,0\n", name="bad.csv")
-    (error,) = at.error
-    assert "row 3: label `2` must be 0 or 1" in error.value
-    assert at.file_uploader[0].value is None, "the refused file is still shown"
-    assert state(at).points is used and "Using your 10 points." in text(at)
+    error = refused(at, "x1,x2,label\n0.1,0.2,0\n0.3,0.4,2\n0.5,0.6,1\n0.7,0.8,0\n", "bad.csv",
+                    used)
+    assert "row 3: label `2` must be 0 or 1" in error
     at.run()
     assert not at.error, "the refusal is said once"
+
+
+def refused(at, content, name, used):
+    """Upload a file that must be refused: the box is emptied, the points used stay; returns
+    the one error said."""
+    upload(at, content, name=name)
+    (error,) = at.error
+    assert at.file_uploader[0].value is None, "the refused file is still shown"
+    assert state(at).points is used and "Using your 10 points." in text(at)
+    return error.value
 
 
 def test_a_file_over_the_cap_is_refused_in_the_apps_words_once_and_the_points_stay(at):
@@ -159,13 +167,10 @@ def test_a_file_over_the_cap_is_refused_in_the_apps_words_once_and_the_points_st
     used = state(at).points
     big = csv_rows(10) + "0.5,0.5,1\n" * (MAX_FILE_MB * 2**20 // 10 + 1)   # just over the cap
     for name in ("big.csv", "bigger.csv"):
-        upload(at, big, name=name)
-        (error,) = at.error
-        assert error.value == (f"That file was not used: the file is {MAX_FILE_MB + 0.1:.1f} MB, "
-                               f"and a points file can be at most {MAX_FILE_MB} MB (2,000 points "
-                               "take about 0.1 MB). Your previous points are unchanged.")
-        assert at.file_uploader[0].value is None, "the refused file is still shown"
-        assert state(at).points is used and "Using your 10 points." in text(at)
+        assert refused(at, big, name, used) == (
+            f"That file was not used: the file is {MAX_FILE_MB + 0.1:.1f} MB, and a points "
+            f"file can be at most {MAX_FILE_MB} MB (2,000 points take about 0.1 MB). Your "
+            "previous points are unchanged.")
     at.run()
     assert not at.error, "the refusal is said once"
 
