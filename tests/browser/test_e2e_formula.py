@@ -7,6 +7,7 @@ import base64
 from urllib.parse import urlencode
 
 import numpy as np
+from playwright.sync_api import expect
 
 from tests.support import open_app
 
@@ -32,7 +33,7 @@ def test_a_formula_link_draws_the_points_the_formula_labels(page, app_url):
                        "samples": "300", "test_fraction": "0"})
     open_app(page, f"{app_url}/?{query}")
     box = page.locator(".st-key-formula_text input")
-    assert box.input_value() == "x2 > sin(3*x1)"
+    expect(box).to_have_value("x2 > sin(3*x1)")         # waits while a busy page hydrates
     assert page.locator("[data-testid=stSidebar] [data-testid=stAlert]").count() == 0
     traces = drawn(page)
     assert sorted(name for name, _, _ in traces) == ["class 0", "class 1"]

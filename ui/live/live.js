@@ -362,13 +362,13 @@ function holds(st) {
   return Object.fromEntries(Object.entries(st.specs).map(([name, s]) => [name, s.version]));
 }
 
-// A payload whose figures the page lacks (it was overtaken before the page saw the one
-// that carried them, or this is the first): say what the page holds, so the server sends
-// the rest. While playing, the next `want` says it.
-function sayWhatWeHold(st, versions) {
-  const has = holds(st);
-  if (!versions || !Object.keys(versions).some((k) => has[k] !== versions[k])) return;
-  if (st.running && !st.frozen) return;
+// A paused payload whose figures the page lacks (it was overtaken before the page saw the
+// one that carried them, or this is the first): say what the page holds, so the server
+// sends the rest. While the server plays, the next `want` says it; and a trigger sent
+// then could overtake a control just pressed (Pause), whose own trigger would be lost.
+function sayWhatWeHold(st, data) {
+  const has = holds(st), versions = data.versions;
+  if (data.running || !versions || !Object.keys(versions).some((k) => has[k] !== versions[k])) return;
   trigger(st, "have", { has, at: Date.now() });
 }
 
@@ -451,7 +451,7 @@ function apply(st, data) {
   takeFrames(st, data);                           // the epoch answers Pause and Step
   if (data.scroll) st.box.scrollIntoView({ block: "start", behavior: "smooth" });
   drawLoss(st);
-  sayWhatWeHold(st, data.versions);
+  sayWhatWeHold(st, data);
 }
 
 const FIGURES = ["points", "loss", "diagram"];
