@@ -154,7 +154,7 @@ def test_a_link_sets_up_the_app_and_the_address_bar_follows(page, app_url):
     assert slider_text(page, "units_1") == "3"
     assert page.locator(".st-key-units_2").count() == 0
     assert slider_text(page, "lr") == "0.03"
-    assert page.locator(".st-key-seed input").input_value() == "7"
+    expect(page.locator(".st-key-seed input")).to_have_value("7")
     page.wait_for_function("() => location.search.includes('samples=')")   # the whole setup
     assert {k: query(page)[k] for k in ("dataset", "hidden", "lr", "seed")} == \
         {"dataset": "circles", "hidden": "3", "lr": "0.03", "seed": "7"}

@@ -451,7 +451,6 @@ function apply(st, data) {
   takeFrames(st, data);                           // the epoch answers Pause and Step
   if (data.scroll) st.box.scrollIntoView({ block: "start", behavior: "smooth" });
   drawLoss(st);
-  sayWhatWeHold(st, data);
 }
 
 const FIGURES = ["points", "loss", "diagram"];
@@ -503,6 +502,10 @@ export default function (component) {
   loadPlotly(data.plotly_url).then((Plotly) => {
     st.Plotly = Plotly;
     drawFigures(st);
+    // Ask for the figures it lacks once it can draw them: on a first load Plotly comes
+    // after the first surface, and by then the page's first script run is over (asked at
+    // once, the question's fragment rerun cut that run short, before the sidebar).
+    sayWhatWeHold(st, data);
   }).catch((e) => { st.message.textContent = String(e); });
   return () => setTimeout(() => {
     if (st.calls === call && parentElement.__nnp === st) teardown(st, parentElement);
