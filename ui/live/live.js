@@ -239,11 +239,12 @@ function show(st, f) {
 // -- the loss curve: Plotly draws its axes, the page its curves (a Plotly restyle of
 // thousands of points costs ~10 ms, too much for every frame; a canvas path, ~0.2 ms) --
 function noLoss() {
-  return { x: [], train: [], test: [], lo: Infinity, hi: 0 };
+  return { x: [], train: [], test: [], lo: Infinity, hi: 0, tested: false };
 }
 
 function addLoss(L, epoch, train, test) {
   L.x.push(epoch); L.train.push(train); L.test.push(test);
+  if (test !== null) L.tested = true;                   // the run has test points
   for (const v of [train, test]) {
     if (v > 0 && v < L.lo) L.lo = v;
     if (v > L.hi) L.hi = v;
@@ -300,15 +301,14 @@ function drawLoss(st) {
     ctx.stroke();
   });
   c.dataset.epoch = String(last);                 // the curve's last epoch, as .nnp-epoch's
-  lossLegend(st, lg.lines, L.test.some((v) => v !== null));
+  lossLegend(st, lg.lines, L.tested);
 }
 
 // Which line is which, above the chart's top right corner (the test line only when the
 // run has test points).
 function lossLegend(st, lines, withTest) {
-  const key = JSON.stringify(lines) + withTest;
-  if (st.lossLegendKey === key) return;
-  st.lossLegendKey = key;
+  if (st.lossLegendLines === lines && st.lossLegendTest === withTest) return;   // per frame
+  st.lossLegendLines = lines; st.lossLegendTest = withTest;
   if (!st.lossLegend) {                           // over the chart, in the page's flow
     st.lossLegend = el("div", "nnp-loss-legend");
     st.lossWrap.before(st.lossLegend);
