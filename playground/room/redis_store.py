@@ -16,6 +16,7 @@ so memory stays bounded even when nobody calls `expire`.
 """
 import functools
 import json
+import re
 import time
 
 import redis
@@ -27,8 +28,13 @@ from redis.retry import Retry
 from .store import IDLE, SAVE_KEPT, Store, StoreDown, new_id
 
 TIMEOUT_S = 0.5
-DOWN = (ConnectionError, TimeoutError, ReadOnlyError, OutOfMemoryError, BusyLoadingError)
-DOWN_REPLIES = ("OOM", "READONLY", "MISCONF", "LOADING")     # a server that refuses writes
+# The failures that mean "no store for now", by the client's class or the server's reply,
+# with what the message says (the client's own text can hold a whole blob).
+DOWN = {ConnectionError: "it does not answer", TimeoutError: "it did not answer in time",
+        ReadOnlyError: "it is read-only", OutOfMemoryError: "it is out of memory",
+        BusyLoadingError: "it is still loading its data"}
+DOWN_REPLIES = {"OOM": "it is out of memory", "READONLY": "it is read-only",
+                "MISCONF": "it cannot save to its disk", "LOADING": "it is still loading its data"}
 ROOM_KEYS = ("room", "tiles", "tiles-at", "subs", "subs-order", "blobs")
 # Set hash fields only on a key that does (ARGV[1] = "1") or does not ("0") exist yet;
 # atomically, so two teachers cannot both create one room. Returns 1 when set.
@@ -47,9 +53,12 @@ def _guarded(method):
         try:
             return method(self, *args, **kwargs)
         except RedisError as e:
-            if isinstance(e, DOWN) or str(e).startswith(DOWN_REPLIES):
-                raise StoreDown(f"The room store at {self.where} cannot be used ({e}).") from e
-            raise
+            reply = re.search(r"(?:^|error: )([A-Z]+) ", str(e))   # a pipeline's has a prefix
+            why = next((said for kind, said in DOWN.items() if isinstance(e, kind)), None) or \
+                DOWN_REPLIES.get(reply and reply.group(1))
+            if why is None:
+                raise
+            raise StoreDown(f"The room store at {self.where} cannot be used: {why}.") from e
     return guarded
 
 

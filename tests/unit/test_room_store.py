@@ -1,6 +1,7 @@
 """The room's store: every method on both stores (a real SQLite file, a real
 redis-server), and StoreDown when the server is stopped or the file is read-only."""
 import os
+import signal
 import stat
 import subprocess
 import threading
@@ -160,12 +161,37 @@ def test_a_stopped_redis_server_is_storedown_until_it_is_back(tmp_path_factory):
         store.create_room("maths-1", ROOM)
         server.stop()
         for name, call in _every_call(store).items():
-            with pytest.raises(StoreDown, match="cannot be used"):
+            with pytest.raises(StoreDown, match="cannot be used: it does not answer"):
                 call()
         server.start()                  # the same port; empty, since nothing was saved
         for name, call in _every_call(store).items():
             call()
         assert store.get_room("maths-2") == ROOM
+    finally:
+        server.stop()
+
+
+def test_a_hung_or_full_redis_server_is_storedown(tmp_path_factory):
+    """A server that stops answering costs a caller the socket timeout, never a hang; a
+    server out of memory refuses writes, and reads go on."""
+    server = started_redis(tmp_path_factory)
+    try:
+        store = RedisStore(server.url)
+        store.create_room("maths-1", ROOM)
+        server.proc.send_signal(signal.SIGSTOP)
+        try:
+            with pytest.raises(StoreDown, match="did not answer in time"):
+                store.get_room("maths-1")
+        finally:
+            server.proc.send_signal(signal.SIGCONT)
+        assert store.get_room("maths-1") == ROOM
+        store.client.config_set("maxmemory-policy", "noeviction")
+        store.client.config_set("maxmemory", 1)          # below what it already uses
+        with pytest.raises(StoreDown, match="out of memory"):
+            store.put_save("s1", BLOB, {"epoch": 1})
+        assert store.get_room("maths-1") == ROOM
+        store.client.config_set("maxmemory", 0)
+        store.put_save("s1", BLOB, {"epoch": 1})
     finally:
         server.stop()
 
