@@ -55,6 +55,8 @@ def test_a_challenge_round_trips_and_bad_ones_are_refused():
         "does not fit a regression": {"problem": "regression", "dataset": "moons"},
         "'plane' does not fit a classification": {"dataset": "plane"},
         "score 'r2' does not fit": {"score": "r2"},
+        "'formula' does not fit": {"dataset": "formula"},
+        "xor dataset has no test points": {"dataset": "xor"},
         "score 'test_accuracy' does not fit": {"problem": "regression", "dataset": "plane",
                                                "score": "test_accuracy"},
         "max units must be": {"max_units": 0},
