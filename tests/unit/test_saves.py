@@ -216,11 +216,12 @@ def test_a_save_holding_a_pickle_is_refused_unread(blob):
 
 
 # -- size ------------------------------------------------------------------------------
-@pytest.mark.parametrize("hidden, bound", [((8, 8), 110_000), ((8, 8, 8), 130_000)])
+@pytest.mark.parametrize("hidden, bound", [((8, 8), 120_000), ((8, 8, 8), 140_000)])
 def test_a_save_is_small_however_long_the_run(hidden, bound):
     """500 points, at 4,095 epochs, when the history is fullest (4,096 rows; it thins
-    after): the largest such a save gets (85 and 102 kB here; 71 and 90 kB at 10,000
-    epochs). The history's noisy losses and the snapshots are most of it."""
+    after): the largest such a save gets (93 and 111 kB here; 77 and 99 kB at 10,000
+    epochs). The history's noisy losses and the snapshots are most of it; the bound's
+    margin covers another machine's last digits, which zlib packs a little differently."""
     session = TrainingSession(Config(hidden=hidden))
     session.advance(4095)
     assert session.history.n == 4095
