@@ -1,7 +1,7 @@
 """A run to bytes and back, exactly: what the workshop room saves so no student loses a run.
 
-A save is MAGIC, then an .npz archive (np.savez: no pickle, so a save from anyone is safe
-to read): the arrays (data points, initial weights, weights, optimizer buffers, history,
+A save is MAGIC, then an .npz archive, read with allow_pickle=False (so a save from anyone
+is safe to read): the arrays (data points, initial weights, weights, optimizer buffers, history,
 snapshots) and one `header` array holding JSON (the settings, the epoch, the shuffling
 generator's state, the run's story). Resumed from a save, a run trains on to the same
 weights (==) as the run never interrupted: every number that steers training is kept as
@@ -48,15 +48,16 @@ def _optimizer_parts(opt_state):
 
 def _header(s: TrainingSession) -> dict:
     return {
-        "format": FORMAT, "config": s.config.to_dict(), "initial_config": s.initial_config.to_dict(),
-        "layers": len(s.initial_params), "epoch": s.epoch, "diverged": s.diverged,
+        "format": FORMAT, "config": s.config.to_dict(),
+        "initial_config": s.initial_config.to_dict(), "layers": len(s.initial_params), "epoch": s.epoch, "diverged": s.diverged,
         "best_loss": s.best_loss, "started": s.started, "changes": s.changes,
         "optimizer": _optimizer_parts(s.opt_state)[0], "rng": s.rng.bit_generator.state,
     }
 
 
 def save_bytes(session: TrainingSession) -> bytes:
-    """Everything the run needs to go on as if never stopped, as bytes (see load_session)."""
+    """Everything the run needs to go on as if never stopped, as bytes (see load_session).
+    It reads the run's arrays as they are: call it between advances, never beside one."""
     arrays = {"header": np.frombuffer(json.dumps(_header(session)).encode(), np.uint8),
               "theta": session.theta, **_optimizer_parts(session.opt_state)[1],
               **{name: getattr(session.data, name) for name in DATA},

@@ -141,15 +141,23 @@ def refusal(blob):
     return sentence
 
 
-def rewritten(blob, **header_changes):
-    """The save with its header changed (a save from another version, say)."""
-    arrays = dict(np.load(io.BytesIO(blob[len(MAGIC):])))
-    header = {**json.loads(arrays["header"].tobytes()), **header_changes}
-    arrays["header"] = np.frombuffer(json.dumps(header).encode(), np.uint8)
+def unpacked(blob):
+    """{name: array} of a save, read with NumPy alone."""
+    return dict(np.load(io.BytesIO(blob[len(MAGIC):])))
+
+
+def repacked(blob, **changes):
+    """The save with some arrays changed or added, packed as np.savez_compressed packs."""
     out = io.BytesIO()
     out.write(MAGIC)
-    np.savez_compressed(out, **arrays)
+    np.savez_compressed(out, **{**unpacked(blob), **changes})
     return out.getvalue()
+
+
+def rewritten(blob, **header_changes):
+    """The save with its header changed (a save from another version, say)."""
+    header = {**json.loads(unpacked(blob)["header"].tobytes()), **header_changes}
+    return repacked(blob, header=np.frombuffer(json.dumps(header).encode(), np.uint8))
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +195,7 @@ def test_a_save_in_another_format_is_refused(blob):
 def test_a_save_with_pieces_missing_or_wrong_is_refused(blob):
     assert "initial.3" in refusal(rewritten(blob, layers=4))
     assert "initial weights do not fit" in refusal(rewritten(blob, layers=2))
-    config = json.loads(np.load(io.BytesIO(blob[len(MAGIC):]))["header"].tobytes())["config"]
+    config = json.loads(unpacked(blob)["header"].tobytes())["config"]
     assert "its hidden changed mid-run" in refusal(rewritten(blob, config={**config,
                                                                            "hidden": [4]}))
     assert "learning rate" in refusal(rewritten(blob, config={**config, "lr": -1}))
@@ -196,23 +204,14 @@ def test_a_save_with_pieces_missing_or_wrong_is_refused(blob):
 
 def test_a_save_too_large_to_unpack_is_refused_before_it_is(blob):
     """A save of a run no app makes: 40 MB of zeros, which compress to 40 kB."""
-    arrays = dict(np.load(io.BytesIO(blob[len(MAGIC):])))
-    arrays["theta"] = np.zeros(5_000_000)
-    out = io.BytesIO()
-    out.write(MAGIC)
-    np.savez_compressed(out, **arrays)
-    assert len(out.getvalue()) < 100_000
-    assert refusal(out.getvalue()).startswith("This saved run is too large to open (over 32,0")
+    huge = repacked(blob, theta=np.zeros(5_000_000))
+    assert len(huge) < 100_000
+    assert refusal(huge).startswith("This saved run is too large to open (over 32,0")
 
 
 def test_a_save_holding_a_pickle_is_refused_unread(blob):
     """np.load(allow_pickle=False): a save from anyone cannot run code when loaded."""
-    arrays = dict(np.load(io.BytesIO(blob[len(MAGIC):])))
-    arrays["theta"] = np.array([object()], dtype=object)
-    out = io.BytesIO()
-    out.write(MAGIC)
-    np.savez_compressed(out, **arrays)
-    assert "damaged" in refusal(out.getvalue())
+    assert "damaged" in refusal(repacked(blob, theta=np.array([object()], dtype=object)))
 
 
 # -- size ------------------------------------------------------------------------------
