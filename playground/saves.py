@@ -49,7 +49,8 @@ def _optimizer_parts(opt_state):
 def _header(s: TrainingSession) -> dict:
     return {
         "format": FORMAT, "config": s.config.to_dict(),
-        "initial_config": s.initial_config.to_dict(), "layers": len(s.initial_params), "epoch": s.epoch, "diverged": s.diverged,
+        "initial_config": s.initial_config.to_dict(), "layers": len(s.initial_params),
+        "epoch": s.epoch, "diverged": s.diverged,
         "best_loss": s.best_loss, "started": s.started, "changes": s.changes,
         "optimizer": _optimizer_parts(s.opt_state)[0], "rng": s.rng.bit_generator.state,
     }
