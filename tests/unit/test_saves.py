@@ -64,6 +64,21 @@ def test_a_resumed_run_continues_exactly(optimizer, batch_size, precision):
     assert np.array_equal(back.theta, whole.theta) and back.epoch == 100
 
 
+@pytest.mark.parametrize("config", [
+    RUN.replace(dataset="spiral", classes=4, loss="ce", hidden=(8, 8, 8)),
+    RUN.replace(problem="regression", dataset="plane", loss="mse", regularization="l2"),
+    RUN.replace(dataset="formula", formula="x2 > sin(3*x1)", features=("x1", "x2", "x1_sq")),
+], ids=["four classes", "regression", "formula"])
+def test_every_problem_type_resumes_exactly(config):
+    config = config.replace(optimizer="adam", lr=0.01, batch_size=16)
+    never = TrainingSession(config)
+    never.advance(30)
+    back = resumed(never)
+    never.advance(40)
+    back.advance(40)
+    assert_same_run(back, never)
+
+
 def test_a_thinned_history_and_snapshots_go_on_thinning_exactly():
     """Small budgets, so the history doubles its stride and the snapshots drop every other
     one both before and after the save."""
