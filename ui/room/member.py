@@ -46,6 +46,7 @@ class Worker:
             self._cond.notify()
 
     def idle(self) -> bool:
+        """Nothing waiting and nothing being done (tests wait for this)."""
         with self._cond:
             return not self._jobs and not self._busy
 
@@ -86,6 +87,14 @@ def worker() -> Worker:
     with _worker_lock:
         if _worker is None:
             _worker = Worker(open_store())
+        return _worker
+
+
+def use_store(store) -> Worker:
+    """From now on this process's room work goes to `store` (a test's own, either kind)."""
+    global _worker
+    with _worker_lock:
+        _worker = Worker(store)
         return _worker
 
 

@@ -12,11 +12,12 @@ from ui.room.member import down_since, worker
 from ui.room.seat import split_query
 from ui.state import app_state
 
-MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>:$~&])")
+MARKDOWN = re.compile(r"([\\`*_\[\]<>$~#|])")   # what could format, link, tag or typeset
 
 
 def plain(text) -> str:
-    """Text from the store (a nickname, a title) escaped so Markdown shows it as typed."""
+    """Text from the store (a nickname, a title, a refusal that quotes one) escaped, so
+    Markdown shows it as typed: no emphasis, link, image, HTML, LaTeX or directive."""
     return MARKDOWN.sub(r"\\\1", str(text))
 
 
