@@ -101,22 +101,26 @@ def _send_lesson():
 
 
 def links_ui(seat):
-    st.warning("Keep the teacher link private: whoever opens it can change the room.",
-               icon=":material/key:")
-    st.code(room_link(seat.name, key=seat.key), language=None, wrap_lines=True)
+    """The student link and its QR code beside it; the teacher's own link under a warning."""
     student = room_link(seat.name)
-    st.markdown("**Student link**, or scan the code:")
-    st.code(student, language=None, wrap_lines=True)
-    st.html(f'<div class="nnp-room-qr" style="background:#fff;display:inline-block">'
-            f'{qr_svg(student)}</div>')
-    st.link_button("Open the wall (for the projector)", room_link(seat.name, wall="1"),
-                   icon=":material/tv:")
+    left, right = st.columns([3, 2])
+    left.markdown("**Student link**: students open it, or scan the code.")
+    left.code(student, language=None, wrap_lines=True)
+    left.link_button("Open the wall (for the projector)", room_link(seat.name, wall="1"),
+                     icon=":material/tv:")
+    left.markdown("**Teacher link**: yours alone.")
+    left.warning("Keep the teacher link private: whoever opens it can change the room.",
+                 icon=":material/key:")
+    left.code(room_link(seat.name, key=seat.key), language=None, wrap_lines=True)
+    with right.container(key="room_qr"):
+        st.image(qr_svg(student), width=340)
 
 
 def teacher_ui(seat, room):
+    links_ui(seat)
     frozen = bool(room.get("frozen"))
     row = st.container(horizontal=True, key="room_teacher")
-    row.button("Send my setup", key="room_send_mine", on_click=_send_mine,
+    row.button("Send my setup", key="room_send_mine", on_click=_send_mine, type="primary",
                help="Every student gets a notice with one click to switch to your setup.")
     row.selectbox("Lesson", lesson_names(), key="room_lesson", label_visibility="collapsed",
                   format_func=lambda n: LESSONS[n].title, width=260)
@@ -126,9 +130,8 @@ def teacher_ui(seat, room):
                on_click=lambda: _act(service.freeze, seat.name, seat.key, not frozen))
     row.button("Clear the board", key="room_clear",
                on_click=lambda: _act(service.clear, seat.name, seat.key))
-    row.button("Close the room", key="room_close", type="primary",
+    row.button("Close the room", key="room_close", icon=":material/lock:",
                on_click=lambda: _act(service.close, seat.name, seat.key))
-    links_ui(seat)
 
 
 # -- the student -------------------------------------------------------------------------
@@ -175,6 +178,7 @@ def challenge_text(challenge) -> str:
 
 def board_ui(seat, room):
     entries = _act(service.leaderboard, seat.name) or []
+    st.markdown("**Leaderboard**")
     if not entries:
         st.caption("No submissions yet.")
         return
@@ -189,6 +193,11 @@ def board_ui(seat, room):
 
 
 def room_ui(run):
+    with st.container(key="room_panel"):
+        _room_ui()
+
+
+def _room_ui():
     seat = app_state().room
     _said_ui()
     if seat is None or not seat.name:

@@ -1,5 +1,6 @@
 """The room's links (teacher, student, wall, a submitted run) and the student link's QR
 code, drawn as inline SVG by segno (pure Python) and big enough to scan across a room."""
+import io
 from urllib.parse import urlencode
 
 import segno
@@ -15,6 +16,8 @@ def room_link(name, **keys) -> str:
 
 
 def qr_svg(url) -> str:
-    """The link as a QR code, an <svg> element (dark modules on white, with the quiet zone)."""
-    return segno.make(url, error="m").svg_inline(scale=QR_SCALE, border=4, dark="#111",
-                                                  light="#fff")
+    """The link as a QR code: an SVG document, dark modules on white with the quiet zone."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=QR_SCALE, border=4, dark="#111",
+                                    light="#fff", xmldecl=False)
+    return out.getvalue().decode("ascii")
