@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from ..data.datasets import NAMES as DATASETS, REGRESSION, make_dataset
+from ..data.datasets import DATASETS, REGRESSION, make_dataset
 from ..outputs import PROBLEMS
 
 MAX_STUDENTS = 200          # tiles in one room: the wall's grid holds this many
@@ -82,7 +82,8 @@ class Challenge:
 
     @classmethod
     def from_dict(cls, d) -> "Challenge":
-        """A checked Challenge, or ValueError naming the first bad value."""
+        """A checked Challenge, or ValueError naming the first bad value. Its dataset is
+        one the app generates (a formula is each learner's own, so no contest)."""
         if not isinstance(d, dict) or set(d) - {f.name for f in fields(cls)}:
             raise ValueError("A challenge holds only problem, dataset, max_units, "
                              "max_layers, epoch_budget and score.")
@@ -91,6 +92,8 @@ class Challenge:
             raise ValueError(f"The challenge's problem must be one of {', '.join(PROBLEMS)}.")
         if c.dataset not in DATASETS or (c.dataset in REGRESSION) != (c.problem == "regression"):
             raise ValueError(f"The dataset {c.dataset!r} does not fit a {c.problem} challenge.")
+        if not make_dataset(c.dataset, samples=10).has_test:    # xor: the tutorial's 4 points
+            raise ValueError(f"The {c.dataset} dataset has no test points to score on.")
         if c.score not in SCORES or SCORES[c.score].problem not in ("", c.problem):
             raise ValueError(f"The score {c.score!r} does not fit a {c.problem} challenge.")
         for name in ("max_units", "max_layers", "epoch_budget"):
@@ -123,8 +126,7 @@ def breaks(challenge: Challenge, session) -> str:
         (challenge.max_units is not None and sum(c.hidden) > challenge.max_units,
          f"The challenge allows at most {challenge.max_units} hidden units in all."),
         (challenge.epoch_budget is not None and session.epoch > challenge.epoch_budget,
-         f"The challenge allows at most {challenge.epoch_budget:,} epochs of training."
-         if challenge.epoch_budget is not None else ""),
+         f"The challenge allows at most {challenge.epoch_budget or 0:,} epochs of training."),
         (bool(session.diverged), "A run that diverged has no score."),
     )
     return next((reason for broken, reason in reasons if broken), "")
