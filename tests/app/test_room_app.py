@@ -116,7 +116,7 @@ def test_only_the_teacher_key_changes_the_room(worker, store):
 
 # -- a student -----------------------------------------------------------------------------
 def test_a_student_joins_is_seen_and_submits(worker, store):
-    teacher_room(store)
+    teacher_room(store, challenge=Challenge())
     at = page(room="ml-101")
     say_token(at)
     epoch = train(at)
@@ -183,7 +183,7 @@ def test_a_reload_gets_the_saved_run_back_at_its_epoch(worker, store):
 
 
 def test_a_submitted_run_opens_as_a_copy_saved_under_the_openers_token(worker, store):
-    teacher_room(store)
+    teacher_room(store, challenge=Challenge())
     at = page(room="ml-101")
     say_token(at)
     epoch = train(at)

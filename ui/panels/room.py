@@ -11,6 +11,7 @@ from playground.outputs import PROBLEMS
 from playground.room import service
 from playground.room.rules import SCORES, Challenge, check_nickname
 from playground.room.store import StoreDown
+from playground.saves import save_bytes
 from playground.teach.lessons import LESSONS, lesson_names
 from playground.teach.links import query_string
 from ui.links import current_lesson
@@ -148,7 +149,9 @@ def _nickname():
 
 def _submit():
     state = app_state()
-    entry = _act(service.submit, state.room.name, state.token, state.run.session)
+    session = state.run.session
+    entry = _act(service.submit, state.room.name, state.token, session, save_bytes(session),
+                 state.room.nickname)
     if entry is not None:
         state.say(f"Submitted at epoch {entry.get('epoch', state.run.session.epoch):,}: "
                   f"score {entry['score']:.4g}.")
@@ -159,6 +162,8 @@ def student_ui(seat, room):
         st.session_state["room_nickname"] = seat.nickname
     st.text_input("Your nickname", key="room_nickname", max_chars=24, on_change=_nickname,
                   help="Shown on the wall and the leaderboard, as plain text.")
+    if not room.get("challenge"):
+        return
     st.button("Submit my run", key="room_submit", type="primary", on_click=_submit,
               disabled=not app_state().token or bool(room.get("frozen")),
               help="The server scores the run itself, on its test points.")
