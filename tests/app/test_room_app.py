@@ -13,8 +13,10 @@ from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.testing.v1 import AppTest
 
 from playground.room import service
+from playground.room.redis_store import RedisStore
 from playground.room.rules import Challenge
-from tests.support import APP
+from tests.rooms import REDIS_SERVER, RedisServer
+from tests.support import APP, require
 from ui.room.member import use_store
 
 TOKEN = "0123456789abcdef" * 2
@@ -28,11 +30,15 @@ def worker(store):
     return use_store(store)
 
 
-def settled(worker):
+def until(condition, what):
     deadline = time.monotonic() + PATIENCE_S
-    while not worker.idle():
-        assert time.monotonic() < deadline, "the room's worker never finished its jobs"
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {PATIENCE_S} s for {what}"
         time.sleep(0.01)
+
+
+def settled(worker):
+    until(worker.idle, "the room's worker to finish its jobs")
 
 
 def page(**query):
@@ -196,3 +202,30 @@ def test_a_submitted_run_opens_as_a_copy_saved_under_the_openers_token(worker, s
     settled(worker)
     assert store.get_save(service.student_id(OTHER))[1]["epoch"] == epoch
     assert store.get_save(service.student_id(TOKEN))[1]["epoch"] == epoch   # untouched
+
+
+def test_a_store_that_goes_down_is_said_the_run_goes_on_and_saving_resumes(tmp_path):
+    require(REDIS_SERVER, "redis-server", "the store-down test stops and starts one")
+    server = RedisServer(tmp_path)
+    server.start()
+    store = RedisStore(server.url)
+    worker = use_store(store)
+    me = service.student_id(TOKEN)
+    try:
+        teacher_room(store)
+        at = page(room="ml-101")
+        say_token(at)
+        train(at, runs=2)
+        settled(worker)
+        server.stop()
+        epoch = train(at)                       # trains on; its save on pause cannot be made
+        until(lambda: worker.down is not None, "the worker to find the store down")
+        at.run()
+        assert "The room's store is unreachable since" in words(at) and not at.exception
+        server.start()                          # empty (no persistence): the save comes again
+        until(lambda: (store.get_save(me) or (b"", {}))[1].get("epoch") == epoch,
+              "the save made once the store is back")
+        at.run()
+        assert "unreachable" not in words(at) and worker.down is None
+    finally:
+        server.stop()

@@ -208,13 +208,16 @@ def _room_ui():
     if seat is None or not seat.name:
         create_ui()
         return
-    room = _act(lambda store: store.get_room(seat.name))
-    if room is None:                    # (a store that is down is said at the top)
-        if not down_since():
+    down = bool(down_since())           # said at the top; the panel then never waits on it
+    room = worker().rooms.get(seat.name) if down else _act(
+        lambda store: store.get_room(seat.name))
+    if room is None:
+        if not down:
             st.error(f"There is no room called {seat.name}.")
         return
     st.markdown(f"#### Room {seat.name}" + (" · closed" if room.get("closed") else ""))
     if room.get("challenge"):
         st.caption(challenge_text(room["challenge"]))
     (teacher_ui if seat.teacher else student_ui)(seat, room)
-    board_ui(seat, room)
+    if not down:
+        board_ui(seat, room)
