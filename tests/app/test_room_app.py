@@ -99,6 +99,21 @@ def test_a_teacher_creates_a_room_and_gets_both_links(worker, store):
     assert at.get("image")                                           # the student link's QR
 
 
+def test_the_teacher_sends_a_lesson_and_freezes_submissions(worker, store):
+    key = teacher_room(store, challenge=Challenge())
+    at = page(room="ml-101", key=key)
+    at.selectbox(key="room_lesson").set_value("xor-stuck").run()
+    at.button(key="room_send_lesson").click().run()
+    at.button(key="room_freeze").click().run()
+    assert not at.exception and not at.error
+    room = store.get_room("ml-101")
+    assert "lesson=xor-stuck" in room["setup"]["query"] and room["frozen"] is True
+    student = page(room="ml-101")
+    say_token(student)
+    assert student.button(key="room_submit").disabled
+    assert "The teacher has frozen submissions." in words(student)
+
+
 @pytest.mark.parametrize("name, said", [
     ("ML 101", "A room name is 3 to 32 characters"),
     ("ab", "A room name is 3 to 32 characters"),
