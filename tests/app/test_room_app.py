@@ -145,7 +145,11 @@ def test_a_student_joins_is_seen_and_submits(worker, store):
     tiles = store.get_tiles("ml-101")
     me = service.student_id(TOKEN)
     assert tiles[me]["epoch"] == epoch and tiles[me]["nickname"].startswith("Student ")
+    at.text_input(key="room_nickname").set_value("   ").run()
+    assert "A nickname is 1 to 24 characters." in " ".join(e.value for e in at.error)
+    assert at.text_input(key="room_nickname").value == tiles[me]["nickname"]    # kept
     at.text_input(key="room_nickname").set_value("Ada *bold*").run()
+    assert not at.error
     at.button(key="room_submit").click().run()
     assert not at.exception
     (entry,) = service.leaderboard(store, "ml-101")
@@ -217,6 +221,8 @@ def test_a_submitted_run_opens_as_a_copy_saved_under_the_openers_token(worker, s
     settled(worker)
     assert store.get_save(service.student_id(OTHER))[1]["epoch"] == epoch
     assert store.get_save(service.student_id(TOKEN))[1]["epoch"] == epoch   # untouched
+    assert f"A copy of that run, at epoch {epoch:,}" in words(copy)
+    assert service.student_id(OTHER) not in store.get_tiles("ml-101")     # not on the wall
 
 
 def test_a_store_that_goes_down_is_said_the_run_goes_on_and_saving_resumes(tmp_path):

@@ -114,7 +114,8 @@ def _opened(seat, store):
              else (store.get_save(ident) or (None,))[0])
     if found is None:
         raise ValueError(f"The run this link opens is no longer in room {seat.name}.")
-    return found, "A copy of the run this link opens: it trains here, saved as your own"
+    return found, ("A copy of that run, at epoch {epoch:,}: it trains here and is saved as "
+                   "yours (the original is untouched).")
 
 
 def _own(seat, store):
@@ -125,7 +126,7 @@ def _own(seat, store):
     blob, meta = saved
     if meta.get("nickname"):
         seat.nickname = meta["nickname"]
-    return blob, "Reconnected: your run is back"
+    return blob, "Reconnected: your run is back at epoch {epoch:,}."
 
 
 def join(state):
@@ -141,7 +142,7 @@ def join(state):
         if found:
             session = load_session(found[0])
             set_widgets(session.config)
-            state.resume_run(session, f"{found[1]} at epoch {session.epoch:,}.")
+            state.resume_run(session, found[1].format(epoch=session.epoch))
     except StoreDown:
         worker().mark_down()
         seat.nickname = seat.nickname or default_nickname(int(seat.student[:4], 16) % 100)
@@ -194,7 +195,7 @@ def beat(state, now=None):
         seat.saved_setup, seat.saved = setup, now
         _save(seat, run.session)
         seat.dirty = True
-    if not seat.teacher and (seat.dirty or (run.running and now - seat.published >= PUBLISH_EVERY)):
+    if seat.on_wall and (seat.dirty or (run.running and now - seat.published >= PUBLISH_EVERY)):
         seat.published, seat.dirty = now, False
         _publish(seat, state.token, run)
     if now - seat.fetched >= LOOK_EVERY:

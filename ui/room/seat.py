@@ -36,6 +36,12 @@ class Seat:
     def teacher(self) -> bool:
         return bool(self.key)
 
+    @property
+    def on_wall(self) -> bool:
+        """Whether this page publishes a tile: a student's, not the teacher's, nor a copy
+        opened from a link (the wall's Spotlight opens one on the teacher's screen)."""
+        return not self.key and not self.opens
+
 
 def split_query(params: dict) -> tuple[dict, dict]:
     """(the room's keys, the setup's keys) of a query."""
