@@ -1,7 +1,8 @@
 """The workshop room in a real browser (issue 19): a teacher page makes a room; a student
 page, in its own browser context (its own localStorage, so its own token), joins with the
 student link and plays; its tile reaches the store within seconds; a reload brings the
-run back at its last save, and training goes on from there.
+run back at its last save, and training goes on from there; paused, it is offered the
+setup the teacher sends and switches to it.
 
 The app runs on its own server here, with its own SQLite store in tmp_path, so the test
 can read what reached the store. Without /usr/bin/chromium it skips, except in CI.
@@ -84,7 +85,16 @@ def test_a_student_is_seen_and_a_reload_brings_the_run_back(browser, room_app, t
         wait_idle(student)
         press(student, "play", "Play")
         poll(student, lambda: epoch(student) > n, "training to go on from the saved epoch")
-        assert store.get_room(ROOM) is not None
+        press(student, "pause", "Pause")
+        expect(play_button(student)).to_be_enabled()
+        wait_idle(student)
+
+        # a paused page, which asks the server for nothing, still gets the teacher's setup
+        press(teacher, "room_send_mine", "Send my setup")
+        expect(student.get_by_text("Your teacher sent a setup")).to_be_visible()
+        student.screenshot(path=str(tmp_path / "student-notice.png"))
+        press(student, "room_switch", "Switch to it")
+        expect(student.get_by_text("Switched to the teacher's setup")).to_be_visible()
     finally:
         student_context.close()
         teacher_context.close()

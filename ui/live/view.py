@@ -112,7 +112,7 @@ def _live(speed):
     run = current_run()
     was_running = run.running
     run.serve(st.session_state.get("speed", speed))
-    beat(state := app_state())          # the room's tile and save, when due (never waits)
+    news = beat(state := app_state())   # the room's tile and save, when due (never waits)
     run = current_run()                 # (a reconnect brings a saved run back)
     clickable = st.session_state.get("click_mode", "off") != "off"
     scroll, state.scroll_to_live = state.scroll_to_live, False
@@ -120,8 +120,8 @@ def _live(speed):
               on_want_change=_want, on_control_change=_control, on_have_change=_have,
               on_point_change=_point)
     stopped, state.live_stopped = state.live_stopped or (was_running and not run.running), False
-    if stopped or state.needs_full_run():
-        st.rerun()          # it stopped, new points or a notice: the whole page follows
+    if stopped or news or state.needs_full_run():
+        st.rerun()          # it stopped, new points, a notice or the room's: the page follows
 
 
 def live_ui(speed):

@@ -13,7 +13,7 @@ from playground.room.rules import SCORES, Challenge, check_nickname
 from playground.room.store import StoreDown
 from playground.saves import save_bytes
 from playground.teach.lessons import LESSONS, lesson_names
-from playground.teach.links import query_string
+from playground.teach.links import query_string, value_text
 from ui.links import current_lesson
 from ui.room.links import qr_svg, room_link
 from ui.room.member import down_since, worker
@@ -87,10 +87,17 @@ def create_ui():
 
 
 # -- the teacher -------------------------------------------------------------------------
+def setup_title(config) -> str:
+    """A setup in a few words, for the students' notice (at most service.MAX_TITLE)."""
+    title = (f"{config.dataset}, hidden layers {value_text(config.hidden) or 'none'}, "
+             f"{config.activation}, learning rate {value_text(config.lr)}")
+    return title[:service.MAX_TITLE]
+
+
 def _send_mine():
     config = app_state().run.session.config
     setup = {"query": query_string(config, lesson=current_lesson(config)),
-             "title": "the teacher's setup"}
+             "title": setup_title(config)}
     _act(service.send_setup, app_state().room.name, app_state().room.key, setup)
 
 

@@ -171,20 +171,36 @@ def _publish(seat, token, run):
     worker().put(("tile", seat.student), job)
 
 
-def _look(name):
-    rooms = worker().rooms
+def look(seat, now=None):
+    """Have the worker read the room (for a setup the teacher sent), at most every
+    LOOK_EVERY seconds."""
+    now = now or time.monotonic()
+    if now - seat.fetched < LOOK_EVERY:
+        return
+    seat.fetched, name, rooms = now, seat.name, worker().rooms
 
     def job(store):
         rooms[name] = store.get_room(name)
     worker().put(("room", name), job)
 
 
-def beat(state, now=None):
+def sent_setup(seat, shown=False):
+    """The setup the teacher sent that this student has not answered (`shown`: that the
+    page has not shown yet), or None."""
+    setup = (worker().rooms.get(seat.name) or {}).get("setup")
+    if not isinstance(setup, dict) or seat.teacher:
+        return None
+    seen = seat.setup_shown if shown else seat.setup_seen
+    return setup if setup.get("sent", 0) not in (seen, seat.setup_seen) else None
+
+
+def beat(state, now=None) -> bool:
     """After a tick or a full run: join once the token is known, then save, publish and
-    look at the room when each is due. Only serializes here; the worker does the rest."""
+    look at the room when each is due. Only serializes here; the worker does the rest.
+    True when the page should run in full (a setup from the teacher to show)."""
     seat = state.room
     if seat is None or not seat.name or not state.token:
-        return
+        return False
     if not seat.joined:
         join(state)
     now, run = now or time.monotonic(), state.run
@@ -198,6 +214,5 @@ def beat(state, now=None):
     if seat.on_wall and (seat.dirty or (run.running and now - seat.published >= PUBLISH_EVERY)):
         seat.published, seat.dirty = now, False
         _publish(seat, state.token, run)
-    if now - seat.fetched >= LOOK_EVERY:
-        seat.fetched = now
-        _look(seat.name)
+    look(seat, now)
+    return sent_setup(seat, shown=True) is not None

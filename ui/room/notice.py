@@ -8,7 +8,7 @@ import streamlit as st
 
 from playground.teach.links import from_query
 from ui.controls import set_widgets
-from ui.room.member import down_since, worker
+from ui.room.member import LOOK_EVERY, down_since, look, sent_setup, worker
 from ui.room.seat import split_query
 from ui.state import app_state
 
@@ -19,15 +19,6 @@ def plain(text) -> str:
     """Text from the store (a nickname, a title, a refusal that quotes one) escaped, so
     Markdown shows it as typed: no emphasis, link, image, HTML, LaTeX or directive."""
     return MARKDOWN.sub(r"\\\1", str(text))
-
-
-def sent_setup(seat):
-    """The setup the teacher sent to this room that this student has not answered, or None."""
-    room = worker().rooms.get(seat.name) or {}
-    setup = room.get("setup")
-    if not isinstance(setup, dict) or seat.teacher:
-        return None
-    return setup if setup.get("sent", 0) != seat.setup_seen else None
 
 
 def _switch(setup):
@@ -67,6 +58,7 @@ def room_status_ui():
         st.caption(plain(refused))
     setup = sent_setup(seat)
     if setup:
+        seat.setup_shown = setup.get("sent", 0)
         with st.container(border=True, key="room_setup"):
             st.info(f"Your teacher sent a setup: {plain(setup.get('title', ''))}.",
                     icon=":material/school:")
@@ -74,3 +66,15 @@ def room_status_ui():
             row.button("Switch to it", key="room_switch", type="primary", on_click=_switch,
                        args=(setup,), help="Your own run is pinned for Compare runs first.")
             row.button("Not now", key="room_dismiss", on_click=_dismiss, args=(setup,))
+    if not seat.teacher:
+        _watch()                        # after the notice: it has been shown now
+
+
+@st.fragment(run_every=LOOK_EVERY * 2)
+def _watch():
+    """A student's page looks at the room now and then even while paused (no live ticks
+    then), and runs in full when the teacher has sent a setup it has not shown."""
+    seat = app_state().room
+    if sent_setup(seat, shown=True):
+        st.rerun(scope="app")
+    look(seat)

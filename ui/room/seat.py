@@ -30,6 +30,7 @@ class Seat:
     published: float = 0.0      # ... of the last tile
     fetched: float = 0.0        # ... of the last look at the room (for a sent setup)
     setup_seen: float = -1.0    # the sent setup's "sent" time the student last answered
+    setup_shown: float = -1.0   # ... the page last showed (a newer one needs a full run)
     dirty: bool = False         # the nickname changed: publish the tile now
 
     @property
