@@ -166,6 +166,14 @@ def test_a_run_that_breaks_the_challenge_is_refused_with_the_reason(worker, stor
     assert service.leaderboard(store, "ml-101") == []
 
 
+def test_a_links_bad_room_name_is_one_sentence_and_the_room_keys_are_no_settings(worker, store):
+    at = page(room="Bad Name!", run="x")
+    errors = " ".join(e.value for e in at.error)
+    assert errors.startswith("This link's room was refused: A room name is 3 to 32 characters")
+    assert not at.warning and state(at).room.name == ""      # no "unknown setting" either
+    assert "room" not in at.query_params
+
+
 def test_an_unknown_room_is_one_sentence(worker, store):
     at = page(room="no-such-room")
     at.run()

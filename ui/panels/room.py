@@ -29,7 +29,8 @@ LIMITS = {"max_units": "Hidden units in all, at most", "max_layers": "Hidden lay
 
 def _act(what, *args):
     """Do a service call; its refusal, or the store being down, is one sentence on screen
-    (kept in the session state until the next action, so a callback's survives)."""
+    (kept in the session state, so a callback's reaches the panel's next run; a call that
+    succeeds clears it)."""
     try:
         result = what(worker().store, *args)
         st.session_state.pop("room_said", None)
