@@ -70,6 +70,59 @@ def test_a_challenge_round_trips_and_bad_ones_are_refused():
         Challenge.from_dict(["moons"])
 
 
+def test_a_challenge_pins_the_teachers_data_so_every_test_set_is_the_same():
+    teacher = Config(dataset="spiral", classes=3, loss="ce", samples=300, noise=0.2,
+                     test_fraction=0.3, seed=7, hidden=(6,))
+    c = Challenge.from_config(teacher, "test_accuracy", max_units=8, epoch_budget=50)
+    assert c == Challenge("classification", "spiral", max_units=8, epoch_budget=50,
+                          score="test_accuracy", samples=300, noise=0.2, test_fraction=0.3,
+                          seed=7, classes=3)
+    assert Challenge.from_dict(c.to_dict()) == c
+    student = trained(teacher.replace(hidden=(3, 3), lr=0.3, optimizer="adam"), 5)
+    assert breaks(c, student) == ""
+    assert np.array_equal(student.data.X_test, make_dataset("spiral", 300, 0.2, 0.3, 7, 3).X_test)
+    said = {
+        "This challenge uses 300 samples; your run uses 200.": {"samples": 200},
+        "This challenge uses noise 0.2; your run uses 0.1.": {"noise": 0.1},
+        "This challenge uses test fraction 0.3; your run uses 0.5.": {"test_fraction": 0.5},
+        "This challenge uses seed 7; your run uses 8.": {"seed": 8},
+        "This challenge uses 3 classes; your run uses 4.": {"classes": 4},
+    }
+    for sentence, change in said.items():
+        assert breaks(c, trained(teacher.replace(**change), 1)) == sentence
+
+
+def test_a_challenge_from_before_pinning_pins_nothing():
+    old = {"problem": "classification", "dataset": "moons", "max_units": None,
+           "max_layers": 2, "epoch_budget": None, "score": "test_loss"}
+    c = Challenge.from_dict(old)
+    assert c.pinned() == {} and c.max_layers == 2
+    assert breaks(c, trained(MOONS.replace(noise=0.3, samples=90, seed=1, hidden=(4,)), 1)) == ""
+
+
+def test_pinned_data_that_cannot_be_a_contest_is_refused_in_one_sentence():
+    bad = {
+        "test fraction must be above 0": {"test_fraction": 0.0},
+        "samples must be a whole number from 4": {"samples": 3},
+        "noise must be a number from 0 to 2": {"noise": "0.1"},
+        "seed must be a whole number": {"seed": -1},
+        "numbers, not yes or no": {"seed": True},
+        "moons has 2 classes": {"classes": 3},
+        "classes must be a whole number from 2 to 6": {"dataset": "spiral", "classes": 7},
+        "classes apply to classification only": {"problem": "regression", "dataset": "plane",
+                                                 "classes": 3},
+    }
+    for message, d in bad.items():
+        with pytest.raises(ValueError, match=message) as caught:
+            Challenge.from_dict(d)
+        said = str(caught.value)
+        assert said.endswith(".") and said.count(". ") == 0, said
+    for config, message in [(Config(test_fraction=0.0), "test fraction must be above 0"),
+                            (Config(dataset="xor"), "no test points")]:
+        with pytest.raises(ValueError, match=message):
+            Challenge.from_config(config)
+
+
 def test_a_run_that_keeps_the_rules_breaks_none():
     challenge = Challenge(max_units=7, max_layers=2, epoch_budget=30)
     assert breaks(challenge, trained(MOONS)) == ""
