@@ -80,7 +80,10 @@ def train(at, runs=4):
 
 
 def teacher_room(store, name="ml-101", challenge=None):
-    return service.create_room(store, name, challenge)
+    """A room made directly, with room-making limits of its own (the process's allow a
+    burst of 30, which a whole test run would use up)."""
+    return service.create_room(store, name, challenge,
+                               limiters=(service.Limiter(), service.Limiter()))
 
 
 # -- the teacher -------------------------------------------------------------------------
@@ -112,6 +115,23 @@ def test_the_teacher_sends_a_lesson_and_freezes_submissions(worker, store):
     say_token(student)
     assert student.button(key="room_submit").disabled
     assert "The teacher has frozen submissions." in words(student)
+
+
+def test_a_challenge_pins_the_teachers_current_data_and_limits(worker, store):
+    at = page()
+    at.segmented_control(key="panel").set_value("Workshop room").run()
+    at.text_input(key="room_name").set_value("ml-102").run()
+    at.toggle(key="room_has_challenge").set_value(True).run()
+    at.selectbox(key="room_score").set_value("test_accuracy").run()
+    at.number_input(key="room_max_layers").set_value(1).run()
+    at.button(key="room_create").click().run()
+    assert not at.exception and not at.error
+    challenge = store.get_room("ml-102")["challenge"]
+    config = state(at).run.session.config
+    assert {k: challenge[k] for k in ("dataset", "samples", "seed", "max_layers", "score")} == {
+        "dataset": config.dataset, "samples": config.samples, "seed": config.seed,
+        "max_layers": 1, "score": "test_accuracy"}
+    assert "Challenge: classification on moons (samples 500" in words(at)
 
 
 @pytest.mark.parametrize("name, said", [

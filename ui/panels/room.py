@@ -6,8 +6,6 @@ draws, and shows each refusal as the one sentence the service gave.
 """
 import streamlit as st
 
-from playground.data.datasets import DATASETS, REGRESSION
-from playground.outputs import PROBLEMS
 from playground.room import service
 from playground.room.rules import SCORES, Challenge, check_nickname
 from playground.room.store import StoreDown
@@ -50,30 +48,33 @@ def _said_ui():
 
 
 # -- making a room -----------------------------------------------------------------------
-def _challenge_ui():
-    """The challenge's settings as a dict, or None when the room has none."""
-    if not st.toggle("Set a challenge", key="room_has_challenge",
-                     help="A problem, limits on the network, and a score for the leaderboard."):
+def _challenge_ui(config):
+    """The challenge's settings beside the teacher's current data, or None for no challenge."""
+    if not st.toggle("Set a challenge on my current data", key="room_has_challenge",
+                     help="Every student's run must train on these same points (dataset, "
+                          "points, noise, test fraction, seed), within your limits; the "
+                          "server scores it on its test points."):
         return None
-    c1, c2, c3 = st.columns(3)
-    problem = c1.selectbox("Problem", PROBLEMS, key="room_problem")
-    datasets = [d for d in DATASETS if (d in REGRESSION) == (problem == "regression")]
-    dataset = c2.selectbox("Dataset", datasets, key="room_dataset")
-    scores = [s for s, how in SCORES.items() if how.problem in ("", problem)]
-    score = c3.selectbox("Score", scores, key="room_score", format_func=SCORE_NAMES.get,
-                         help="Ties go to the run with fewer parameters, then the earlier.")
-    limits = {}
-    for column, (name, label) in zip(st.columns(3), LIMITS.items()):
+    st.caption(f"The data: {config.problem}, {config.dataset}, {config.samples:,} points, "
+               f"noise {value_text(config.noise)}, test fraction "
+               f"{value_text(config.test_fraction)}, seed {config.seed}.")
+    scores = [s for s, how in SCORES.items() if how.problem in ("", config.problem)]
+    columns = st.columns(4)
+    choice = {"score": columns[0].selectbox(
+        "Score", scores, key="room_score", format_func=SCORE_NAMES.get,
+        help="Ties go to the run with fewer parameters, then the earlier.")}
+    for column, (name, label) in zip(columns[1:], LIMITS.items()):
         value = column.number_input(label, min_value=0, value=0, step=1, key=f"room_{name}",
                                     help="0: no limit.")
-        limits[name] = int(value) or None
-    return {"problem": problem, "dataset": dataset, "score": score, **limits}
+        choice[name] = int(value) or None
+    return choice
 
 
 def _create(name, challenge):
     state = app_state()
-    checked = Challenge.from_dict(challenge) if challenge else None
-    key = service.create_room(worker().store, name.strip(), checked)
+    checked = (Challenge.from_config(state.run.session.config, **challenge)
+               if challenge else None)
+    key = service.create_room(worker().store, name.strip(), checked, token=state.token or None)
     state.room = Seat(name=name.strip(), key=key)
 
 
@@ -82,7 +83,7 @@ def create_ui():
                 "and you see them all on the wall.")
     name = st.text_input("Room name", key="room_name", max_chars=32,
                          placeholder="e.g. ml-101", help="3 to 32 characters: a-z, 0-9 and -.")
-    challenge = _challenge_ui()
+    challenge = _challenge_ui(app_state().run.session.config)
     st.button("Create the room", key="room_create", type="primary",
               on_click=lambda: _act(lambda store: _create(name, challenge)))
 
@@ -182,7 +183,8 @@ def student_ui(seat, room):
 def challenge_text(challenge) -> str:
     """The challenge in one plain sentence."""
     c = Challenge.from_dict(challenge)
-    parts = [f"{c.problem} on {c.dataset}"]
+    data = ", ".join(f"{k.replace('_', ' ')} {value_text(v)}" for k, v in c.pinned().items())
+    parts = [f"{c.problem} on {c.dataset}" + (f" ({data})" if data else "")]
     parts += [f"{LIMITS[k].lower().replace(', at most', '')}: at most {v:,}"
               for k in LIMITS if (v := getattr(c, k)) is not None]
     return (f"Challenge: {'; '.join(parts)}. Score: {SCORE_NAMES[c.score]}; ties go to "
