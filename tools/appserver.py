@@ -28,11 +28,13 @@ def healthy(url, path="/_stcore/health"):
         return False
 
 
-def start_server(port, log_path=os.devnull, options=(), script="streamlit_app.py", timeout=60):
+def start_server(port, log_path=os.devnull, options=(), script="streamlit_app.py", timeout=60,
+                 env=None):
     """`streamlit run <script>` on 127.0.0.1:port (headless, no usage statistics, one BLAS
     thread); returns the Popen once healthy, else raises RuntimeError naming the log.
-    options: extra ("section.name", "value") pairs for Streamlit's command line."""
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    options: extra ("section.name", "value") pairs for Streamlit's command line;
+    env: extra environment variables (NNP_STORE, for a test's own room store)."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", **(env or {}))
     extra = [arg for name, value in options for arg in (f"--{name}", value)]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
