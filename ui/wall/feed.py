@@ -12,7 +12,7 @@ in it (a cleared room, a tile missed on a machine whose clock lags).
 import time
 from dataclasses import dataclass, field
 
-from playground.room import service
+from playground.room.rules import rank_key
 from playground.room.store import StoreDown
 
 REPEAT_S = 3.0          # a tile is resent for this long after its update
@@ -59,8 +59,9 @@ class WallFeed:
 
     def poll(self, connect, now):
         """The next payload, or a one-sentence string when there is no wall to show
-        (unknown or closed room). A store that does not answer gives the last payload's
-        tiles kept by the page and a `down` sentence; the next answer clears it."""
+        (unknown or closed room). connect() gives the store. One that does not answer
+        (StoreDown) gives no tiles, so the page keeps its own, and a `down` sentence; the
+        next answer clears it."""
         try:
             store = connect()
             room = store.get_room(self.room)
@@ -71,7 +72,7 @@ class WallFeed:
             full = now - self.full_at >= FULL_S
             tiles = store.get_tiles(self.room, since=0 if full else self.newest - REPEAT_S)
             if now - self.board_at >= BOARD_S:
-                self.board, self.board_at = board_rows(service.leaderboard(store, self.room)), now
+                self.board, self.board_at = board_rows(sorted(store.get_submissions(self.room), key=rank_key)), now
         except StoreDown:
             self.down_since = self.down_since or now
             return self.payload(self.known, {}, full=False, now=now)

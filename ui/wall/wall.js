@@ -6,8 +6,12 @@
 // is only set as textContent; the QR code is the server's own SVG.
 
 const STALE_S = 10;          // a playing tile not heard from for this long has gone quiet
-const TEXT_PX = 34;          // a tile's two lines of text under its picture
 const GAP_PX = 8;
+
+// A tile's two lines of text under its picture grow with it, within bounds (px).
+function textHeight(side) {
+  return Math.min(46, Math.max(28, 0.26 * side));
+}
 
 function el(tag, cls, parent) {
   const e = document.createElement(tag);
@@ -29,11 +33,13 @@ function build(root) {
     qr: el("div", "nnp-wall-qr", side),
     link: el("div", "nnp-wall-link", side),
     challenge: el("div", "nnp-wall-challenge", side),
+    key: el("div", "nnp-wall-key", side),
     boardTitle: el("div", "nnp-wall-board-title", side),
     board: el("ol", "nnp-wall-board", side),
     frozen: el("div", "nnp-wall-frozen", side),
     tiles: new Map(), spot: null, offset: 0, base: "", room: "",
   };
+  w.key.textContent = "Each tile: the epoch on the picture; test loss · accuracy (or R²) under it. Click one for Spotlight.";
   w.empty.textContent = "Waiting for students: their tiles appear here as they play.";
   w.spot = buildSpotlight(w, main);
   w.resize = new ResizeObserver(() => layout(w));
@@ -57,8 +63,9 @@ function bestColumns(n, width, height) {
   let best = { columns: 1, side: 0 };
   for (let c = 1; c <= Math.max(1, n); c++) {
     const rows = Math.ceil(n / c);
+    const rowHeight = (height - GAP_PX * (rows - 1)) / rows;
     const side = Math.floor(Math.min((width - GAP_PX * (c - 1)) / c,
-                                     (height - GAP_PX * (rows - 1)) / rows - TEXT_PX));
+                                     rowHeight - textHeight(rowHeight / 1.26)));
     if (side > best.side) best = { columns: c, side };
   }
   return best;
@@ -72,12 +79,15 @@ function layout(w) {
   const s = Math.max(24, Math.min(side, 320));
   w.grid.style.gridTemplateColumns = `repeat(${columns}, ${s}px)`;
   w.grid.style.setProperty("--tile", `${s}px`);
+  w.grid.style.setProperty("--tile-font", `${(textHeight(s) / 2.5).toFixed(1)}px`);
 }
 
 function newTile(w, id) {
   const t = { id, div: el("div", "nnp-tile"), updated: null, want: 0, data: null };
-  t.canvas = el("canvas", "nnp-tile-pic", t.div);
+  const frame = el("div", "nnp-tile-frame", t.div);
+  t.canvas = el("canvas", "nnp-tile-pic", frame);
   t.canvas.width = t.canvas.height = 48;
+  t.epoch = el("span", "nnp-tile-epoch", frame);
   const line = el("div", "nnp-tile-name", t.div);
   t.dot = el("span", "nnp-dot", line);
   t.nick = el("span", "nnp-tile-nick", line);
@@ -102,9 +112,13 @@ function fixed(x, digits) {
   return Number.isFinite(x) ? x.toFixed(digits) : "–";
 }
 
-// A tile's numbers in one line: epoch, test loss and test accuracy or R².
+function epochText(d) {
+  return Number(d.epoch || 0).toLocaleString("en-US");
+}
+
+// A tile's numbers, short enough for a small tile: test loss, then accuracy or R².
 function tileNumbers(d) {
-  const parts = [`epoch ${Number(d.epoch || 0).toLocaleString("en-US")}`, `loss ${fixed(d.test_loss, 3)}`];
+  const parts = [fixed(d.test_loss, 3)];
   if (d.accuracy != null) parts.push(`${fixed(100 * d.accuracy, 0)}%`);
   else if (d.r2 != null) parts.push(`R² ${fixed(d.r2, 2)}`);
   return parts.join(" · ");
@@ -116,6 +130,7 @@ function paintTile(w, t, d) {
   t.div.dataset.updated = String(d.updated);
   t.nick.textContent = d.nickname;
   t.nums.textContent = tileNumbers(d);
+  t.epoch.textContent = epochText(d);
   t.div.classList.toggle("nnp-playing", !!d.playing);
   const want = ++t.want;                            // a newer tile overtakes a slow decode
   decode(d.picture).then((bitmap) => {
@@ -216,7 +231,7 @@ function buildSpotlight(w, parent) {
   s.nums = el("div", "nnp-spot-nums", info);
   s.loss = el("canvas", "nnp-spot-loss", info);
   s.link = el("a", "nnp-spot-link", info);
-  s.link.textContent = "Open a copy of this run here";
+  s.link.textContent = "Open a copy of this run on this screen";
   s.link.target = "_blank";
   s.link.rel = "noopener";
   const close = el("button", "nnp-spot-close", card);
@@ -245,7 +260,7 @@ function drawSpotlight(w) {
   if (!t) { closeSpotlight(w); return; }
   const d = t.data;
   s.nick.textContent = d.nickname;
-  s.nums.textContent = `${tileNumbers(d)} · ${Number(d.params).toLocaleString("en-US")} parameters · ${d.playing ? "playing" : "paused"}`;
+  s.nums.textContent = `epoch ${epochText(d)} · test loss ${tileNumbers(d)} · ${Number(d.params).toLocaleString("en-US")} parameters · ${d.playing ? "playing" : "paused"}`;
   const side = Math.round(s.picture.clientWidth * devicePixelRatio) || 320;
   if (s.picture.width !== side) s.picture.width = s.picture.height = side;
   const ctx = s.picture.getContext("2d");
