@@ -7,6 +7,7 @@
 
 const STALE_S = 10;          // a playing tile not heard from for this long has gone quiet
 const GAP_PX = 8;
+const BARE_PX = 56;          // a tile smaller than this drops its text
 
 // A tile's two lines of text under its picture grow with it, within bounds (px).
 function textHeight(side) {
@@ -58,26 +59,31 @@ function teardown(w, root) {
 
 // -- the grid ------------------------------------------------------------------------------
 // The columns that make the tiles largest in the grid's box, each a square picture with
-// its text under it.
-function bestColumns(n, width, height) {
+// (unless `bare`) its text under it.
+function bestColumns(n, width, height, bare) {
   let best = { columns: 1, side: 0 };
   for (let c = 1; c <= Math.max(1, n); c++) {
     const rows = Math.ceil(n / c);
     const rowHeight = (height - GAP_PX * (rows - 1)) / rows;
-    const side = Math.floor(Math.min((width - GAP_PX * (c - 1)) / c,
-                                     rowHeight - textHeight(rowHeight / 1.26)));
+    const text = bare ? 0 : textHeight(rowHeight / 1.26);
+    const side = Math.floor(Math.min((width - GAP_PX * (c - 1)) / c, rowHeight - text));
     if (side > best.side) best = { columns: c, side };
   }
   return best;
 }
 
+// Many students on a small screen: pictures only (the name shows on hover and in
+// Spotlight), since text under a tile this small can't be read from the room anyway.
 function layout(w) {
   const n = w.tiles.size;
   w.empty.style.display = n ? "none" : "";
   if (!n) return;
-  const { columns, side } = bestColumns(n, w.grid.clientWidth, w.grid.clientHeight);
-  const s = Math.max(24, Math.min(side, 320));
-  w.grid.style.gridTemplateColumns = `repeat(${columns}, ${s}px)`;
+  let best = bestColumns(n, w.grid.clientWidth, w.grid.clientHeight, false);
+  const bare = best.side < BARE_PX;
+  if (bare) best = bestColumns(n, w.grid.clientWidth, w.grid.clientHeight, true);
+  const s = Math.max(16, Math.min(best.side, 320));
+  w.grid.classList.toggle("nnp-bare", bare);
+  w.grid.style.gridTemplateColumns = `repeat(${best.columns}, ${s}px)`;
   w.grid.style.setProperty("--tile", `${s}px`);
   w.grid.style.setProperty("--tile-font", `${(textHeight(s) / 2.5).toFixed(1)}px`);
 }
@@ -93,7 +99,6 @@ function newTile(w, id) {
   t.nick = el("span", "nnp-tile-nick", line);
   t.nums = el("div", "nnp-tile-nums", t.div);
   t.div.dataset.student = id;
-  t.div.title = "Click for Spotlight";
   t.div.addEventListener("click", () => openSpotlight(w, id));
   return t;
 }
@@ -129,6 +134,7 @@ function paintTile(w, t, d) {
   t.updated = d.updated;
   t.div.dataset.updated = String(d.updated);
   t.nick.textContent = d.nickname;
+  t.div.title = `${d.nickname}: click for Spotlight`;
   t.nums.textContent = tileNumbers(d);
   t.epoch.textContent = epochText(d);
   t.div.classList.toggle("nnp-playing", !!d.playing);
