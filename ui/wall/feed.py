@@ -56,6 +56,7 @@ class WallFeed:
     board: list = field(default_factory=list)
     down_since: float | None = None
     known: dict = field(default_factory=dict)   # the room as last read, shown while down
+    repeat_s: float = REPEAT_S
 
     def poll(self, connect, now):
         """The next payload, or a one-sentence string when there is no wall to show
@@ -70,9 +71,10 @@ class WallFeed:
             if room.get("closed"):
                 return f"The room {self.room} is closed."
             full = now - self.full_at >= FULL_S
-            tiles = store.get_tiles(self.room, since=0 if full else self.newest - REPEAT_S)
+            tiles = store.get_tiles(self.room, since=0 if full else self.newest - self.repeat_s)
             if now - self.board_at >= BOARD_S:
-                self.board, self.board_at = board_rows(sorted(store.get_submissions(self.room), key=rank_key)), now
+                entries = sorted(store.get_submissions(self.room), key=rank_key)
+                self.board, self.board_at = board_rows(entries), now
         except StoreDown:
             self.down_since = self.down_since or now
             return self.payload(self.known, {}, full=False, now=now)
