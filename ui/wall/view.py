@@ -4,6 +4,7 @@ A fragment polls the store about every POLL_S seconds (feed.py says what it send
 hands the payload to a v2 component (wall.js) that keeps a canvas per student's tile
 and repaints only the tiles that arrive. The wall never writes to the store.
 """
+import os
 import time
 from pathlib import Path
 
@@ -23,9 +24,14 @@ wall_view = st.components.v2.component(
 
 
 @st.cache_resource
+def _store(url, data_dir):
+    return open_store(url or None)
+
+
 def room_store():
-    """The one store of this server process (NNP_STORE), opened on first use."""
-    return open_store()
+    """This server process's store, as NNP_STORE (and NNP_DATA_DIR) name it now: opened
+    once per setting, so a test that sets its own file gets it."""
+    return _store(os.environ.get("NNP_STORE", ""), os.environ.get("NNP_DATA_DIR", ""))
 
 
 def wall_room():

@@ -1,0 +1,149 @@
+"""The wall in a real browser, fed by a real store: 40 tiles written straight into a
+SQLite file that the app server reads too (NNP_STORE), painted on their canvases; one
+updated and repainted; Spotlight on a click; the leaderboard in its order; the store
+taken away and given back."""
+import base64
+import time
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from playground.pictures.png import png_bytes
+from playground.room.rules import Challenge
+from playground.room.store import open_store
+from tests.support import poll
+from tools.appserver import free_port, start_server, stop
+
+ROOM = "wall-test"
+STUDENTS = 40
+
+# Each tile's canvas: its student id and the RGBA at the middle of its picture.
+PIXELS = """() => Object.fromEntries([...document.querySelectorAll('.nnp-tile')].map((t) => {
+  const c = t.querySelector('canvas');
+  return [t.dataset.student, [...c.getContext('2d').getImageData(24, 24, 1, 1).data]];
+}))"""
+
+
+def colour(n):
+    """Student n's picture: one colour of its own (a PNG is lossless, so the page's
+    canvas holds exactly these bytes)."""
+    return [(37 * n) % 256, 255 - (53 * n) % 256, (n * 91 + 40) % 256]
+
+
+def tile(n, rgb, epoch=100):
+    picture = np.tile(np.array(rgb, np.uint8), (48, 48, 1))
+    return {"nickname": f"Student {n + 1}", "epoch": epoch, "test_loss": 0.25, "accuracy": 0.9,
+            "r2": None, "setup": "dataset=moons", "params": 33, "playing": True,
+            "picture": base64.b64encode(png_bytes(picture)).decode("ascii"),
+            "loss": [[e, 1 / (1 + e)] for e in range(0, epoch + 1, 10)]}
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    """A room in a SQLite file, and the app served with NNP_STORE naming that file."""
+    where = tmp_path_factory.mktemp("wall")
+    url = f"sqlite:///{where}/rooms.sqlite3"
+    store = open_store(url)
+    challenge = Challenge(dataset="moons", score="test_accuracy")
+    assert store.create_room(ROOM, {"challenge": challenge.to_dict()})
+    port = free_port()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("NNP_STORE", url)
+        server = start_server(port, where / "server.log")
+    try:
+        yield store, f"http://127.0.0.1:{port}", where
+    finally:
+        stop(server)
+
+
+def painted(page, expected):
+    """Whether every expected tile's canvas shows its colour (fully opaque)."""
+    shown = page.evaluate(PIXELS)
+    return all(shown.get(sid) == rgb + [255] for sid, rgb in expected.items())
+
+
+def test_the_wall_paints_every_tile_repaints_one_and_spotlights_it(room, browser):
+    store, url, _ = room
+    expected = {f"s{n:03d}": colour(n) for n in range(STUDENTS)}
+    for n, (sid, rgb) in enumerate(expected.items()):
+        store.put_tile(ROOM, sid, tile(n, rgb))
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{url}/?room={ROOM}&wall=1")
+    poll(page, lambda: painted(page, expected), f"{STUDENTS} tiles painted")
+    expect(page.locator(".nnp-tile")).to_have_count(STUDENTS)
+    expect(page.locator(".nnp-wall-name")).to_have_text(ROOM)
+    expect(page.locator(".nnp-wall-qr svg")).to_be_visible()
+    boxes = page.locator(".nnp-tile").evaluate_all(
+        "ts => ts.map((t) => { const r = t.getBoundingClientRect(); return r.bottom <= innerHeight && r.right <= innerWidth; })")
+    assert all(boxes), "every tile fits on the 1280x720 screen"
+
+    expected["s007"] = [250, 10, 10]
+    store.put_tile(ROOM, "s007", tile(7, expected["s007"], epoch=300))
+    poll(page, lambda: painted(page, expected), "the updated tile repainted")
+    expect(page.locator('.nnp-tile[data-student="s007"] .nnp-tile-epoch')).to_have_text("300")
+
+    page.locator('.nnp-tile[data-student="s007"]').click()
+    spot = page.locator(".nnp-spot")
+    expect(spot).to_be_visible()
+    expect(spot.locator(".nnp-spot-nick")).to_have_text("Student 8")
+    expect(spot.locator(".nnp-spot-nums")).to_contain_text("epoch 300")
+    href = spot.locator(".nnp-spot-link").get_attribute("href")
+    assert href.endswith(f"/?room={ROOM}&copy=s007"), href
+    middle = page.evaluate("""() => { const c = document.querySelector('.nnp-spot-pic');
+        const m = Math.floor(c.width / 2); return [...c.getContext('2d').getImageData(m, m, 1, 1).data]; }""")
+    assert middle == expected["s007"] + [255]
+    page.keyboard.press("Escape")
+    expect(spot).to_be_hidden()
+    page.close()
+
+
+def test_the_leaderboard_best_first_with_each_runs_link(room, browser):
+    store, url, _ = room
+    entries = [("Ada", 0.80, 40), ("Bo", 0.95, 60), ("Cy", 0.95, 30), ("Di", 0.85, 10)]
+    ids = {nick: store.add_submission(ROOM, {"nickname": nick, "metric": "test_accuracy",
+                                             "score": score, "params": params,
+                                             "submitted": time.time()}, b"run")
+           for nick, score, params in entries}
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{url}/?room={ROOM}&wall=1")
+    names = page.locator(".nnp-wall-entry-name")
+    expect(names).to_have_text(["Cy", "Bo", "Di", "Ada"])
+    expect(page.locator(".nnp-wall-board-title")).to_have_text("Leaderboard · test accuracy")
+    hrefs = names.evaluate_all("as => as.map((a) => a.getAttribute('href'))")
+    assert [h.split("/")[-1] for h in hrefs] == [f"?room={ROOM}&run={ids[n]}"
+                                                 for n in ("Cy", "Bo", "Di", "Ada")]
+    page.close()
+
+
+def test_a_store_gone_is_said_the_tiles_stay_and_the_wall_recovers(room, browser):
+    """The file taken away for real (a directory in its place), then put back."""
+    store, url, where = room
+    store.put_tile(ROOM, "s000", tile(0, colour(0)))
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{url}/?room={ROOM}&wall=1")
+    poll(page, lambda: painted(page, {"s000": colour(0)}), "a tile painted")
+    count = page.locator(".nnp-tile").count()
+    path = where / "rooms.sqlite3"
+    store.close()
+    path.rename(where / "away.sqlite3")
+    path.mkdir()
+    try:
+        expect(page.locator(".nnp-wall-down")).to_contain_text(
+            "The room's store is unreachable since ")
+        expect(page.locator(".nnp-tile")).to_have_count(count)
+    finally:
+        path.rmdir()
+        (where / "away.sqlite3").rename(path)
+    expect(page.locator(".nnp-wall-down")).to_be_hidden()
+    assert painted(page, {"s000": colour(0)})
+    page.close()
+
+
+def test_an_unknown_room_is_one_sentence(room, browser):
+    _, url, _ = room
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{url}/?room=nobody-here&wall=1")
+    expect(page.get_by_text("There is no room called nobody-here.")).to_be_visible()
+    expect(page.locator(".nnp-wall")).to_have_count(0)
+    page.close()
