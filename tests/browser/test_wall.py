@@ -25,6 +25,14 @@ PIXELS = """() => Object.fromEntries([...document.querySelectorAll('.nnp-tile')]
 }))"""
 
 
+# How many pixels of Spotlight's loss canvas are the curve's orange (#e8710a, give or
+# take antialiasing): the curve comes with the tile once it is in Spotlight.
+CURVE = """() => { const c = document.querySelector('.nnp-spot-loss');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+  for (let i = 0; i < d.length; i += 4) n += d[i] > 200 && d[i + 1] > 90 && d[i + 1] < 140 && d[i + 2] < 40;
+  return n; }"""
+
+
 def colour(n):
     """Student n's picture: one colour of its own (a PNG is lossless, so the page's
     canvas holds exactly these bytes)."""
@@ -93,6 +101,7 @@ def test_the_wall_paints_every_tile_repaints_one_and_spotlights_it(room, browser
     middle = page.evaluate("""() => { const c = document.querySelector('.nnp-spot-pic');
         const m = Math.floor(c.width / 2); return [...c.getContext('2d').getImageData(m, m, 1, 1).data]; }""")
     assert middle == expected["s007"] + [255]
+    poll(page, lambda: page.evaluate(CURVE) > 50, "Spotlight's loss curve drawn")
     page.keyboard.press("Escape")
     expect(spot).to_be_hidden()
     page.close()

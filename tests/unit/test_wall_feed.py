@@ -86,3 +86,15 @@ def test_a_store_that_does_not_answer_is_said_and_the_wall_recovers(store, tmp_p
     (tmp_path / "away.sqlite3").rename(path)
     back = feed.poll(lambda: store, now + 3)
     assert back["down"] == "" and "s0" in back["tiles"]
+
+
+def test_only_the_tile_in_spotlight_carries_its_loss_curve(store):
+    for n in range(2):
+        store.put_tile(ROOM, f"s{n}", tile(n))
+    feed, now = WallFeed(ROOM), time.time()
+    assert all(t["loss"] is None for t in feed.poll(lambda: store, now)["tiles"].values())
+    chosen = feed.poll(lambda: store, now + 1, spot="s1")
+    assert chosen["full"] and sorted(chosen["tiles"]) == ["s0", "s1"]     # at once, all
+    assert chosen["tiles"]["s1"]["loss"] == [[0, 0.7], [10, 0.5]]
+    assert chosen["tiles"]["s0"]["loss"] is None
+    assert not feed.poll(lambda: store, now + 2, spot="s1")["full"]

@@ -8,6 +8,9 @@ the wall's clock does not matter), not only those new since the last poll: a pay
 the page never saw (two runs of the fragment in one render) is made good by the next.
 Every FULL_S seconds all tiles go again, marked `full`, and the page drops the ones not
 in it (a cleared room, a tile missed on a machine whose clock lags).
+
+A tile's loss curve (most of its bytes) goes only for the tile in Spotlight: choosing
+one sends all tiles once, that one with its curve.
 """
 import time
 from dataclasses import dataclass, field
@@ -57,12 +60,13 @@ class WallFeed:
     down_since: float | None = None
     known: dict = field(default_factory=dict)   # the room as last read, shown while down
     repeat_s: float = REPEAT_S
+    spot: str = ""                              # the student in Spotlight, or ""
 
-    def poll(self, connect, now):
+    def poll(self, connect, now, spot=""):
         """The next payload, or a one-sentence string when there is no wall to show
         (unknown or closed room). connect() gives the store. One that does not answer
         (StoreDown) gives no tiles, so the page keeps its own, and a `down` sentence; the
-        next answer clears it."""
+        next answer clears it. spot: the student the page shows in Spotlight."""
         try:
             store = connect()
             room = store.get_room(self.room)
@@ -70,7 +74,7 @@ class WallFeed:
                 return f"There is no room called {self.room}."
             if room.get("closed"):
                 return f"The room {self.room} is closed."
-            full = now - self.full_at >= FULL_S
+            full = now - self.full_at >= FULL_S or spot != self.spot
             tiles = store.get_tiles(self.room, since=0 if full else self.newest - self.repeat_s)
             if now - self.board_at >= BOARD_S:
                 entries = sorted(store.get_submissions(self.room), key=rank_key)
@@ -78,11 +82,12 @@ class WallFeed:
         except StoreDown:
             self.down_since = self.down_since or now
             return self.payload(self.known, {}, full=False, now=now)
-        self.down_since, self.known = None, room
+        self.down_since, self.known, self.spot = None, room, spot
         if full:
             self.full_at = now
         self.newest = max([self.newest] + [t["updated"] for t in tiles.values()])
-        return self.payload(room, tiles, full, now)
+        return self.payload(room, {sid: t if sid == spot else {**t, "loss": None}
+                                   for sid, t in tiles.items()}, full, now)
 
     def payload(self, room, tiles, full, now):
         challenge = room.get("challenge") or {}

@@ -16,7 +16,7 @@ from playground.room.store import open_store
 from ui.wall.feed import WallFeed
 
 HERE = Path(__file__).parent
-POLL_S = 0.75           # tiles are published about once a second: twice as often as that
+POLL_S = 0.5            # tiles are published about once a second: twice as often as that
 
 wall_view = st.components.v2.component(
     "nnp_wall", js=(HERE / "wall.js").read_text(), css=(HERE / "wall.css").read_text(),
@@ -60,10 +60,17 @@ def wall_ui(name):
     _wall({"link": link, "qr": qr, "base": link.split("?")[0]})
 
 
+def _spot():
+    """The page's Spotlight changed: the next poll sends that tile's loss curve."""
+    spot = getattr(st.session_state.get("wall"), "spot", None)
+    st.session_state["wall_spot"] = spot if isinstance(spot, str) else ""
+
+
 @st.fragment(run_every=POLL_S)
 def _wall(fixed):
-    payload = st.session_state["wall_feed"].poll(room_store, time.time())
+    feed = st.session_state["wall_feed"]
+    payload = feed.poll(room_store, time.time(), st.session_state.get("wall_spot", ""))
     if isinstance(payload, str):
         st.info(payload)
     else:
-        wall_view(data={**payload, **fixed}, key="wall")
+        wall_view(data={**payload, **fixed}, key="wall", on_spot_change=_spot)

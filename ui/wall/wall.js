@@ -162,7 +162,13 @@ function takeTiles(w, data) {
   for (const [id, d] of Object.entries(data.tiles || {})) {
     let t = w.tiles.get(id);
     if (!t) { t = newTile(w, id); w.tiles.set(id, t); moved = true; }
-    else if (t.updated === d.updated) continue;     // sent again (feed.py's REPEAT_S)
+    else if (t.updated === d.updated) {             // sent again (feed.py's REPEAT_S), or
+      if (d.loss && !t.data.loss) {                 // now with its curve, for Spotlight
+        t.data.loss = d.loss;
+        if (w.spot.id === id) drawSpotlight(w);
+      }
+      continue;
+    }
     else moved = moved || t.data.nickname !== d.nickname;
     paintTile(w, t, d);
   }
@@ -197,6 +203,9 @@ function scoreText(score) {
 }
 
 function drawBoard(w, data) {
+  const said = JSON.stringify([data.score, data.board]);
+  if (said === w.boardSaid) return;                // the same as on screen: keep its DOM
+  w.boardSaid = said;
   w.boardTitle.textContent = `Leaderboard${data.score ? ` · ${data.score}` : ""}`;
   const rows = data.board || [];
   w.board.replaceChildren(...rows.map((r) => {
@@ -249,7 +258,9 @@ function buildSpotlight(w, parent) {
   return s;
 }
 
+// The server sends a tile's loss curve only for the tile in Spotlight (`spot`).
 function openSpotlight(w, id) {
+  if (w.setTrigger) w.setTrigger("spot", id);
   w.spot.id = id;
   w.spot.box.style.display = "";
   w.spot.link.href = runLink(w, "copy", id);
@@ -257,6 +268,7 @@ function openSpotlight(w, id) {
 }
 
 function closeSpotlight(w) {
+  if (w.spot.id !== null && w.setTrigger) w.setTrigger("spot", "");
   w.spot.id = null;
   w.spot.box.style.display = "none";
 }
@@ -272,7 +284,7 @@ function drawSpotlight(w) {
   const ctx = s.picture.getContext("2d");
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(t.canvas, 0, 0, side, side);
-  drawLoss(s.loss, d.loss || []);
+  drawLoss(s.loss, d.loss);
 }
 
 // The training loss over the epochs, on a log scale when it spans more than a decade.
@@ -282,11 +294,12 @@ function drawLoss(canvas, points) {
   if (canvas.width !== W || canvas.height !== H) { canvas.width = W; canvas.height = H; }
   const ctx = canvas.getContext("2d");
   ctx.clearRect(0, 0, W, H);
-  const good = points.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
   const pad = { l: 56 * dpr, r: 10 * dpr, t: 10 * dpr, b: 24 * dpr };
   ctx.strokeStyle = "#999"; ctx.lineWidth = dpr;
   ctx.strokeRect(pad.l, pad.t, W - pad.l - pad.r, H - pad.t - pad.b);
   ctx.fillStyle = "#444"; ctx.font = `${12 * dpr}px sans-serif`;
+  if (!points) { ctx.fillText("loading the loss curve…", pad.l + 8 * dpr, H / 2); return; }
+  const good = points.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
   if (good.length < 2) { ctx.fillText("no loss curve yet", pad.l + 8 * dpr, H / 2); return; }
   const xs = good.map((p) => p[0]), ys = good.map((p) => p[1]);
   const x0 = Math.min(...xs), x1 = Math.max(...xs), lo = Math.min(...ys), hi = Math.max(...ys);
@@ -311,11 +324,12 @@ function drawLoss(canvas, points) {
 // Streamlit calls this with every payload, on the same parentElement; the cleanup takes
 // the wall down only if no newer call has taken it over (as the live view's does).
 export default function (component) {
-  const { data, parentElement } = component;
+  const { data, parentElement, setTriggerValue } = component;
   if (!data) return;
   let w = parentElement.__nnpWall;
   if (!w) w = parentElement.__nnpWall = build(parentElement);
   const call = w.calls = (w.calls || 0) + 1;
+  w.setTrigger = setTriggerValue;
   w.offset = data.now - Date.now() / 1000;
   w.box.dataset.clockOffset = String(w.offset);
   w.base = data.base; w.room = data.room;
