@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from ..data.datasets import NAMES as DATASETS, REGRESSION, make_dataset
+from ..config import Config, losses_for, problems
+from ..data.datasets import DATASETS, REGRESSION, make_dataset
 from ..outputs import PROBLEMS
 
 MAX_STUDENTS = 200          # tiles in one room: the wall's grid holds this many
@@ -36,6 +37,10 @@ SCORES = {
     "test_accuracy": Score("test_accuracy", True, "classification"),
     "r2": Score("test_r2", True, "regression"),
 }
+# The data settings a challenge may pin (None: any), so every student's test set is the
+# same one; each with how a sentence says its value.
+PINNED = {"samples": "{} samples", "noise": "noise {}", "test_fraction": "test fraction {}",
+          "seed": "seed {}", "classes": "{} classes"}
 
 
 def check_room_name(name) -> str:
@@ -69,33 +74,74 @@ def _limit(value, what):
 
 @dataclass(frozen=True)
 class Challenge:
-    """A room's contest: one problem on one dataset, limits on the network, and a score."""
+    """A room's contest: one problem on one dataset's points, limits on the network, and a
+    score. The data settings (PINNED) are None for any; a fair contest pins them all."""
     problem: str = "classification"
     dataset: str = "moons"
     max_units: int | None = None        # hidden units in all layers together
     max_layers: int | None = None       # hidden layers
     epoch_budget: int | None = None     # epochs trained, at most
     score: str = "test_loss"            # a name from SCORES
+    samples: int | None = None          # the data settings of Config, pinned
+    noise: float | None = None
+    test_fraction: float | None = None
+    seed: int | None = None             # seeds the points and their split (and the weights)
+    classes: int | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d) -> "Challenge":
-        """A checked Challenge, or ValueError naming the first bad value."""
+        """A checked Challenge, or ValueError naming the first bad value. Its dataset is
+        one the app generates (a formula is each learner's own, so no contest). A dict
+        from before the data could be pinned pins none."""
         if not isinstance(d, dict) or set(d) - {f.name for f in fields(cls)}:
-            raise ValueError("A challenge holds only problem, dataset, max_units, "
-                             "max_layers, epoch_budget and score.")
+            raise ValueError("A challenge holds only problem, dataset, limits, a score and "
+                             "data settings (samples, noise, test_fraction, seed, classes).")
         c = cls(**d)
         if c.problem not in PROBLEMS:
             raise ValueError(f"The challenge's problem must be one of {', '.join(PROBLEMS)}.")
         if c.dataset not in DATASETS or (c.dataset in REGRESSION) != (c.problem == "regression"):
             raise ValueError(f"The dataset {c.dataset!r} does not fit a {c.problem} challenge.")
+        if not make_dataset(c.dataset, samples=10).has_test:    # xor: the tutorial's 4 points
+            raise ValueError(f"The {c.dataset} dataset has no test points to score on.")
         if c.score not in SCORES or SCORES[c.score].problem not in ("", c.problem):
             raise ValueError(f"The score {c.score!r} does not fit a {c.problem} challenge.")
         for name in ("max_units", "max_layers", "epoch_budget"):
             _limit(getattr(c, name), name.replace("_", " "))
+        _check_data(c)
         return c
+
+    @classmethod
+    def from_config(cls, config: Config, score="test_loss", max_units=None, max_layers=None,
+                    epoch_budget=None) -> "Challenge":
+        """The challenge on the teacher's current data: its problem, dataset and every
+        data setting pinned. ValueError (one sentence) when that data cannot be a contest."""
+        return cls.from_dict({"problem": config.problem, "dataset": config.dataset,
+                              "score": score, "max_units": max_units, "max_layers": max_layers,
+                              "epoch_budget": epoch_budget,
+                              **{name: getattr(config, name) for name in PINNED}})
+
+    def pinned(self) -> dict:
+        """The data settings this challenge pins: {name: value}."""
+        return {name: getattr(self, name) for name in PINNED if getattr(self, name) is not None}
+
+
+def _check_data(c: Challenge):
+    """The pinned data settings, checked by Config's own rules (one place for the ranges),
+    on a config of the challenge's problem and dataset."""
+    pinned = c.pinned()
+    if any(isinstance(value, bool) for value in pinned.values()):
+        raise ValueError("The challenge's data settings are numbers, not yes or no.")
+    if pinned.get("test_fraction") == 0:
+        raise ValueError("The challenge scores on test points: its test fraction must be "
+                         "above 0.")
+    classes = pinned.get("classes", 2)
+    loss = losses_for(c.problem, classes if isinstance(classes, int) else 2)[0]
+    found = problems(Config(problem=c.problem, dataset=c.dataset, loss=loss, **pinned))
+    if found:
+        raise ValueError(f"The challenge's data settings do not fit: {found[0]}.")
 
 
 def _own_points(session) -> bool:
@@ -115,6 +161,9 @@ def breaks(challenge: Challenge, session) -> str:
     reasons = (
         (c.problem != challenge.problem, f"The challenge is a {challenge.problem} problem."),
         (c.dataset != challenge.dataset, f"The challenge is on the {challenge.dataset} dataset."),
+        *((getattr(c, name) != value, f"This challenge uses {PINNED[name].format(value)}; "
+                                      f"your run uses {getattr(c, name)}.")
+          for name, value in challenge.pinned().items()),
         (_own_points(session), "The challenge is on the dataset's own points, not uploaded ones."),
         (len(session.data.y_test) == 0, "The challenge scores on test points: set a test "
                                         "fraction above 0."),
@@ -123,8 +172,7 @@ def breaks(challenge: Challenge, session) -> str:
         (challenge.max_units is not None and sum(c.hidden) > challenge.max_units,
          f"The challenge allows at most {challenge.max_units} hidden units in all."),
         (challenge.epoch_budget is not None and session.epoch > challenge.epoch_budget,
-         f"The challenge allows at most {challenge.epoch_budget:,} epochs of training."
-         if challenge.epoch_budget is not None else ""),
+         f"The challenge allows at most {challenge.epoch_budget or 0:,} epochs of training."),
         (bool(session.diverged), "A run that diverged has no score."),
     )
     return next((reason for broken, reason in reasons if broken), "")

@@ -5,8 +5,8 @@ through another module counts too):
   pictures (playground/pictures/), the teaching features (playground/teach/), the figures
   (playground/figures/), the command line (playground/cli/): the session trains and
   predicts, it does not paint;
-- the core, the pictures, the teaching features and the command line load neither Plotly
-  nor Streamlit;
+- the core, the pictures, the teaching features, the workshop room (playground/room/) and
+  the command line load neither Plotly nor Streamlit;
 - the figures (playground/figures/) load Plotly but not Streamlit, and take their pixels
   from the pictures, not from the teaching features;
 - the pictures load neither the teaching features nor the figures: arrays in, pixels out;
@@ -38,8 +38,9 @@ TEACH = modules(PACKAGE / "teach", "playground.teach") + ["playground.teach.code
 FIGURES = modules(PACKAGE / "figures", "playground.figures")
 PICTURES = modules(PACKAGE / "pictures", "playground.pictures")
 CLI = modules(PACKAGE / "cli", "playground.cli")
+ROOM = modules(PACKAGE / "room", "playground.room")
 BUILT_ON_THE_CORE = ("playground.pictures", "playground.teach", "playground.figures",
-                     "playground.cli")
+                     "playground.cli", "playground.room")
 
 
 @functools.lru_cache(maxsize=None)
@@ -71,6 +72,7 @@ def test_the_layers_are_found():
     assert "playground.figures.charts" in FIGURES
     assert {"playground.pictures.plane", "playground.pictures.pixels"} <= set(PICTURES)
     assert {"playground.cli.main", "playground.cli.report"} <= set(CLI)
+    assert {"playground.room.rules", "playground.room.store"} <= set(ROOM)
 
 
 @pytest.mark.parametrize("module", CORE)
@@ -82,7 +84,7 @@ def test_the_check_sees_what_is_built_on_the_core():
     assert "playground.teach.codegen" in built_on_the_core("playground.cli.main")
 
 
-@pytest.mark.parametrize("module", CORE + PICTURES + TEACH + CLI)
+@pytest.mark.parametrize("module", CORE + PICTURES + TEACH + ROOM + CLI)
 def test_core_pictures_teaching_and_cli_modules_load_neither_plotly_nor_streamlit(module):
     assert not loaded_by(module) & {"plotly", "streamlit"}
 
