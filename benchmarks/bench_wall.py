@@ -70,7 +70,10 @@ def students(store, count, stopped, still=False):
 def measure(page, seconds):
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
-    busy = lambda: {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}["TaskDuration"]  # noqa: E731
+
+    def busy():
+        metrics = cdp.send("Performance.getMetrics")["metrics"]
+        return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
     page.evaluate(COUNT_PAINTS)
     busy0, t0 = busy(), time.perf_counter()
     oldest = []
@@ -79,10 +82,12 @@ def measure(page, seconds):
         if ages["oldest"] is not None:
             oldest.append(ages["oldest"])
         page.wait_for_timeout(250)
-    paints, busy1, took = page.evaluate("() => window.__paints"), busy(), time.perf_counter() - t0
+    paints, busy1 = page.evaluate("() => window.__paints"), busy()
+    took = time.perf_counter() - t0
     oldest.sort()
-    return {"busy": (busy1 - busy0) / took, "tile_age_p95_s": oldest[int(0.95 * (len(oldest) - 1))],
-            "tile_age_max_s": oldest[-1], "repaints_per_s": paints / took, "samples": len(oldest)}
+    return {"busy": (busy1 - busy0) / took,
+            "tile_age_p95_s": oldest[int(0.95 * (len(oldest) - 1))], "tile_age_max_s": oldest[-1],
+            "repaints_per_s": paints / took, "samples": len(oldest)}
 
 
 def main():
@@ -90,7 +95,8 @@ def main():
     ap.add_argument("--students", type=int, default=40)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--size", default="1280x720")
-    ap.add_argument("--store", default="", help="NNP_STORE for the run (default: a temporary SQLite file)")
+    ap.add_argument("--store", default="",
+                    help="NNP_STORE for the run (default: a temporary SQLite file)")
     ap.add_argument("--still", action="store_true", help="tiles written once, never changed")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
@@ -100,7 +106,8 @@ def main():
         store = open_store(url)
         store.create_room(ROOM, {})
         stopped = threading.Event()
-        writer = threading.Thread(target=students, args=(store, args.students, stopped, args.still), daemon=True)
+        writer = threading.Thread(target=students, daemon=True,
+                                  args=(store, args.students, stopped, args.still))
         writer.start()
         port = free_port()
         os.environ["NNP_STORE"] = url                  # the server reads the same store
@@ -110,8 +117,9 @@ def main():
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(f"http://127.0.0.1:{port}/?room={ROOM}&wall=1")
-                page.wait_for_function(f"() => document.querySelectorAll('.nnp-tile[data-painted]').length >= {args.students}",
-                                       timeout=120_000)
+                page.wait_for_function(
+                    "(n) => document.querySelectorAll('.nnp-tile[data-painted]').length >= n",
+                    arg=args.students, timeout=120_000)
                 page.wait_for_timeout(2000)
                 row = {"students": args.students, "size": args.size, **measure(page, args.seconds)}
                 browser.close()
@@ -121,9 +129,11 @@ def main():
     if args.json:
         print(json.dumps(row))
     else:
-        print(f"{'students':>8} {'size':>9} {'busy':>5} {'age p95 s':>9} {'age max s':>9} {'repaints/s':>10}")
-        print(f"{row['students']:8d} {row['size']:>9} {row['busy']:5.2f} {row['tile_age_p95_s']:9.2f} "
-              f"{row['tile_age_max_s']:9.2f} {row['repaints_per_s']:10.1f}")
+        print(f"{'students':>8} {'size':>9} {'busy':>5} {'age p95 s':>9} {'age max s':>9} "
+              f"{'repaints/s':>10}")
+        print(f"{row['students']:8d} {row['size']:>9} {row['busy']:5.2f} "
+              f"{row['tile_age_p95_s']:9.2f} {row['tile_age_max_s']:9.2f} "
+              f"{row['repaints_per_s']:10.1f}")
 
 
 if __name__ == "__main__":

@@ -3,15 +3,19 @@ SQLite file that the app server reads too (NNP_STORE), painted on their canvases
 updated and repainted; Spotlight on a click; the leaderboard in its order; the store
 taken away and given back."""
 import base64
-import time
-
 import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from playground.pictures.png import png_bytes
+from playground.config import Config
+from playground.pictures.pixels import surface_tile
+from playground.pictures.png import png_bytes, unit_picture
+from playground.room import service
 from playground.room.rules import Challenge
 from playground.room.store import open_store
+from playground.room.tile import make_tile
+from playground.saves import save_bytes
+from playground.session import TrainingSession
 from tests.support import poll
 from tools.appserver import free_port, start_server, stop
 
@@ -29,8 +33,17 @@ PIXELS = """() => Object.fromEntries([...document.querySelectorAll('.nnp-tile')]
 # take antialiasing): the curve comes with the tile once it is in Spotlight.
 CURVE = """() => { const c = document.querySelector('.nnp-spot-loss');
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
-  for (let i = 0; i < d.length; i += 4) n += d[i] > 200 && d[i + 1] > 90 && d[i + 1] < 140 && d[i + 2] < 40;
+  for (let i = 0; i < d.length; i += 4) {
+    n += d[i] > 200 && d[i + 1] > 90 && d[i + 1] < 140 && d[i + 2] < 40;
+  }
   return n; }"""
+
+
+# The mean RGB of a canvas.
+MEAN = """(sel) => { const c = document.querySelector(sel);
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; const m = [0, 0, 0];
+  for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; k++) m[k] += d[i + k];
+  return m.map((v) => v / (d.length / 4)); }"""
 
 
 def colour(n):
@@ -53,8 +66,7 @@ def room(tmp_path_factory):
     where = tmp_path_factory.mktemp("wall")
     url = f"sqlite:///{where}/rooms.sqlite3"
     store = open_store(url)
-    challenge = Challenge(dataset="moons", score="test_accuracy")
-    assert store.create_room(ROOM, {"challenge": challenge.to_dict()})
+    service.create_room(store, ROOM, Challenge(dataset="moons", score="test_accuracy"))
     port = free_port()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("NNP_STORE", url)
@@ -82,12 +94,13 @@ def test_the_wall_paints_every_tile_repaints_one_and_spotlights_it(room, browser
     expect(page.locator(".nnp-tile")).to_have_count(STUDENTS)
     expect(page.locator(".nnp-wall-name")).to_have_text(ROOM)
     expect(page.locator(".nnp-wall-qr svg")).to_be_visible()
-    boxes = page.locator(".nnp-tile").evaluate_all(
-        "ts => ts.map((t) => { const r = t.getBoundingClientRect(); return r.bottom <= innerHeight && r.right <= innerWidth; })")
-    assert all(boxes), "every tile fits on the 1280x720 screen"
+    inside = page.locator(".nnp-tile").evaluate_all("""ts => ts.map((t) => {
+        const r = t.getBoundingClientRect(); return r.bottom <= innerHeight && r.right <= innerWidth; })""")
+    assert all(inside), "every tile fits on the 1280x720 screen"
 
-    expected["s007"] = [250, 10, 10]
-    store.put_tile(ROOM, "s007", tile(7, expected["s007"], epoch=300))
+    session = run(hidden=(8,), epochs=300)                 # a real run's tile this time
+    expected["s007"] = [int(v) for v in unit_picture(*surface_tile(session, 48))[24, 24]]
+    store.put_tile(ROOM, "s007", {**make_tile(session, "Student 8"), "playing": False})
     poll(page, lambda: painted(page, expected), "the updated tile repainted")
     expect(page.locator('.nnp-tile[data-student="s007"] .nnp-tile-epoch')).to_have_text("300")
 
@@ -98,30 +111,40 @@ def test_the_wall_paints_every_tile_repaints_one_and_spotlights_it(room, browser
     expect(spot.locator(".nnp-spot-nums")).to_contain_text("epoch 300")
     href = spot.locator(".nnp-spot-link").get_attribute("href")
     assert href.endswith(f"/?room={ROOM}&copy=s007"), href
-    middle = page.evaluate("""() => { const c = document.querySelector('.nnp-spot-pic');
-        const m = Math.floor(c.width / 2); return [...c.getContext('2d').getImageData(m, m, 1, 1).data]; }""")
-    assert middle == expected["s007"] + [255]
+    # The picture, scaled up and smoothed: its mean colour is the tile's, give or take
+    # the smoothing at the edges of the surface's regions.
+    big, small = (page.evaluate(MEAN, where) for where in
+                  (".nnp-spot-pic", '.nnp-tile[data-student="s007"] canvas'))
+    assert all(abs(a - b) <= 4 for a, b in zip(big, small)), (big, small)
     poll(page, lambda: page.evaluate(CURVE) > 50, "Spotlight's loss curve drawn")
     page.keyboard.press("Escape")
     expect(spot).to_be_hidden()
     page.close()
 
 
-def test_the_leaderboard_best_first_with_each_runs_link(room, browser):
+def run(hidden, epochs, seed=0):
+    session = TrainingSession(Config(dataset="moons", samples=80, hidden=hidden, seed=seed))
+    session.advance(epochs)
+    return session
+
+
+def test_the_leaderboard_as_the_service_ranks_it_with_each_runs_link(room, browser):
+    """Real runs submitted through the service, which scores them itself."""
     store, url, _ = room
-    entries = [("Ada", 0.80, 40), ("Bo", 0.95, 60), ("Cy", 0.95, 30), ("Di", 0.85, 10)]
-    ids = {nick: store.add_submission(ROOM, {"nickname": nick, "metric": "test_accuracy",
-                                             "score": score, "params": params,
-                                             "submitted": time.time()}, b"run")
-           for nick, score, params in entries}
+    for n, (hidden, epochs) in enumerate([((2,), 5), ((8,), 200), ((8, 8), 400), ((4,), 60)]):
+        session = run(hidden, epochs, seed=n)
+        service.submit(store, ROOM, f"token-of-student-{n:04d}", session, save_bytes(session),
+                       f"Runner {n}")
+    ranked = service.leaderboard(store, ROOM)
+    assert len({e["score"] for e in ranked}) > 1, "the runs score differently"
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(f"{url}/?room={ROOM}&wall=1")
     names = page.locator(".nnp-wall-entry-name")
-    expect(names).to_have_text(["Cy", "Bo", "Di", "Ada"])
+    expect(names).to_have_text([e["nickname"] for e in ranked])
     expect(page.locator(".nnp-wall-board-title")).to_have_text("Leaderboard · test accuracy")
     hrefs = names.evaluate_all("as => as.map((a) => a.getAttribute('href'))")
-    assert [h.split("/")[-1] for h in hrefs] == [f"?room={ROOM}&run={ids[n]}"
-                                                 for n in ("Cy", "Bo", "Di", "Ada")]
+    assert [h.split("/")[-1] for h in hrefs] == [f"?{service.run_query(ROOM, e['id'])}"
+                                                 for e in ranked]
     page.close()
 
 

@@ -15,7 +15,7 @@ one sends all tiles once, that one with its curve.
 import time
 from dataclasses import dataclass, field
 
-from playground.room.rules import rank_key
+from playground.room import service
 from playground.room.store import StoreDown
 
 REPEAT_S = 3.0          # a tile is resent for this long after its update
@@ -33,7 +33,8 @@ def clock_text(t):
 
 
 def board_rows(entries):
-    """The leaderboard's rows as the page shows them: best first, already ranked."""
+    """The leaderboard's rows as the page shows them (service.leaderboard's: each
+    student's best, the best first)."""
     return [{"nickname": e["nickname"], "score": e["score"], "params": e["params"],
              "run": e["id"]} for e in entries[:BOARD_ROWS]]
 
@@ -77,8 +78,8 @@ class WallFeed:
             full = now - self.full_at >= FULL_S or spot != self.spot
             tiles = store.get_tiles(self.room, since=0 if full else self.newest - self.repeat_s)
             if now - self.board_at >= BOARD_S:
-                entries = sorted(store.get_submissions(self.room), key=rank_key)
-                self.board, self.board_at = board_rows(entries), now
+                self.board = board_rows(service.leaderboard(store, self.room))
+                self.board_at = now
         except StoreDown:
             self.down_since = self.down_since or now
             return self.payload(self.known, {}, full=False, now=now)
