@@ -3,6 +3,7 @@ closed one each get one sentence and no wall."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from playground.room import service
 from playground.room.store import open_store
 from tests.support import APP
 
@@ -30,13 +31,13 @@ def test_a_bad_room_name_is_refused_in_one_sentence(store):
 
 def test_an_unknown_and_a_closed_room_are_one_sentence_each(store):
     assert [i.value for i in wall("nobody-here").info] == ["There is no room called nobody-here."]
-    store.create_room("shut-room", {"closed": True})
+    service.close(store, "shut-room", service.create_room(store, "shut-room"))
     assert [i.value for i in wall("shut-room").info] == ["The room shut-room is closed."]
 
 
 def test_the_wall_is_not_the_playground(store):
     """Only the wall: no sidebar of settings, no live view of a run of its own."""
-    store.create_room("open-room", {})
+    service.create_room(store, "open-room")
     at = wall("open-room")
     assert not at.sidebar.children and not at.error and not at.info
     assert at.session_state["wall_feed"].room == "open-room"

@@ -66,13 +66,13 @@ def room(tmp_path_factory):
     where = tmp_path_factory.mktemp("wall")
     url = f"sqlite:///{where}/rooms.sqlite3"
     store = open_store(url)
-    service.create_room(store, ROOM, Challenge(dataset="moons", score="test_accuracy"))
+    key = service.create_room(store, ROOM, Challenge(dataset="moons", score="test_accuracy"))
     port = free_port()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("NNP_STORE", url)
         server = start_server(port, where / "server.log")
     try:
-        yield store, f"http://127.0.0.1:{port}", where
+        yield store, f"http://127.0.0.1:{port}", where, key
     finally:
         stop(server)
 
@@ -84,7 +84,7 @@ def painted(page, expected):
 
 
 def test_the_wall_paints_every_tile_repaints_one_and_spotlights_it(room, browser):
-    store, url, _ = room
+    store, url, _, _ = room
     expected = {f"s{n:03d}": colour(n) for n in range(STUDENTS)}
     for n, (sid, rgb) in enumerate(expected.items()):
         store.put_tile(ROOM, sid, tile(n, rgb))
@@ -130,7 +130,7 @@ def run(hidden, epochs, seed=0):
 
 def test_the_leaderboard_as_the_service_ranks_it_with_each_runs_link(room, browser):
     """Real runs submitted through the service, which scores them itself."""
-    store, url, _ = room
+    store, url, _, _ = room
     for n, (hidden, epochs) in enumerate([((2,), 5), ((8,), 200), ((8, 8), 400), ((4,), 60)]):
         session = run(hidden, epochs, seed=n)
         service.submit(store, ROOM, f"token-of-student-{n:04d}", session, save_bytes(session),
@@ -150,7 +150,7 @@ def test_the_leaderboard_as_the_service_ranks_it_with_each_runs_link(room, brows
 
 def test_a_store_gone_is_said_the_tiles_stay_and_the_wall_recovers(room, browser):
     """The file taken away for real (a directory in its place), then put back."""
-    store, url, where = room
+    store, url, where, _ = room
     store.put_tile(ROOM, "s000", tile(0, colour(0)))
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{url}/?room={ROOM}&wall=1")
@@ -173,9 +173,21 @@ def test_a_store_gone_is_said_the_tiles_stay_and_the_wall_recovers(room, browser
 
 
 def test_an_unknown_room_is_one_sentence(room, browser):
-    _, url, _ = room
+    _, url, _, _ = room
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{url}/?room=nobody-here&wall=1")
     expect(page.get_by_text("There is no room called nobody-here.")).to_be_visible()
+    expect(page.locator(".nnp-wall")).to_have_count(0)
+    page.close()
+
+
+def test_a_room_closed_while_on_the_wall_is_one_sentence(room, browser):
+    """Last: it closes the module's room."""
+    store, url, _, key = room
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{url}/?room={ROOM}&wall=1")
+    expect(page.locator(".nnp-wall")).to_be_visible()
+    service.close(store, ROOM, key)
+    expect(page.get_by_text(f"The room {ROOM} is closed.")).to_be_visible()
     expect(page.locator(".nnp-wall")).to_have_count(0)
     page.close()
