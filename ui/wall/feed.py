@@ -96,5 +96,6 @@ class WallFeed:
                 if self.down_since else "")
         return {"room": self.room, "tiles": tiles, "full": full, "board": self.board,
                 "score": SCORE_NAMES.get(challenge.get("score"), ""),
+                "metric": challenge.get("score") or "",
                 "challenge": challenge_text(challenge), "frozen": bool(room.get("frozen")),
                 "down": down, "now": now}

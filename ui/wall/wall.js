@@ -198,12 +198,19 @@ function runLink(w, key, value) {
   return `${w.base}?room=${encodeURIComponent(w.room)}&${key}=${encodeURIComponent(value)}`;
 }
 
-function scoreText(score) {
-  return Number.isFinite(score) ? (Math.abs(score) >= 1000 ? score.toExponential(2) : score.toPrecision(4)) : "–";
+// A leaderboard score as its kind reads best (feed.py's `metric`: the challenge's score).
+const SCORE_TEXT = {
+  test_accuracy: (v) => `${(100 * v).toFixed(1)}%`,
+  r2: (v) => v.toFixed(3),
+  test_loss: (v) => (Math.abs(v) >= 1000 ? v.toExponential(2) : v.toPrecision(4)),
+};
+
+function scoreText(score, metric) {
+  return Number.isFinite(score) ? (SCORE_TEXT[metric] || SCORE_TEXT.test_loss)(score) : "–";
 }
 
 function drawBoard(w, data) {
-  const said = JSON.stringify([data.score, data.board]);
+  const said = JSON.stringify([data.score, data.metric, data.board]);
   if (said === w.boardSaid) return;                // the same as on screen: keep its DOM
   w.boardSaid = said;
   w.boardTitle.textContent = `Leaderboard${data.score ? ` · ${data.score}` : ""}`;
@@ -215,7 +222,7 @@ function drawBoard(w, data) {
     a.href = runLink(w, "run", r.run);
     a.target = "_blank";
     a.rel = "noopener";
-    el("span", "nnp-wall-entry-score", li).textContent = scoreText(r.score);
+    el("span", "nnp-wall-entry-score", li).textContent = scoreText(r.score, data.metric);
     el("span", "nnp-wall-entry-params", li).textContent = `${Number(r.params).toLocaleString("en-US")} params`;
     return li;
   }));
