@@ -30,7 +30,8 @@ def test_a_bad_room_name_is_refused_in_one_sentence(store):
 
 
 def test_an_unknown_and_a_closed_room_are_one_sentence_each(store):
-    assert [i.value for i in wall("nobody-here").info] == ["There is no room called nobody-here."]
+    assert [i.value for i in wall("nobody-here").info] == [
+        "There is no room called nobody-here; it may have expired."]
     service.close(store, "shut-room", service.create_room(store, "shut-room"))
     assert [i.value for i in wall("shut-room").info] == ["The room shut-room is closed."]
 

@@ -77,6 +77,16 @@ def room(tmp_path_factory):
         stop(server)
 
 
+def fits(page):
+    """Whether every tile lies inside the window (the wall never scrolls)."""
+    return all(page.locator(".nnp-tile").evaluate_all("""ts => ts.map((t) => {
+        const r = t.getBoundingClientRect(); return r.bottom <= innerHeight && r.right <= innerWidth; })"""))
+
+
+def tile_side(page):
+    return page.locator(".nnp-tile canvas").first.bounding_box()["width"]
+
+
 def painted(page, expected):
     """Whether every expected tile's canvas shows its colour (fully opaque)."""
     shown = page.evaluate(PIXELS)
@@ -94,9 +104,7 @@ def test_the_wall_paints_every_tile_repaints_one_and_spotlights_it(room, browser
     expect(page.locator(".nnp-tile")).to_have_count(STUDENTS)
     expect(page.locator(".nnp-wall-name")).to_have_text(ROOM)
     expect(page.locator(".nnp-wall-qr svg")).to_be_visible()
-    inside = page.locator(".nnp-tile").evaluate_all("""ts => ts.map((t) => {
-        const r = t.getBoundingClientRect(); return r.bottom <= innerHeight && r.right <= innerWidth; })""")
-    assert all(inside), "every tile fits on the 1280x720 screen"
+    assert fits(page), "every tile fits on the 1280x720 screen"
 
     session = run(hidden=(8,), epochs=300)                 # a real run's tile this time
     expected["s007"] = [int(v) for v in unit_picture(*surface_tile(session, 48))[24, 24]]
@@ -120,6 +128,23 @@ def test_the_wall_paints_every_tile_repaints_one_and_spotlights_it(room, browser
     page.keyboard.press("Escape")
     expect(spot).to_be_hidden()
     page.close()
+
+
+def test_forty_tiles_fill_a_1920x1080_screen_too(room, browser):
+    """The grid grows with the screen: bigger tiles, and still all of them in sight."""
+    store, url, _, _ = room
+    expected = {f"s{n:03d}": colour(n) for n in range(STUDENTS)}
+    for n, (sid, rgb) in enumerate(expected.items()):
+        store.put_tile(ROOM, sid, tile(n, rgb))
+    sides = {}
+    for width, height in ((1280, 720), (1920, 1080)):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(f"{url}/?room={ROOM}&wall=1")
+        poll(page, lambda: painted(page, expected), f"{STUDENTS} tiles painted at {width}")
+        assert fits(page), f"every tile fits on the {width}x{height} screen"
+        sides[width] = tile_side(page)
+        page.close()
+    assert sides[1920] > 1.4 * sides[1280] and sides[1280] >= 80, sides
 
 
 def run(hidden, epochs, seed=0):
@@ -176,7 +201,7 @@ def test_an_unknown_room_is_one_sentence(room, browser):
     _, url, _, _ = room
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{url}/?room=nobody-here&wall=1")
-    expect(page.get_by_text("There is no room called nobody-here.")).to_be_visible()
+    expect(page.get_by_text("There is no room called nobody-here; it may have expired.")).to_be_visible()
     expect(page.locator(".nnp-wall")).to_have_count(0)
     page.close()
 

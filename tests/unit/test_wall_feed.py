@@ -87,7 +87,7 @@ def test_the_challenge_and_the_leaderboard_as_the_service_ranks_it(room):
 def test_an_unknown_or_closed_room_is_one_sentence(room):
     store, key = room
     unknown = WallFeed("no-such-room").poll(lambda: store, 0)
-    assert unknown == "There is no room called no-such-room."
+    assert unknown == "There is no room called no-such-room; it may have expired."
     service.close(store, ROOM, key)
     assert WallFeed(ROOM).poll(lambda: store, 0) == f"The room {ROOM} is closed."
 

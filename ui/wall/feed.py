@@ -72,7 +72,7 @@ class WallFeed:
             store = connect()
             room = store.get_room(self.room)
             if room is None:
-                return f"There is no room called {self.room}."
+                return f"There is no room called {self.room}; it may have expired."
             if room.get("closed"):
                 return f"The room {self.room} is closed."
             full = now - self.full_at >= FULL_S or spot != self.spot
