@@ -80,7 +80,8 @@ def room(tmp_path_factory):
 def fits(page):
     """Whether every tile lies inside the window (the wall never scrolls)."""
     return all(page.locator(".nnp-tile").evaluate_all("""ts => ts.map((t) => {
-        const r = t.getBoundingClientRect(); return r.bottom <= innerHeight && r.right <= innerWidth; })"""))
+        const r = t.getBoundingClientRect();
+        return r.bottom <= innerHeight && r.right <= innerWidth; })"""))
 
 
 def tile_side(page):
@@ -201,7 +202,8 @@ def test_an_unknown_room_is_one_sentence(room, browser):
     _, url, _, _ = room
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{url}/?room=nobody-here&wall=1")
-    expect(page.get_by_text("There is no room called nobody-here; it may have expired.")).to_be_visible()
+    expect(page.get_by_text("There is no room called nobody-here; it may have expired.")
+           ).to_be_visible()
     expect(page.locator(".nnp-wall")).to_have_count(0)
     page.close()
 
