@@ -14,11 +14,17 @@ import threading
 import time
 from dataclasses import dataclass
 
+from ..saves import save_bytes
 from .rules import (MAX_STUDENTS, MAX_SUBMISSIONS, Challenge, breaks, check_nickname,
                     check_room_name, parameters, rank_key, score)
 
 RATE = 5.0          # writes per second a student (or a room's teacher) may keep up
 BURST = 10          # writes they may make at once after a pause
+# Rooms made: a page (by its token) may make 3 at once, then one a minute; this process
+# (whoever asks, token or not) 30 at once, then one every 2 s, so no one fills the store.
+CREATE_RATE, CREATE_BURST = 1 / 60, 3
+PROCESS_CREATE_RATE, PROCESS_CREATE_BURST = 1 / 2, 30
+EXPIRE_EVERY = 60.0     # seconds: the service expires old rooms at most this often
 MAX_QUERY = 4000    # characters in a sent setup's link query
 MAX_TITLE = 80      # characters in its title
 
@@ -62,11 +68,34 @@ class Limiter:
 
 
 LIMITER = Limiter()      # one per process: a session's writes all go through its replica
+CREATING = Limiter(CREATE_RATE, CREATE_BURST)                     # by the creating page
+CREATING_HERE = Limiter(PROCESS_CREATE_RATE, PROCESS_CREATE_BURST)  # by this process
 
 
-def _limit(limiter, who):
+def _limit(limiter, who, said="Too many changes at once: wait a moment and try again."):
     if not limiter.allow(who):
-        raise Refused("Too many changes at once: wait a moment and try again.")
+        raise Refused(said)
+
+
+class Expiry:
+    """Runs store.expire(now) at most once every `every` seconds of `clock` (time.time,
+    the stores' own clock, unless a test moves it): the service calls it on its way, so
+    closed and idle rooms go without anyone remembering to."""
+
+    def __init__(self, every=EXPIRE_EVERY, clock=time.time):
+        self.every, self.clock, self.last = every, clock, -math.inf
+        self._lock = threading.Lock()
+
+    def __call__(self, store) -> None:
+        now = self.clock()
+        with self._lock:
+            if now - self.last < self.every:
+                return
+            self.last = now
+        store.expire(now)
+
+
+EXPIRY = Expiry()        # one per process
 
 
 def _checked(check, value):
@@ -120,9 +149,17 @@ def challenge_of(room: dict) -> Challenge | None:
 
 
 # -- the teacher ------------------------------------------------------------------------
-def create_room(store, name, challenge: Challenge | None = None) -> str:
-    """A new room; returns the teacher's key (shown once, in the teacher's link)."""
+def create_room(store, name, challenge: Challenge | None = None, token=None,
+                limiters=(CREATING, CREATING_HERE), expiry=EXPIRY) -> str:
+    """A new room; returns the teacher's key (shown once, in the teacher's link). Limited
+    per creating page when its token is given, and per process always."""
     name = _checked(check_room_name, name)
+    by_page, by_process = limiters
+    said = "Too many rooms made at once: wait a minute and try again."
+    if token is not None:
+        _limit(by_page, student_id(token), said)
+    _limit(by_process, "process", said)
+    expiry(store)
     key = secrets.token_urlsafe(24)
     room = {"name": name, "key_hash": _sha256(key), "created": time.time(),
             "challenge": challenge.to_dict() if challenge else None,
@@ -164,8 +201,9 @@ def close(store, room, key, limiter=LIMITER) -> None:
 
 
 # -- a student ----------------------------------------------------------------------------
-def publish(store, room, token, tile: dict, limiter=LIMITER) -> None:
+def publish(store, room, token, tile: dict, limiter=LIMITER, expiry=EXPIRY) -> None:
     """Put the student's tile (tile.make_tile's) on the room's wall, in their own place."""
+    expiry(store)
     _open_room(store, room)
     who = student_id(token)
     _limit(limiter, who)
@@ -175,10 +213,12 @@ def publish(store, room, token, tile: dict, limiter=LIMITER) -> None:
     store.put_tile(room, who, tile)
 
 
-def submit(store, room, token, session, blob: bytes, nickname: str, limiter=LIMITER) -> dict:
+def submit(store, room, token, session, blob: bytes | None, nickname: str, limiter=LIMITER,
+           expiry=EXPIRY) -> dict:
     """Put the run on the leaderboard, scored here from the run itself; its blob
-    (saves.save_bytes(session)) is kept so run_query(room, entry["id"]) opens a copy.
-    Returns the entry."""
+    (saves.save_bytes(session), made here when None) is kept so run_query(room,
+    entry["id"]) opens a copy. Returns the entry."""
+    expiry(store)
     r = _open_room(store, room)
     if r["frozen"]:
         raise Refused("Submissions are frozen in this room for now.")
@@ -197,12 +237,14 @@ def submit(store, room, token, session, blob: bytes, nickname: str, limiter=LIMI
     entry = {"student": who, "nickname": nickname, "metric": challenge.score,
              "score": None if math.isnan(value) else value, "params": parameters(session),
              "epoch": session.epoch, "submitted": time.time()}
+    blob = save_bytes(session) if blob is None else blob
     return {**entry, "id": store.add_submission(room, entry, blob)}
 
 
 # -- anyone -------------------------------------------------------------------------------
-def leaderboard(store, room) -> list[dict]:
+def leaderboard(store, room, expiry=EXPIRY) -> list[dict]:
     """Each student's best submission, the best first (rules.rank_key)."""
+    expiry(store)
     _room(store, room)
     best = {}
     for entry in store.get_submissions(room):
