@@ -5,7 +5,9 @@ from streamlit.testing.v1 import AppTest
 
 from playground.room import service
 from playground.room.store import open_store
+from tests.rooms import own_limiters
 from tests.support import APP
+
 
 
 @pytest.fixture
@@ -32,13 +34,14 @@ def test_a_bad_room_name_is_refused_in_one_sentence(store):
 def test_an_unknown_and_a_closed_room_are_one_sentence_each(store):
     assert [i.value for i in wall("nobody-here").info] == [
         "There is no room called nobody-here; it may have expired."]
-    service.close(store, "shut-room", service.create_room(store, "shut-room"))
+    key = service.create_room(store, "shut-room", limiters=own_limiters())
+    service.close(store, "shut-room", key)
     assert [i.value for i in wall("shut-room").info] == ["The room shut-room is closed."]
 
 
 def test_the_wall_is_not_the_playground(store):
     """Only the wall: no sidebar of settings, no live view of a run of its own."""
-    service.create_room(store, "open-room")
+    service.create_room(store, "open-room", limiters=own_limiters())
     at = wall("open-room")
     assert not at.sidebar.children and not at.error and not at.info
     assert at.session_state["wall_feed"].room == "open-room"

@@ -16,6 +16,7 @@ from playground.room.store import open_store
 from playground.room.tile import make_tile
 from playground.saves import save_bytes
 from playground.session import TrainingSession
+from tests.rooms import own_limiters
 from tests.support import poll
 from tools.appserver import free_port, start_server, stop
 
@@ -27,6 +28,7 @@ PIXELS = """() => Object.fromEntries([...document.querySelectorAll('.nnp-tile')]
   const c = t.querySelector('canvas');
   return [t.dataset.student, [...c.getContext('2d').getImageData(24, 24, 1, 1).data]];
 }))"""
+
 
 
 # How many pixels of Spotlight's loss canvas are the curve's orange (#e8710a, give or
@@ -66,7 +68,8 @@ def room(tmp_path_factory):
     where = tmp_path_factory.mktemp("wall")
     url = f"sqlite:///{where}/rooms.sqlite3"
     store = open_store(url)
-    key = service.create_room(store, ROOM, Challenge(dataset="moons", score="test_accuracy"))
+    key = service.create_room(store, ROOM, Challenge(dataset="moons", score="test_accuracy"),
+                              limiters=own_limiters())
     port = free_port()
     with pytest.MonkeyPatch.context() as env:
         env.setenv("NNP_STORE", url)

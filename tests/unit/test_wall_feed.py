@@ -8,17 +8,18 @@ import pytest
 from playground.room import service
 from playground.room.redis_store import RedisStore
 from playground.room.rules import Challenge
-from tests.rooms import started_redis
+from tests.rooms import own_limiters, started_redis
 from ui.wall.feed import FULL_S, WallFeed
 
 ROOM = "wall-test"
+
 
 
 @pytest.fixture
 def room(store):
     """A room with a challenge in each store in turn (tests/rooms.py's `store`)."""
     key = service.create_room(store, ROOM, Challenge(dataset="moons", max_units=8,
-                                                     score="test_accuracy"))
+                                                     score="test_accuracy"), limiters=own_limiters())
     return store, key
 
 
@@ -113,7 +114,8 @@ def said_down_and_back(store, take_away, give_back):
 
 def test_a_sqlite_file_gone_is_said_and_the_wall_recovers(sqlite_store):
     """The file made unreadable for real (a directory in its place), then put back."""
-    service.create_room(sqlite_store, ROOM, Challenge(dataset="moons", max_units=8))
+    service.create_room(sqlite_store, ROOM, Challenge(dataset="moons", max_units=8),
+                        limiters=own_limiters())
     path = sqlite_store.path
     away = path.with_name("away.sqlite3")
 
@@ -135,7 +137,8 @@ def test_a_redis_server_stopped_is_said_and_the_wall_recovers(tmp_path_factory):
     store = RedisStore(server.url)
 
     def room_again():
-        service.create_room(store, ROOM, Challenge(dataset="moons", max_units=8))
+        service.create_room(store, ROOM, Challenge(dataset="moons", max_units=8),
+                            limiters=own_limiters())
         store.put_tile(ROOM, "s0", tile(0))
 
     def give_back():
