@@ -9,7 +9,7 @@ from playground.room import service
 from playground.room.redis_store import RedisStore
 from playground.room.rules import Challenge
 from tests.rooms import own_limiters, started_redis
-from ui.wall.feed import FULL_S, WallFeed
+from ui.wall.feed import FULL_S, SHOWN, WallFeed
 
 ROOM = "wall-test"
 
@@ -65,6 +65,9 @@ def test_only_the_tile_in_spotlight_carries_its_loss_curve(room):
     assert chosen["full"] and sorted(chosen["tiles"]) == ["s0", "s1"]     # at once, all
     assert chosen["tiles"]["s1"]["loss"] == [[0, 0.7], [10, 0.5]]
     assert chosen["tiles"]["s0"]["loss"] is None
+    sent = chosen["tiles"]["s0"]
+    assert set(sent) == {*SHOWN, "loss"} and "setup" not in sent        # what the page reads
+    assert all(sent[k] == v for k, v in tile(0).items() if k in SHOWN)
     assert not feed.poll(lambda: store, now + 2, spot="s1")["full"]
 
 

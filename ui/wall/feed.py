@@ -10,7 +10,7 @@ Every FULL_S seconds all tiles go again, marked `full`, and the page drops the o
 in it (a cleared room, a tile missed on a machine whose clock lags).
 
 A tile's loss curve (most of its bytes) goes only for the tile in Spotlight: choosing
-one sends all tiles once, that one with its curve.
+one sends all tiles once, that one with its curve. Its setup's link never goes.
 """
 import time
 from dataclasses import dataclass, field
@@ -22,6 +22,11 @@ REPEAT_S = 3.0          # a tile is resent for this long after its update
 FULL_S = 30.0           # all tiles, and the page drops what it holds beyond them
 BOARD_S = 2.0           # the leaderboard is read this often
 BOARD_ROWS = 12         # rows a projector shows legibly beside the grid
+
+# What the page reads of a tile (tile.make_tile's, with "playing" and the store's
+# "updated"); the setup's link and, but for the tile in Spotlight, the loss curve stay.
+SHOWN = ("nickname", "epoch", "test_loss", "accuracy", "r2", "picture", "params", "playing",
+         "updated")
 
 # The challenge's score, as the leaderboard's title names it.
 SCORE_NAMES = {"test_loss": "test loss", "test_accuracy": "test accuracy", "r2": "R²"}
@@ -37,6 +42,11 @@ def board_rows(entries):
     student's best, the best first)."""
     return [{"nickname": e["nickname"], "score": e["score"], "params": e["params"],
              "run": e["id"]} for e in entries[:BOARD_ROWS]]
+
+
+def shown(tile, with_loss):
+    """The tile as the page gets it: SHOWN, and its loss curve or None."""
+    return {**{k: tile.get(k) for k in SHOWN}, "loss": tile.get("loss") if with_loss else None}
 
 
 def challenge_text(challenge):
@@ -87,7 +97,7 @@ class WallFeed:
         if full:
             self.full_at = now
         self.newest = max([self.newest] + [t["updated"] for t in tiles.values()])
-        return self.payload(room, {sid: t if sid == spot else {**t, "loss": None}
+        return self.payload(room, {sid: shown(t, with_loss=sid == spot)
                                    for sid, t in tiles.items()}, full, now)
 
     def payload(self, room, tiles, full, now):
