@@ -39,6 +39,12 @@ def test_an_unknown_and_a_closed_room_are_one_sentence_each(store):
     assert [i.value for i in wall("shut-room").info] == ["The room shut-room is closed."]
 
 
+def test_a_store_setting_of_no_known_kind_is_one_sentence(monkeypatch):
+    monkeypatch.setenv("NNP_STORE", "mysql://db/rooms")
+    said = [e.value for e in wall("any-room").error]       # open_store's own sentence
+    assert len(said) == 1 and said[0].startswith("NNP_STORE") and "mysql://db/rooms" in said[0]
+
+
 def test_the_wall_is_not_the_playground(store):
     """Only the wall: no sidebar of settings, no live view of a run of its own."""
     service.create_room(store, "open-room", limiters=own_limiters())

@@ -23,7 +23,7 @@ wall_view = st.components.v2.component(
     isolate_styles=False)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def _store(url, data_dir):
     return open_store(url or None)
 
@@ -69,7 +69,11 @@ def _spot():
 @st.fragment(run_every=POLL_S)
 def _wall(fixed):
     feed = st.session_state["wall_feed"]
-    payload = feed.poll(room_store, time.time(), st.session_state.get("wall_spot", ""))
+    try:
+        payload = feed.poll(room_store, time.time(), st.session_state.get("wall_spot", ""))
+    except ValueError as bad_setting:           # NNP_STORE names no store we know
+        st.error(str(bad_setting))
+        return
     if isinstance(payload, str):
         st.info(payload)
     else:
