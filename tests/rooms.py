@@ -9,6 +9,7 @@ import pytest
 import redis
 
 from playground.room.redis_store import RedisStore
+from playground.room.service import Limiter
 from playground.room.sqlite_store import SqliteStore
 from tests.support import require
 from tools.appserver import free_port, stop
@@ -42,6 +43,12 @@ class RedisServer:
 
     def stop(self):
         stop(self.proc)
+
+
+def own_limiters():
+    """Room-making limiters of a test's own, for service.create_room(limiters=...): the
+    process's allow a burst of 30, which a whole test run would use up."""
+    return Limiter(), Limiter()
 
 
 def started_redis(tmp_path_factory):

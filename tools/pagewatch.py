@@ -35,3 +35,14 @@ READ_PAGE = """() => {
   const e = document.querySelector('.nnp-epoch');
   return {epoch: e ? Number(e.dataset.epoch || 0) : 0, painted: window.__watch ? window.__watch.surfaces : 0};
 }"""
+
+# The wall (?room=NAME&wall=1): how many tiles it shows and how old the oldest is, in
+# seconds of the server's clock (each tile holds its store `updated`; the wall holds its
+# clock's offset from the page's, as of the last payload).
+WALL_AGES = """() => {
+  const wall = document.querySelector('.nnp-wall');
+  const tiles = [...document.querySelectorAll('.nnp-tile[data-painted]')];
+  if (!wall || !tiles.length) return {tiles: 0, oldest: null};
+  const now = Date.now() / 1000 + Number(wall.dataset.clockOffset || 0);
+  return {tiles: tiles.length, oldest: Math.max(...tiles.map((t) => now - Number(t.dataset.painted)))};
+}"""

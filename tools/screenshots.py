@@ -11,11 +11,14 @@ sidebar, each opened by its link and played a few seconds. Every other picture i
 panel under the live view, opened in the same session after some training, scrolled to
 the top of the window and cropped to the main column. animation-frame.png is the last
 frame of the animated GIF of the default network after 3,000 epochs, drawn by
-playground/teach/animation.py itself (no browser). Each file should stay under ~400 KB.
+playground/teach/animation.py itself (no browser). wall.png is the workshop room's wall
+at 1280x720 with 40 students' real runs (tools/wall_demo.py; our own server gets a room
+store of its own). Each file should stay under ~400 KB.
 """
 import argparse
 import contextlib
 import io
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -225,6 +228,22 @@ def take_problems(page, url, out, seconds=5):
     return shots
 
 
+def take_wall(browser, url, out, room="maths-101", students=40):
+    """The wall of a room of 40 students (tools/wall_demo.py's real runs) as a 1280x720
+    projector shows it."""
+    from playground.room.store import open_store
+    from tools.wall_demo import fill_room
+    fill_room(open_store(), room, students)
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(f"{url}/?room={room}&wall=1")
+    page.wait_for_function("(n) => document.querySelectorAll('.nnp-tile[data-painted]')"
+                           ".length >= n", arg=students, timeout=60_000)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(out / "wall.png"))
+    page.close()
+    return out / "wall.png"
+
+
 def take_animation_frame(out, epochs=3000):
     """The last frame of the default run's animated GIF, as the GIF holds it."""
     from playground import Config, TrainingSession
@@ -245,24 +264,31 @@ def main(argv=None):
     parser.add_argument("--url", help="use an app already running at this URL")
     parser.add_argument("--problems-only", action="store_true",
                         help="only the 3-class, the regression and the formula pictures")
+    parser.add_argument("--wall-only", action="store_true",
+                        help="only the workshop room's wall (wall.png)")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
     args.out.mkdir(parents=True, exist_ok=True)
+    rooms = tempfile.TemporaryDirectory()       # our own server's rooms: a store of its own
+    if not args.url:
+        os.environ["NNP_STORE"] = f"sqlite:///{rooms.name}/rooms.sqlite3"
     server = contextlib.nullcontext(args.url.rstrip("/")) if args.url else app_server()
-    with server as url, sync_playwright() as playwright:
+    with rooms, server as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                              headless=True)
         try:
             page = browser.new_context(viewport=VIEWPORT).new_page()
             page.set_default_timeout(30_000)
-            page.goto(url)
-            shots = [] if args.problems_only else take(page, args.out)
-            shots += take_problems(page, url, args.out)
+            shots = [take_wall(browser, url, args.out)]
+            if not args.wall_only:
+                page.goto(url)
+                shots += [] if args.problems_only else take(page, args.out)
+                shots += take_problems(page, url, args.out)
         finally:
             browser.close()
-    if not args.problems_only:
+    if not (args.problems_only or args.wall_only):
         shots.append(take_animation_frame(args.out))
     too_big = []
     for path in shots:
