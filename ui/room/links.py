@@ -15,9 +15,10 @@ def room_link(name, **keys) -> str:
     return app_address() + "?" + urlencode({"room": name, **keys})
 
 
-def qr_svg(url) -> str:
-    """The link as a QR code: an SVG document, dark modules on white with the quiet zone."""
+def qr_svg(url, scale=QR_SCALE, border=4) -> str:
+    """The link as a QR code: an SVG document, dark modules on white with the quiet zone.
+    scale 1 with no size: for a page whose CSS sizes it (the wall)."""
     out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=QR_SCALE, border=4, dark="#111",
-                                    light="#fff", xmldecl=False)
+    segno.make(url, error="m").save(out, kind="svg", scale=scale, border=border, dark="#111",
+                                    light="#fff", xmldecl=False, omitsize=scale == 1)
     return out.getvalue().decode("ascii")

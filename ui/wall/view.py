@@ -8,11 +8,11 @@ import os
 import time
 from pathlib import Path
 
-import segno
 import streamlit as st
 
 from playground.room.rules import check_room_name
 from playground.room.store import open_store
+from ui.room.links import qr_svg, room_link
 from ui.wall.feed import WallFeed
 
 HERE = Path(__file__).parent
@@ -40,12 +40,6 @@ def wall_room():
     return params.get("room", "") if params.get("wall") == "1" else None
 
 
-def student_link(name):
-    """The link a student opens to join, as this page's browser reached the server."""
-    base = (st.context.url or "").split("?")[0]
-    return (base if base.endswith("/") else base + "/") + "?room=" + name
-
-
 def wall_ui(name):
     """The wall of room `name`, or one sentence saying why there is none."""
     try:
@@ -55,8 +49,8 @@ def wall_ui(name):
         return
     if st.session_state.get("wall_feed", WallFeed("")).room != name:
         st.session_state["wall_feed"] = WallFeed(name)
-    link = student_link(name)
-    qr = segno.make(link, error="m").svg_inline(scale=1, border=2, omitsize=True)
+    link = room_link(name)
+    qr = qr_svg(link, scale=1, border=2)
     _wall({"link": link, "qr": qr, "base": link.split("?")[0]})
 
 
