@@ -341,3 +341,17 @@ def test_the_multiclass_and_regression_lessons_load_from_the_panel_and_play():
         run.play()
         run.tick(budget=0.2)
         assert run.session.epoch > 0
+
+
+def test_picking_a_dataset_starts_from_its_crisp_noise_unless_the_noise_was_moved(at):
+    """The noise follows the dataset (NOISE) while the learner has not moved it; a noise
+    the learner chose, or a link's, stays."""
+    from playground.data.datasets import NOISE
+    at.selectbox(key="dataset").set_value("spiral").run()
+    assert at.slider(key="noise").value == NOISE["spiral"] == 0.02
+    at.selectbox(key="dataset").set_value("circles").run()
+    assert at.slider(key="noise").value == NOISE["circles"]
+    at.slider(key="noise").set_value(0.3).run()
+    at.selectbox(key="dataset").set_value("moons").run()
+    assert at.slider(key="noise").value == 0.3
+    assert at.session_state["app"].run.session.config.noise == 0.3
