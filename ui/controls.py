@@ -17,7 +17,7 @@ from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZERS
 from playground.regularizations import REGULARIZATIONS
 from ui.dataset_pictures import dataset_pictures_ui
-from ui.live.playback import DEFAULT_SPEED
+from ui.live.playback import DEFAULT_SPEED, watchable_speed
 from ui.links import shown
 from ui.state import app_state
 
@@ -45,8 +45,12 @@ def set_widgets(config: Config):
 
 
 def init_state(config: Config):
-    """Give every widget its starting value once per browser session."""
-    for key, value in {**widget_values(config), **VIEW_DEFAULTS}.items():
+    """Give every widget its starting value once per browser session (a lesson's link
+    plays at the lesson's watchable speed, as its Load button sets it)."""
+    view = dict(VIEW_DEFAULTS)
+    if app_state().lesson:
+        view["speed"] = watchable_speed(config.epochs)
+    for key, value in {**widget_values(config), **view}.items():
         st.session_state.setdefault(key, value)
 
 

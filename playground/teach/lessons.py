@@ -73,8 +73,9 @@ LESSONS = {
                optimizer="sgd", lr=20.0, epochs=500, seed=42)),
     "dying-relu": Lesson(
         "Dying ReLU",
-        "Sixteen ReLU units trained with momentum and a learning rate of 4. Watch the unit "
-        f"pictures: within 50 epochs the big steps push {DYING_RELU_DEAD} of them "
+        "Sixteen ReLU units trained with momentum and a learning rate of 4. Press Step "
+        "to watch the unit pictures one epoch at a time: within 25 epochs the big steps push "
+        f"{DYING_RELU_DEAD} of them "
         "below zero at every training point, where a ReLU outputs 0 and its slope is 0, so "
         "no gradient reaches the unit again and its picture stays blank for good. Open Why "
         f"is it stuck? to count them ({DYING_RELU_DEAD} of 16 in layer 1); with a learning "

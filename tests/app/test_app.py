@@ -355,3 +355,15 @@ def test_picking_a_dataset_starts_from_its_crisp_noise_unless_the_noise_was_move
     at.selectbox(key="dataset").set_value("moons").run()
     assert at.slider(key="noise").value == 0.3
     assert at.session_state["app"].run.session.config.noise == 0.3
+
+
+def test_a_lessons_link_plays_at_the_lessons_watchable_speed():
+    """As its Load button does: 'Learning rate too high' bounces for 300 epochs, which at
+    the default 100 epochs a redraw were over in a blink."""
+    from playground.teach.lessons import LESSONS
+    from ui.live.playback import DEFAULT_SPEED, watchable_speed
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.query_params["lesson"] = "lr-too-high"
+    app.run()
+    speed = watchable_speed(LESSONS["lr-too-high"].config.epochs)
+    assert app.session_state["speed"] == speed == 1 != DEFAULT_SPEED
