@@ -449,17 +449,8 @@ function apply(st, data) {
     }
   }
   takeFrames(st, data);                           // the epoch answers Pause and Step
-  if (data.scroll) scrollToControls(st);
-
+  if (data.scroll) st.box.scrollIntoView({ block: "start", behavior: "smooth" });   // + margin: live.css
   drawLoss(st);
-}
-
-// A lesson was loaded: bring the controls row above the view into sight with the view,
-// so the Play the notice asks for is on screen (the view alone put it out of sight).
-// `.st-key-controls` is the class Streamlit documents for the container keyed "controls".
-function scrollToControls(st) {
-  const controls = document.querySelector(".st-key-controls");
-  (controls || st.box).scrollIntoView({ block: "start", behavior: "smooth" });
 }
 
 const FIGURES = ["points", "loss", "diagram"];
