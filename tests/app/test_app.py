@@ -17,7 +17,7 @@ from playground.pictures import plane
 from playground.pictures.encode import quantize
 from ui.live.schema import check_payload
 from streamlit.testing.v1 import AppTest
-from tests.support import APP
+from tests.support import APP, live_element
 
 GRID = 100
 MAX_RUNS = 60          # at.run() calls allowed for a run to finish by itself
@@ -28,8 +28,7 @@ def run(at):
 
 
 def payload(at):
-    (view,) = at.get("bidi_component")
-    return json.loads(view.proto.json)
+    return json.loads(live_element(at).proto.json)
 
 
 def surface(frame):
