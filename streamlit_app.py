@@ -71,7 +71,7 @@ def status_ui(run):
         notice = app_state().take_notice()
         if notice:
             st.caption(notice)
-        elif run.session.epoch == 0 and not run.running and shown("play"):
+        elif run.session.epoch == 0 and enabled(run)["play"] and shown("play"):
             st.caption(FIRST_HINT)
         if run.session.diverged:
             st.warning(run.session.diverged)

@@ -366,3 +366,13 @@ def test_a_lessons_link_plays_at_the_lessons_watchable_speed():
     app.run()
     speed = watchable_speed(LESSONS["lr-too-high"].config.epochs)
     assert app.session_state["speed"] == speed == 1 != DEFAULT_SPEED
+
+
+def test_first_load_hints_play_until_the_run_starts(at):
+    assert "Press Play** to train" in captions(at)
+    click(at, "play")
+    assert "Press Play** to train" not in captions(at)
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.query_params["epochs"] = "0"                 # nothing to play: Play is disabled
+    app.run()
+    assert app.button(key="play").disabled and "Press Play" not in captions(app)
