@@ -62,15 +62,21 @@ def controls_ui():
                                "networks stay responsive.")
 
 
+FIRST_HINT = ("**Press Play** to train the network and watch it learn to tell the points "
+              "apart; **Step** trains one epoch at a time.")
+
+
 def status_ui(run):
     """Notices and warnings, in one container (a diverged run's advice is said here
-    only, not again by the live view)."""
+    only, not again by the live view). A run not yet started says how to start it."""
     with st.container(key="status"):
         link_warning_ui()
         room_status_ui()
         notice = app_state().take_notice()
         if notice:
             st.caption(notice)
+        elif run.session.epoch == 0 and enabled(run)["play"] and shown("play"):
+            st.caption(FIRST_HINT)
         if run.session.diverged:
             st.warning(run.session.diverged)
 

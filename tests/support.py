@@ -59,6 +59,12 @@ def numeric_gradient(objective, arrays, h=1e-6):
     return grads
 
 
+def live_element(at):
+    """The live view's element in an AppTest run (the page has other components too)."""
+    (view,) = [v for v in at.get("bidi_component") if v.proto.component_name == "nnp_live"]
+    return view
+
+
 def wait_idle(page):
     """Until Streamlit has finished running the script."""
     page.wait_for_selector(IDLE)

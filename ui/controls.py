@@ -10,13 +10,14 @@ from playground.config import (MAX_LAYERS, MAX_UNITS, PRESETS, Config, datasets_
                                losses_for)
 from playground.inits import INITS
 from playground.outputs import MAX_CLASSES, MIN_CLASSES, PROBLEMS
-from playground.data.datasets import FORMULA, LABELS as DATASETS
+from playground.data.datasets import FORMULA, LABELS as DATASETS, NOISE
 from playground.data.features import LABELS as FEATURES
 from playground.data.formula import EXAMPLES, FormulaError, checked
 from playground.losses import LOSSES
 from playground.optimizers import OPTIMIZERS
 from playground.regularizations import REGULARIZATIONS
-from ui.live.playback import DEFAULT_SPEED
+from ui.dataset_pictures import dataset_pictures_ui
+from ui.live.playback import DEFAULT_SPEED, watchable_speed
 from ui.links import shown
 from ui.state import app_state
 
@@ -44,8 +45,12 @@ def set_widgets(config: Config):
 
 
 def init_state(config: Config):
-    """Give every widget its starting value once per browser session."""
-    for key, value in {**widget_values(config), **VIEW_DEFAULTS}.items():
+    """Give every widget its starting value once per browser session (a lesson's link
+    plays at the lesson's watchable speed, as its Load button sets it)."""
+    view = dict(VIEW_DEFAULTS)
+    if app_state().lesson:
+        view["speed"] = watchable_speed(config.epochs)
+    for key, value in {**widget_values(config), **view}.items():
         st.session_state.setdefault(key, value)
 
 
@@ -73,10 +78,26 @@ def _regenerate():
     st.session_state["seed"] = (st.session_state["seed"] + 1) % 2**32
 
 
-def choose(control, label, names, help):
+def choose(control, label, names, help, on_change=None):
     """A selectbox over a table's names (shown by label), if the link shows this control."""
     if shown(control):
-        st.selectbox(label, list(names), key=control, format_func=names.get, help=help)
+        st.selectbox(label, list(names), key=control, format_func=names.get, help=help,
+                     on_change=on_change)
+
+
+def _follow_dataset():
+    """After the dataset changed: the noise it starts from (NOISE: every arm and cluster
+    crisp), unless the learner had moved the noise away from the old dataset's."""
+    s, run = st.session_state, app_state().run
+    old = run.session.config.dataset if run else None
+    if old in NOISE and s["noise"] == NOISE[old]:
+        s["noise"] = NOISE[s["dataset"]]
+
+
+def _pick_dataset(name):
+    """A dataset picture was clicked: as if picked in the Dataset box."""
+    st.session_state["dataset"] = name
+    _follow_dataset()
 
 
 def _problem_type():
@@ -94,6 +115,7 @@ def _fit_problem_type():
     datasets, losses = datasets_for(*_problem_type()), losses_for(*_problem_type())
     if s["dataset"] not in datasets:
         s["dataset"] = datasets[0]
+        _follow_dataset()
     if s["loss"] not in losses:
         s["loss"] = losses[0]
     if s["problem"] == "regression" or s["classes"] > 2:
@@ -174,10 +196,14 @@ def data_ui():
     if not any(shown(c) for c in ("dataset", "samples", "noise", "test_fraction", "seed")):
         return
     st.subheader("Data")
-    choose("dataset", "Dataset", _fitting(DATASETS, datasets_for(*_problem_type())),
+    names = _fitting(DATASETS, datasets_for(*_problem_type()))
+    if shown("dataset"):
+        dataset_pictures_ui(list(names), st.session_state["classes"], _pick_dataset)
+    choose("dataset", "Dataset", names,
            "The points to learn from. XOR is the tutorial's four corner points; the others are "
            "clouds of points, each class in its own colour (regression: a number per point, "
-           "shown on an orange-white-blue scale).")
+           "shown on an orange-white-blue scale). Picking one sets the noise it looks crisp at, "
+           "unless you had moved the noise.", _follow_dataset)
     if shown("dataset") and st.session_state["dataset"] == FORMULA:
         formula_ui()
     xor = st.session_state["dataset"] == "xor"

@@ -54,16 +54,28 @@ def surface_trace(surface_u8, bounds, discretize=False):
                       showscale=False, hoverinfo="skip")
 
 
+# Marker size (px) by how many points are drawn, train and test together: a few points
+# drawn big enough to see and to click on, hundreds small enough not to cover the surface.
+POINT_SIZES = ((10, 16), (50, 12), (200, 9))       # (at most this many points, size)
+POINT_SIZE = 7                                     # more than the table's last
+
+
+def point_size(n):
+    """The train circles' size for n points in all (test diamonds are 1 px larger)."""
+    return next((size for most, size in POINT_SIZES if n <= most), POINT_SIZE)
+
+
 def point_traces(data, show_test=True, classes=2, regression=False):
     """Train points as filled circles, test points as hollow diamonds, coloured by class
     (K classes: the class palette) or, for regression, by target on the diverging scale;
     the train traces carry the legend. Regression's points all have a dark outline and
     its test diamonds are filled: a target near 0 is near-white, and on the pale surface
-    a white-edged or hollow point of it vanished."""
-    sets = [("train", data.X_train, data.y_train, "circle", 7, 1)]
+    a white-edged or hollow point of it vanished. Few points are drawn larger (point_size)."""
+    size = point_size(len(data.y_train) + len(data.y_test))
+    sets = [("train", data.X_train, data.y_train, "circle", size, 1)]
     if show_test and data.has_test:
         sets.append(("test", data.X_test, data.y_test,
-                     "diamond" if regression else "diamond-open", 8, 2))
+                     "diamond" if regression else "diamond-open", size + 1, 2))
     traces = []
     for name, X, y, symbol, size, edge in sets:
         groups = ([(None, y == y, None)] if regression else

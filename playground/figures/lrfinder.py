@@ -1,5 +1,7 @@
 """The learning-rate finder's curve: loss against learning rate on a log axis, the
 steepest descent marked, the run's current rate as a dashed line."""
+import math
+
 import plotly.graph_objects as go
 
 from ..pictures.colours import BLUE, ORANGE
@@ -20,8 +22,12 @@ def lrfinder_figure(sweep, current_lr=None, height=320):
                    textposition="top right" if i < 0.7 * len(sweep.lrs) else "top left"),
     ])
     if current_lr:
-        fig.add_vline(x=current_lr, line=dict(color=INK, dash="dash", width=1),
-                      annotation_text=f"now {current_lr:g}", annotation_position="top left")
+        # The line as a shape and its label as an annotation of our own: on a log axis
+        # Plotly takes an annotation's x as log10 of the value, and add_vline's label,
+        # placed at the value itself, sat far to the right of its line.
+        fig.add_vline(x=current_lr, line=dict(color=INK, dash="dash", width=1))
+        fig.add_annotation(x=math.log10(current_lr), y=1, yref="paper", yanchor="bottom",
+                           xanchor="right", text=f"now {current_lr:g}", showarrow=False)
     fig.update_layout(height=height, font=FONT, margin=dict(l=10, r=10, t=30, b=10),
                       xaxis=dict(type="log", title="learning rate", exponentformat="power",
                                  gridcolor="#eee"),

@@ -239,8 +239,11 @@ def to_query(config: Config, show=(), hide=(), lesson="") -> dict[str, str]:
     if lesson and lesson not in LESSONS:
         raise ValueError(f"unknown lesson {lesson!r}; choose from {', '.join(LESSONS)}")
     query = {"lesson": lesson} if lesson else {}
+    # No empty formula= in links, but for a lesson that has a formula: the link starts
+    # from the lesson's settings, whose formula would otherwise stay.
+    keep_formula = config.formula or (lesson and LESSONS[lesson].config.formula)
     query.update({name: value_text(getattr(config, name)) for name in FIELDS
-                  if name != "formula" or config.formula})     # no empty formula= in links
+                  if name != "formula" or keep_formula})
     if show:
         query["show"] = ",".join(sorted(show))      # sorted: the same setup, the same link
     if hide:

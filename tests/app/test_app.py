@@ -17,7 +17,7 @@ from playground.pictures import plane
 from playground.pictures.encode import quantize
 from ui.live.schema import check_payload
 from streamlit.testing.v1 import AppTest
-from tests.support import APP
+from tests.support import APP, live_element
 
 GRID = 100
 MAX_RUNS = 60          # at.run() calls allowed for a run to finish by itself
@@ -28,8 +28,7 @@ def run(at):
 
 
 def payload(at):
-    (view,) = at.get("bidi_component")
-    return json.loads(view.proto.json)
+    return json.loads(live_element(at).proto.json)
 
 
 def surface(frame):
@@ -341,3 +340,39 @@ def test_the_multiclass_and_regression_lessons_load_from_the_panel_and_play():
         run.play()
         run.tick(budget=0.2)
         assert run.session.epoch > 0
+
+
+def test_picking_a_dataset_starts_from_its_crisp_noise_unless_the_noise_was_moved(at):
+    """The noise follows the dataset (NOISE) while the learner has not moved it; a noise
+    the learner chose, or a link's, stays."""
+    from playground.data.datasets import NOISE
+    at.selectbox(key="dataset").set_value("spiral").run()
+    assert at.slider(key="noise").value == NOISE["spiral"] == 0.02
+    at.selectbox(key="dataset").set_value("circles").run()
+    assert at.slider(key="noise").value == NOISE["circles"]
+    at.slider(key="noise").set_value(0.3).run()
+    at.selectbox(key="dataset").set_value("moons").run()
+    assert at.slider(key="noise").value == 0.3
+    assert at.session_state["app"].run.session.config.noise == 0.3
+
+
+def test_a_lessons_link_plays_at_the_lessons_watchable_speed():
+    """As its Load button does: 'Learning rate too high' bounces for 300 epochs, which at
+    the default 100 epochs a redraw were over in a blink."""
+    from playground.teach.lessons import LESSONS
+    from ui.live.playback import DEFAULT_SPEED, watchable_speed
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.query_params["lesson"] = "lr-too-high"
+    app.run()
+    speed = watchable_speed(LESSONS["lr-too-high"].config.epochs)
+    assert app.session_state["speed"] == speed == 1 != DEFAULT_SPEED
+
+
+def test_first_load_hints_play_until_the_run_starts(at):
+    assert "Press Play** to train" in captions(at)
+    click(at, "play")
+    assert "Press Play** to train" not in captions(at)
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.query_params["epochs"] = "0"                 # nothing to play: Play is disabled
+    app.run()
+    assert app.button(key="play").disabled and "Press Play" not in captions(app)

@@ -13,7 +13,7 @@ from streamlit.elements.lib import policies
 from streamlit.testing.v1 import AppTest
 
 from playground.data.userdata import MAX_FILE_MB, MAX_POINTS
-from tests.support import APP
+from tests.support import APP, live_element
 
 
 def state(at):
@@ -38,7 +38,7 @@ def open_panel(at, name):
 def click_plane(at, where):
     """The live view's click event as the page sends it (a trigger of the component),
     with any JSON a crafted page could put in it."""
-    (view,) = at.get("bidi_component")
+    view = live_element(at)
     states = at._tree.get_widget_states()
     event = states.widgets.add()
     event.id = _make_trigger_id(view.proto.id, "events")

@@ -6,13 +6,12 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from tests.support import APP
+from tests.support import APP, live_element
 from ui.live.schema import CONTROLS
 
 
 def offered(at):
-    (view,) = at.get("bidi_component")
-    return json.loads(view.proto.json)["controls"]
+    return json.loads(live_element(at).proto.json)["controls"]
 
 
 def test_every_control_is_a_button_keyed_by_its_name_and_offered_when_it_can_act(at):

@@ -3,7 +3,9 @@ in headless Chromium through Playwright. Each test gets a fresh page, so a fresh
 Streamlit session at epoch 0."""
 import pytest
 from playwright.sync_api import expect
-from tests.support import IDLE, PATIENCE, SURFACE, WATCH_PAUSE, press, wait_idle  # noqa: F401
+from playground.data.datasets import NOISE
+from tests.support import (IDLE, PATIENCE, SURFACE, WATCH_PAUSE, press, slider_text,  # noqa: F401
+                           wait_idle)
 from tools.pagewatch import READ_PAGE, WATCH
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -93,9 +95,10 @@ def test_choosing_a_dataset_in_the_sidebar_applies_it(page):
     before = page.evaluate(points)
     page.locator(".st-key-dataset input").click()
     page.get_by_role("option", name="Circles").click()
-    page.get_by_text("dataset changed").wait_for()
+    page.get_by_text("dataset, noise changed").wait_for()     # circles' crisp noise
     wait_idle(page)
     assert page.locator(".st-key-dataset input").input_value() == "Circles"
+    assert slider_text(page, "noise") == f"{NOISE['circles']:.2f}"
     page.wait_for_function(f"old => {points} !== old", arg=before)
     assert page.locator(".nnp-epoch").text_content() == "Epoch 0"
 

@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 from playwright.sync_api import expect
+from playground.teach.lessons import DYING_RELU_DEAD, LESSONS
 from tests.support import (LIVE, download, epoch, open_app, open_panel, play_button, press, query,
                            slider_text, train, wait_epoch, wait_idle)
 
@@ -99,16 +100,18 @@ def test_the_3d_view_turns_and_is_not_redrawn_while_playing(page, app_url):
 # -- Why is it stuck? ----------------------------------------------------------------------
 def test_why_is_it_stuck_counts_the_dying_relu_lessons_dead_units(page, app_url):
     open_app(page, app_url + "?lesson=dying-relu")
-    press(page, "play", "Play")                     # 1,000 epochs, then it stops by itself
-    wait_epoch(page, 1000)
+    press(page, "play", "Play")                     # 500 epochs, then it stops by itself
+    wait_epoch(page, LESSONS["dying-relu"].config.epochs)
     expect(play_button(page)).to_be_disabled()      # done: nothing left to play
     wait_idle(page)
     open_panel(page, "Why is it stuck?")
     alert = page.locator("[data-testid=stAlert]", has_text="ReLU units in layer 1 are dead")
-    expect(alert).to_contain_text("15 of 16 ReLU units in layer 1 are dead")
+    expect(alert).to_contain_text(f"{DYING_RELU_DEAD} of 16 ReLU units in layer 1 are dead")
     expect(alert).to_contain_text("try leaky ReLU or a lower learning rate")
-    expect(page.locator("[data-testid=stDataFrame] [role=gridcell]", has_text="15 of 16")) \
-        .to_have_count(1)
+    expect(page.locator("[data-testid=stDataFrame] [role=gridcell]",
+                        has_text=f"{DYING_RELU_DEAD} of 16")).to_have_count(1)
+    # finished: Play and Step are disabled, so the footer does not ask for them
+    expect(page.get_by_text(re.compile(r"^Epoch 500\. The run is finished"))).to_be_visible()
     page.wait_for_function("() => document.querySelectorAll('.stPlotlyChart .js-plotly-plot').length == 2")
     types = page.evaluate("""() => [...document.querySelectorAll('.stPlotlyChart .js-plotly-plot')]
         .map(gd => [gd.data[0].type, gd._fullLayout.yaxis.type])""")

@@ -322,6 +322,11 @@ def test_a_lesson_loads_from_its_button_and_from_a_link(page, context, app_url):
     page.locator(".st-key-lesson_xor-stuck").get_by_role("button", name="Load").click()
     page.get_by_text("Lesson loaded: Stuck on XOR").wait_for()
     wait_idle(page)
+    # the notice says "Press Play": the page scrolls so that Play and the view are in sight
+    poll(page, lambda: page.evaluate("""() => {
+        const r = document.querySelector('.st-key-play').getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= innerHeight; }"""), "Play in sight")
+    expect(page.get_by_text("Lesson loaded: Stuck on XOR")).to_be_in_viewport()
     assert selectbox_text(page, "dataset").startswith("XOR")
     expect(page.get_by_text("1 hidden layer", exact=True)).to_be_visible()
     assert slider_text(page, "units_1") == "2"

@@ -73,7 +73,7 @@ def test_one_live_view_through_changes_while_playing(page):
     choose(page, "activation", "ReLU")
     settle_and_check(page, "the activation")
     choose(page, "dataset", "Circles")
-    page.get_by_text("dataset changed").wait_for()
+    page.get_by_text("dataset, noise changed").wait_for()      # with circles' own noise
     settle_and_check(page, "the dataset")
     for toggle in ("show_test", "discretize", "log_scale"):
         page.locator(f".st-key-{toggle} label").click()

@@ -81,3 +81,16 @@ def test_every_regression_point_has_a_dark_edge_and_test_points_are_filled():
         assert t.marker.line.color == charts.OUTLINE and t.marker.line.width >= 1
     binary = charts.point_traces(TrainingSession(Config()).data, True)
     assert binary[0].marker.line.color == "white"          # classes keep TF's white edge
+
+
+def test_few_points_are_drawn_larger_than_many():
+    """XOR's four points are big enough to see; 500 points stay small on the surface."""
+    from playground.session import TrainingSession
+    sizes = {}
+    for dataset, samples in (("xor", 4), ("moons", 40), ("moons", 500)):
+        s = TrainingSession(Config(dataset=dataset, samples=samples))
+        traces = charts.point_traces(s.data, True)
+        sizes[samples] = traces[0].marker.size
+        for t in traces:                                # test diamonds: one px larger
+            assert t.marker.size == sizes[samples] + t.marker.symbol.startswith("diamond")
+    assert sizes[4] > sizes[40] > sizes[500] == charts.POINT_SIZE

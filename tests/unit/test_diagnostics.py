@@ -9,7 +9,7 @@ import pytest
 
 from playground import Config, TrainingSession, fast
 from playground.teach import diagnostics
-from playground.teach.lessons import LESSONS
+from playground.teach.lessons import DYING_RELU_DEAD, LESSONS
 
 RNG = np.random.default_rng(0)
 
@@ -104,7 +104,7 @@ def test_the_stuck_xor_lesson_is_a_plateau_of_saturated_units():
 def test_the_dying_relu_lesson_shows_dead_units():
     rows, said = diagnostics.diagnose(trained("dying-relu"))
     assert said.startswith(f"{rows[0].dead} of 16 ReLU units in layer 1 are dead")
-    assert rows[0].dead == 15                   # the lesson says "15 of 16"
+    assert rows[0].dead == DYING_RELU_DEAD      # as the lesson's text says
     assert "Why is it stuck?" in LESSONS["dying-relu"].text
 
 

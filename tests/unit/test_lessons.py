@@ -7,10 +7,9 @@ import re
 import numpy as np
 import pytest
 
-from playground import network
 from playground.config import from_preset, problems
-from playground.data.features import expand
-from playground.teach.lessons import LESSONS, Lesson, lesson_names
+from playground.teach.diagnostics import diagnose
+from playground.teach.lessons import DYING_RELU_DEAD, LESSONS, Lesson, lesson_names
 from playground.teach.links import from_query, to_query
 from playground.session import TrainingSession
 
@@ -35,14 +34,6 @@ def wrong_points(session):
     """Training points on the wrong side of 0.5."""
     p = session.predict(session.data.X_train)
     return int(np.count_nonzero((p > 0.5) != (session.data.y_train > 0.5)))
-
-
-def dead_units(session):
-    """Indices of hidden units (one layer) whose ReLU output is 0 at every point, train and test."""
-    X = np.concatenate([session.data.X_train, session.data.X_test])
-    inputs = expand(X, session.config.features).astype(session.dtype)
-    hidden = network.forward(session.layers, inputs, session.config.activation)[1].a[0]  # (n, h)
-    return set(np.flatnonzero(hidden.max(axis=0) <= 0).tolist())
 
 
 def rises(session):
@@ -118,31 +109,71 @@ def test_circles_need_three_units_on_other_seeds_too(seed):
     assert three.train_accuracy - two.train_accuracy >= 0.08
 
 
-def test_lr_too_high_diverges_within_a_few_epochs_and_a_lower_rate_learns():
+@pytest.mark.parametrize("chunk", [1, 2, 100])
+def test_lr_too_high_jumps_about_for_300_epochs_then_stops_with_advice(chunk):
+    """However the app splits the run into redraws (1 or 2 epochs each for a lesson, 100 on
+    the CLI), the loss bounces between about 1.7 and 3.1 until the run stops at 300."""
     config = LESSONS["lr-too-high"].config
-    session = trained(config, healthy=False)
-    assert session.diverged.startswith("Training diverged at epoch")
-    assert "the loss blew up" in session.diverged                       # as the words say
-    assert session.epoch < 20                                                   # 1
-    assert np.isfinite(session.theta).all()                         # the last good state
+    session = TrainingSession(config)
+    while not session.done:
+        session.advance(chunk)
+    assert session.diverged.startswith("Training failed by epoch 300:"), session.diverged
+    assert "lower the learning rate (now 20)" in session.diverged        # the advice
+    loss = session.history.column("train_loss")
+    later = loss[10:]
+    assert later.min() > 1.6 and later.max() < 3.2                     # 1.674, 3.088
+    assert rises(session) > 0.4 * session.epoch                      # it jumps about: 150
+    assert np.isfinite(session.theta).all()
     calm = trained(config.replace(lr=0.3))
     assert not calm.diverged and calm.evaluate().train_accuracy >= 0.98         # 1.0
 
 
-def test_dying_relu_kills_most_units_for_good_and_a_lower_rate_keeps_them():
+def relu_margins(session):
+    """(dead units, the highest z any dead unit reaches, the lowest peak z of a living one)
+    over the training points, where Why is it stuck? counts them."""
+    z = session.full_pass().z[0].max(axis=0)                      # (units,) each unit's peak
+    dead = z <= 0
+    return set(np.flatnonzero(dead).tolist()), z[dead].max(initial=-np.inf), \
+        z[~dead].min(initial=np.inf)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 100])
+def test_dying_relu_kills_the_number_its_text_and_the_diagnosis_say(chunk):
+    """The units die one by one over the first 50 epochs, none comes back, and the run
+    trains to its end; DYING_RELU_DEAD is what the text says and the diagnosis counts,
+    with every unit's peak at least 0.5 from zero, so no CPU's rounding can tip one."""
     config = LESSONS["dying-relu"].config
     session = TrainingSession(config)
-    assert dead_units(session) == set()                               # all alive at the start
-    session.advance(10)
-    early = dead_units(session)
-    assert len(early) > config.hidden[0] // 2                          # 15 of 16 by epoch 10
+    assert relu_margins(session)[0] == set()                         # all alive at the start
     while not session.done:
-        session.advance(100)
+        session.advance(chunk)
+    dead, dead_peak, alive_peak = relu_margins(session)
     assert not session.diverged and session.epoch == config.epochs
-    assert early <= dead_units(session)                                 # dead stay dead
-    assert len(dead_units(session)) >= 12                               # 15
-    calm = trained(config.replace(lr=1.0))
-    assert dead_units(calm) == set() and calm.evaluate().train_accuracy == 1.0
+    assert len(dead) == DYING_RELU_DEAD and dead_peak < -0.5 and alive_peak > 0.5  # -.57, .63
+    assert f"{DYING_RELU_DEAD} of 16" in LESSONS["dying-relu"].text
+    assert diagnose(session)[1].startswith(f"{DYING_RELU_DEAD} of 16 ReLU units in layer 1 "
+                                           "are dead")
+    assert session.evaluate().train_accuracy == 1.0                     # the rest learn it
+
+
+def test_dying_relu_units_die_one_after_another_and_stay_dead():
+    """Watchable: at one epoch a redraw, the deaths are spread over many frames (momentum
+    may carry one back for a few epochs early on), and from epoch 25 the dead stay dead."""
+    session = TrainingSession(LESSONS["dying-relu"].config)
+    seen = []
+    while not session.done:
+        session.advance(1)
+        seen.append(relu_margins(session)[0])
+    grew = [e for e in range(1, len(seen)) if len(seen[e]) > len(seen[e - 1])]
+    assert grew[-1] - grew[0] >= 15                                 # epochs 3 to 22
+    assert all(dead == seen[-1] for dead in seen[24:])
+    assert len(seen[-1]) == DYING_RELU_DEAD
+
+
+def test_dying_relu_at_a_lower_rate_keeps_every_unit():
+    calm = trained(LESSONS["dying-relu"].config.replace(lr=0.03))
+    dead, _, alive_peak = relu_margins(calm)
+    assert dead == set() and alive_peak > 0.02 and calm.evaluate().train_accuracy == 1.0  # .04
 
 
 def test_regularization_gives_a_lower_test_loss_than_none():

@@ -58,3 +58,14 @@ def test_steepest_finds_the_middle_of_a_known_drop():
 
 def test_running_average_starts_unbiased():
     assert lrfinder.running_average(np.array([2.0, 2.0, 2.0])) == pytest.approx([2, 2, 2])
+
+
+def test_the_now_label_sits_at_its_line_on_the_log_axis():
+    """Plotly reads an annotation's x on a log axis as log10 of the value: the label "now
+    0.001" at x=0.001 sat near 10^0.001 = 1, far right of its line at 0.001."""
+    from playground.figures.lrfinder import lrfinder_figure
+    fig = lrfinder_figure(lrfinder.sweep(TrainingSession(Config(samples=100))), 0.001)
+    (line,) = fig.layout.shapes
+    (label,) = [a for a in fig.layout.annotations if a.text == "now 0.001"]
+    assert line.x0 == line.x1 == 0.001 and fig.layout.xaxis.type == "log"
+    assert label.x == pytest.approx(-3) and label.xanchor == "right"    # just left of it

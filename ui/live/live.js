@@ -464,7 +464,7 @@ function apply(st, data) {
     }
   }
   takeFrames(st, data);                           // the epoch answers Pause and Step
-  if (data.scroll) st.box.scrollIntoView({ block: "start", behavior: "smooth" });
+  if (data.scroll) st.box.scrollIntoView({ block: "start", behavior: "smooth" });   // + margin: live.css
   drawLoss(st);
 }
 

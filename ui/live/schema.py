@@ -35,7 +35,7 @@ PAYLOAD = {
               "plane, scaled to -1..+1 by its largest size, painted with unit_lut",
     "plotly_url": "str: where plotly.js is served",
     "clickable": "bool: clicks on the plane are reported (`point`)",
-    "scroll": "bool: bring the view into sight (once, after a lesson is loaded)",
+    "scroll": "bool: bring the controls and the view into sight (once, after a lesson is loaded)",
     "rate": "str: epochs per second while playing, or ''",
     "message": "str: why training stopped (diverged, finished, paused), or ''",
     "history": "optional {epoch, train, test}: the whole loss curve so far",

@@ -21,6 +21,18 @@ HELP = {
     "grad_norm": "Size of this layer's gradient (W and b together) on all training points. "
                  "Layers far apart on this scale learn at very different speeds.",
 }
+# What the footer asks the learner to do next, by the run's state: never to press a
+# button that is disabled (a finished run's Play and Step are).
+NEXT = {"playing": "Update above to see the run now.",
+        "finished": "The run is finished: raise Epochs to run, or press Reset, to watch it "
+                    "change.",
+        "paused": "Press Play or Step to watch it change."}
+
+
+def _state(run):
+    return "playing" if run.running else "finished" if run.session.done else "paused"
+
+
 COLUMNS = {
     "layer": st.column_config.TextColumn("Layer", help=HELP["layer"]),
     "units": st.column_config.NumberColumn("Units"),
@@ -105,8 +117,7 @@ def diagnostics_ui(run):
     c1, c2 = st.columns(2)
     c1.plotly_chart(d.histograms, key="diag_hist", config={"displaylogo": False})
     c2.plotly_chart(d.norms, key="diag_norms_chart", config={"displaylogo": False})
-    st.caption(f"Epoch {d.epoch:,}. " + ("Update above to see the run now." if run.running
-                                         else "Press Play or Step to watch it change."),
+    st.caption(f"Epoch {d.epoch:,}. " + NEXT[_state(run)],
                help="Histograms: the current weights, and the size of each weight's gradient "
                     "on all training points (log scale: one step is 10x). Gradient norms over "
                     "the run: computed at the replay's snapshots, so the early epochs are "

@@ -5,7 +5,18 @@ import streamlit as st
 from playground.teach import mathview
 
 
+# A matrix is one box KaTeX cannot break: a wide one (16 or 32 units) scrolls sideways
+# inside its own line instead of being cut at the page's right edge.
+SCROLL = "<style>.st-key-math_equations p { overflow-x: auto; overflow-y: hidden; }</style>"
+
+
 def math_ui(run):
+    st.html(SCROLL)
+    with st.container(key="math_equations"):
+        _math(run)
+
+
+def _math(run):
     s = run.session
     st.markdown("**The forward and backward pass of this network**, as equations:")
     for line in mathview.architecture_latex(s.config):

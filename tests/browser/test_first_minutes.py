@@ -1,0 +1,68 @@
+"""A new learner's first minutes, as seen on screen: the datasets as pictures, a hint to
+press Play, loss axes that fit the run on screen, a phone that shows the epoch and the
+loss with the surface, and the math panel's wide matrices kept on the page."""
+from playwright.sync_api import expect
+
+from playground.data.datasets import NOISE
+from tests.support import (LIVE, open_app, open_panel, poll, press, query, selectbox_text,
+                           slider_text, train, wait_idle)
+
+LOSS_AXES = f"() => {{ const gd = ({LIVE}).querySelector('.nnp-loss'); " \
+            "return gd.layout ? [gd.layout.xaxis.range, gd.layout.yaxis.range] : null; }"
+
+
+def test_a_dataset_is_picked_by_its_picture_and_starts_crisp(page, app_url):
+    open_app(page, app_url)
+    pictures = page.locator(".nnp-thumb")
+    expect(pictures).to_have_count(6)                   # the classification datasets
+    expect(page.locator(".nnp-thumb[data-name=moons]")).to_have_attribute("aria-checked", "true")
+    page.locator(".nnp-thumb[data-name=spiral]").click()
+    poll(page, lambda: selectbox_text(page, "dataset") == "Spiral", "the Dataset box to follow")
+    wait_idle(page)
+    assert slider_text(page, "noise") == f"{NOISE['spiral']:.2f}"
+    poll(page, lambda: query(page).get("dataset") == "spiral", "the link to follow")
+    assert float(query(page)["noise"]) == NOISE["spiral"]
+    expect(page.locator(".nnp-thumb[data-name=spiral]")).to_have_attribute("aria-checked", "true")
+    expect(page.locator(".nnp-thumb[data-name=moons]")).to_have_attribute("aria-checked", "false")
+
+
+def test_first_load_hints_play_and_reset_brings_the_loss_axes_back(page, app_url):
+    open_app(page, app_url)
+    hint = page.get_by_text("Press Play to train the network")
+    expect(hint).to_be_visible()
+    poll(page, lambda: page.evaluate(LOSS_AXES), "the loss chart's axes")
+    (x, y) = page.evaluate(LOSS_AXES)
+    assert x == [0, 100] and y == [0, 1]                # not -1..4 around nothing
+    train(page, epochs=3000)
+    expect(hint).to_have_count(0)
+    assert page.evaluate(LOSS_AXES)[0][1] > 3000
+    press(page, "reset", "Reset")
+    poll(page, lambda: page.evaluate(LOSS_AXES)[0] == [0, 100], "the epoch axis back at 0..100")
+
+
+def test_on_a_phone_the_epoch_and_the_loss_sit_under_the_surface(browser, app_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    try:
+        open_app(page, app_url)
+        where = page.evaluate(f"""() => {{ const v = {LIVE}, r = s => v.querySelector(s)
+            .getBoundingClientRect(); return [r('.nnp-surface-wrap').bottom, r('.nnp-epoch').top,
+            r('.nnp-loss-wrap').top, r('.nnp-diagram-wrap').top]; }}""")
+        surface, epoch, loss, diagram = where
+        assert 0 < epoch - surface < 100, where          # the legend between, then the epoch
+        assert epoch < loss < diagram, where              # the loss next, the diagram after
+    finally:
+        context.close()
+
+
+def test_a_wide_matrix_scrolls_inside_the_math_panel(page, app_url):
+    open_app(page, app_url + "?hidden=32,32")
+    open_panel(page, "The math")
+    page.wait_for_selector(".st-key-math_equations .katex")
+    lines = page.evaluate("""() => [...document.querySelectorAll('.st-key-math_equations p')]
+        .map(p => [p.scrollWidth > p.clientWidth, getComputedStyle(p).overflowX,
+                   p.getBoundingClientRect().right])""")
+    wide = [line for line in lines if line[0]]
+    assert wide, "no matrix wider than the page: the test shows nothing"
+    assert all(overflow == "auto" for _, overflow, _ in wide)        # scrolls, not cut
+    assert max(right for *_, right in lines) <= page.viewport_size["width"]
