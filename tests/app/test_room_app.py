@@ -16,7 +16,7 @@ from playground.room import service
 from playground.room.redis_store import RedisStore
 from playground.room.rules import Challenge
 from tests.rooms import REDIS_SERVER, RedisServer
-from tests.support import APP, require
+from tests.support import APP, live_element, require
 from ui.room.member import use_store
 
 TOKEN = "0123456789abcdef" * 2
@@ -52,7 +52,7 @@ def page(**query):
 
 def say_token(at, token=TOKEN):
     """The live view's `have` trigger, as the page sends it, with the page's token."""
-    (view,) = at.get("bidi_component")
+    view = live_element(at)
     states = at._tree.get_widget_states()
     event = states.widgets.add()
     event.id = _make_trigger_id(view.proto.id, "events")
