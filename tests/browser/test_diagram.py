@@ -2,11 +2,9 @@
 through the sidebar's own keys (so the sidebar and the link follow), what cannot be is
 refused with a sentence, a unit's picture shows large on hover, and the weights' curves
 follow training."""
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
 from playwright.sync_api import expect
-from tests.support import PATIENCE, SURFACE, poll, press, wait_idle
+from tests.support import PATIENCE, SURFACE, poll, press, query, slider_text, wait_idle
 
 SIDEBAR = "[data-testid=stSidebar]"
 # The edges canvas as a short fingerprint (a sum over a sample of its pixels), or 0 when
@@ -40,7 +38,7 @@ def page(browser, app_url):
 
 
 def link(page, key):
-    return parse_qs(urlsplit(page.url).query).get(key, [""])[0]
+    return query(page).get(key, "")
 
 
 def edit_button(page, label):
@@ -59,7 +57,7 @@ def test_plus_on_the_diagram_adds_a_layer_and_a_unit_and_the_sidebar_and_link_fo
     poll(page, lambda: link(page, "hidden") == "8,8,4", "the link's hidden=8,8,4")
     expect(page.locator(".nnp-edit-layers")).to_contain_text("3 hidden layers")
     edit_button(page, "Remove a unit from hidden layer 1").click()
-    expect(page.locator(".st-key-units_1 [role=slider]")).to_have_attribute("aria-valuenow", "7")
+    poll(page, lambda: slider_text(page, "units_1") == "7", "the sidebar's 7 units in layer 1")
     poll(page, lambda: link(page, "hidden") == "7,8,4", "the link's hidden=7,8,4")
     pictures = page.locator("canvas.nnp-unit:not(.nnp-input)")
     poll(page, lambda: sum(c.is_visible() for c in pictures.all()) == 7 + 8 + 4 + 1,
