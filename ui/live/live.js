@@ -300,10 +300,10 @@ function zoom(st, node) {
     : unitName(net.hidden, outputs, node.k));
   drawZoom(st);
   const side = st.diagramGeometry.picture_px / 2 + 10, wide = ZOOM_PX + 12;
-  const right = at.x + side + wide <= st.diagramWrap.clientWidth;
+  const room = st.diagramWrap.clientWidth, right = at.x + side + wide <= room;
   const top = Math.max(0, Math.min(at.y - wide / 2, st.diagramGeometry.height - wide - 24));
-  Object.assign(st.zoomBox.style, { display: "block", top: `${top}px`,
-                                    left: `${right ? at.x + side : at.x - side - wide}px` });
+  const left = Math.max(0, Math.min(right ? at.x + side : at.x - side - wide, room - wide));
+  Object.assign(st.zoomBox.style, { display: "block", top: `${top}px`, left: `${left}px` });
 }
 
 function drawZoom(st) {
