@@ -178,6 +178,9 @@ function placeUnits(st) {
 
 // -- the diagram: its edges, its + and −, its switches and its large pictures ----------
 const ZOOM_PX = 168;          // a unit's picture on hover or tap (TF Playground's: 100)
+const EDGES_MS = 100;         // the curves are redrawn at most this often while playing: a
+                              // redraw of hundreds of wide curves costs the page a few ms,
+                              // and ten a second show the weights change as smoothly
 
 // The weights as TF Playground's curves from each node's right side to the next layer's
 // left, coloured by sign and thicker by size: one canvas stroke per sign and size bucket.
@@ -405,7 +408,9 @@ function setText(node, text) {
 function show(st, f) {
   if (f.z) { st.lastZ = bytesFromBase64(f.z); paintSurface(st, st.lastZ); }
   if (f.units) paintUnits(st, f.units);
-  if (f.weights) {
+  const now = performance.now();
+  if (f.weights && (!st.running || !(now - st.edgesAt < EDGES_MS))) {   // bounded: see EDGES_MS
+    st.edgesAt = now;
     st.weights = f.weights.map((b64) => { const b = bytesFromBase64(b64); return new Float32Array(b.buffer, 0, b.length / 4); });
     drawEdges(st);
   }
