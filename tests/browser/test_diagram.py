@@ -72,9 +72,13 @@ def test_a_click_on_an_input_node_switches_its_feature_and_the_sidebar_and_link_
     expect(page.locator(".st-key-features")).to_contain_text("x₁²")
     poll(page, lambda: link(page, "features") == "x1,x2,x1_sq", "the link's features")
     expect(input_node(page, 2)).to_have_class("nnp-unit nnp-input")
-    input_node(page, 0).click()                       # x₁, on: off
+    x1 = page.get_by_role("switch", name="input feature x₁", exact=True)      # a keyboard reaches it too
+    expect(x1).to_have_attribute("aria-checked", "true")
+    x1.press("Space")                                 # on: off (and Space does not play)
     poll(page, lambda: link(page, "features") == "x2,x1_sq", "the link without x1")
     expect(input_node(page, 0)).to_have_class("nnp-unit nnp-input nnp-off")
+    expect(page.get_by_role("switch", name="input feature x₁", exact=True)).to_have_attribute("aria-checked", "false")
+    expect(page.locator(".st-key-play").get_by_role("button", name="Play")).to_be_enabled()
 
 
 def test_what_cannot_be_is_refused_with_a_sentence(browser, app_url):

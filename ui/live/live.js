@@ -70,6 +70,12 @@ function build(root) {
   st.diagramWrap.addEventListener("mousemove", (ev) => zoom(st, pictureAt(ev)));
   st.diagramWrap.addEventListener("mouseleave", () => zoom(st, null));
   st.diagramWrap.addEventListener("click", (ev) => clickDiagram(st, ev));
+  st.diagramWrap.addEventListener("keydown", (ev) => {
+    if ((ev.key === "Enter" || ev.key === " ") && ev.target.getAttribute("role") === "switch") {
+      ev.preventDefault();
+      clickDiagram(st, ev);
+    }
+  });
   st.surface = el("div", "nnp-surface", st.wrap);
   st.canvas = el("canvas", "", st.surface);
   st.points = el("div", "nnp-points", st.wrap);
@@ -131,7 +137,7 @@ function shortcut(st, ev) {
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const t = ev.target, tag = t && t.tagName;
   if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
-  if (ev.key === " " && tag === "BUTTON") return;     // a focused button: its own click
+  if (ev.key === " " && (tag === "BUTTON" || (t.getAttribute && t.getAttribute("role") === "switch"))) return;
   const names = SCHEMA.keys[ev.key];
   if (!names) return;
   ev.preventDefault(); ev.stopPropagation();       // (Streamlit's own "r" would rerun)
@@ -392,11 +398,24 @@ function paintInputs(st, b64) {
   placeUnits(st);
 }
 
-// The input nodes of the features left off, faded (a click switches them on).
+// The input nodes of the features left off, faded; where the learner may switch them,
+// each is a switch a click, Enter or Space flips (so a keyboard reaches it too).
 function fadeInputs(st) {
-  const net = st.network;
-  st.inputs.forEach((c, k) => c.classList.toggle("nnp-off", !!net && !!net.features[k] && !net.features[k][2]));
-  st.diagramWrap.classList.toggle("nnp-switchable", !!net && net.editable.includes("features"));
+  const net = st.network, switchable = !!net && net.editable.includes("features");
+  st.inputs.forEach((c, k) => {
+    const feature = net && net.features[k];
+    if (!feature) return;
+    c.classList.toggle("nnp-off", !feature[2]);
+    if (switchable) {
+      Object.assign(c, { tabIndex: 0, title: `${feature[1]}: click to switch it ${feature[2] ? "off" : "on"}` });
+      c.setAttribute("role", "switch");
+      c.setAttribute("aria-checked", String(feature[2]));
+      c.setAttribute("aria-label", `input feature ${feature[1]}`);
+    } else {
+      c.removeAttribute("tabindex"); c.removeAttribute("role");
+    }
+  });
+  st.diagramWrap.classList.toggle("nnp-switchable", switchable);
 }
 
 // Text only changes when it differs: the paused state the server confirms after Pause is
