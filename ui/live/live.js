@@ -39,13 +39,14 @@ function el(tag, cls, parent) {
 
 // -- building the view once ------------------------------------------------------------
 function build(root) {
-  const box = el("div", "nnp-live", root);
+  const frame = el("div", "nnp-frame", root);    // its width picks the columns (live.css)
+  const box = el("div", "nnp-live", frame);
   const left = el("div", "nnp-left", box);
   const mid = el("div", "nnp-mid", box);
   const side = el("div", "nnp-side", box);
   const stats = el("div", "nnp-stats", side);
   const st = {
-    box, root,
+    box, frame, root,
     diagramWrap: el("div", "nnp-diagram-wrap", left),
     epoch: el("div", "nnp-epoch", stats),
     numbers: el("div", "nnp-numbers", stats),
@@ -98,7 +99,7 @@ function teardown(st, parent) {
   window.removeEventListener("keydown", st.onKey, true);
   window.removeEventListener("resize", st.onResize);
   if (st.Plotly) [st.points, st.loss, st.diagram].forEach((div) => st.Plotly.purge(div));
-  st.box.remove();
+  st.frame.remove();
   delete parent.__nnp;
 }
 
