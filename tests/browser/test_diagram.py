@@ -104,6 +104,8 @@ def test_hover_shows_a_units_picture_large_and_the_curves_follow_training(page):
     unit.hover()
     expect(zoom).to_be_visible()
     expect(zoom).to_contain_text("hidden layer 2, unit 2")
+    expect(zoom).to_contain_text("bias ")                   # and the numbers it computes with
+    expect(zoom).to_contain_text("weights in: unit 1 ")
     box = zoom.locator("canvas").bounding_box()
     assert box["width"] >= 3 * unit.bounding_box()["width"], (box, unit.bounding_box())
     page.mouse.move(5, 5)

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { axisPx, bytesFromBase64, due, EDGE_BUCKETS, edgeBucket, edgeLayers, edgeLook, formatNumber,
-         lossRanges, niceAbove, paint, plotArea, shouldAsk, unitName,
+         incoming, lossRanges, niceAbove, paint, plotArea, shouldAsk, unitName, unitPlace,
          statsText, surfaceBox, toData, toPixels, unitLut } from "../../ui/live/pure.js";
 
 test("paint looks each value up in the table and puts row 0 at the bottom", () => {
@@ -156,6 +156,13 @@ test("units are named by layer and place", () => {
   assert.equal(unitName([8, 4], 1, 9), "hidden layer 2, unit 2");
   assert.equal(unitName([8, 4], 1, 12), "output");
   assert.equal(unitName([2], 3, 4), "output unit 3");
+});
+
+test("a unit's place, and what it computes with", () => {
+  assert.deepEqual(unitPlace([8, 4], 9), { layer: 1, j: 1 });
+  assert.deepEqual(unitPlace([8, 4], 12), { layer: 2, j: 0 });
+  const Wb = [1, 2, 3, 4, 5, 6];                     // 2 inputs x 2 units, then 2 biases
+  assert.deepEqual(incoming(Wb, 2, 2, 1), { weights: [2, 4], bias: 6 });
 });
 
 test("the edges' layers: the switched-on inputs, then each layer's units", () => {

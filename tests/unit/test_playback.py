@@ -201,6 +201,7 @@ def test_while_playing_the_weights_travel_with_the_frames_not_as_new_diagrams():
     last = data["frames"][-1]
     assert [k for k, f in enumerate(data["frames"]) if "weights" in f] == \
         [k for k, f in enumerate(data["frames"]) if "units" in f]
-    for b64, (W, _) in zip(last["weights"], W_and_b(run.session.params), strict=True):
-        sent = np.frombuffer(base64.b64decode(b64), np.float32).reshape(W.shape)
-        assert np.array_equal(sent, W.astype(np.float32))   # this process's own numbers
+    for b64, (W, b) in zip(last["weights"], W_and_b(run.session.params), strict=True):
+        sent = np.frombuffer(base64.b64decode(b64), np.float32).reshape(len(W) + 1, -1)
+        assert np.array_equal(sent[:-1], W.astype(np.float32))   # this process's numbers
+        assert np.array_equal(sent[-1:], b.astype(np.float32))

@@ -207,7 +207,7 @@ function drawEdges(st) {
   const half = g.picture_px / 2 + 3, paths = new Map();
   W.forEach((m, l) => {
     const from = layers[l], to = layers[l + 1];
-    if (!from || !to || m.length !== from.length * to.length) return;   // not this network's
+    if (!from || !to || m.length !== (from.length + 1) * to.length) return;   // not this network's
     for (let r = 0; r < from.length; r++) {
       for (let j = 0; j < to.length; j++) {
         const v = m[r * to.length + j], b = edgeBucket(v);
@@ -307,13 +307,27 @@ function zoom(st, node) {
   const switchable = net.editable.includes("features");
   setText(st.zoomName, feature
     ? `feature ${feature[1]}: ${feature[2] ? "on" : "off"}${switchable ? ` (click to switch ${feature[2] ? "off" : "on"})` : ""}`
-    : unitName(net.hidden, outputs, node.k));
+    : unitName(net.hidden, outputs, node.k) + unitNumbers(st, node.k, outputs));
   drawZoom(st);
   const side = st.diagramGeometry.picture_px / 2 + 10, wide = ZOOM_PX + 12;
   const room = st.diagramWrap.clientWidth, right = at.x + side + wide <= room;
   const top = Math.max(0, Math.min(at.y - wide / 2, st.diagramGeometry.height - wide - 24));
   const left = Math.max(0, Math.min(right ? at.x + side : at.x - side - wide, room - wide));
   Object.assign(st.zoomBox.style, { display: "block", top: `${top}px`, left: `${left}px` });
+}
+
+// A unit's bias and its weights in, under its large picture (the numbers of the frame
+// whose curves are on screen); the weights only when there are a few.
+function unitNumbers(st, k, outputs) {
+  const net = st.network, W = st.weights;
+  const { layer, j } = unitPlace(net.hidden, k);
+  const sizes = [net.rows.length, ...net.hidden, outputs];
+  if (!W || !W[layer] || W[layer].length !== (sizes[layer] + 1) * sizes[layer + 1]) return "";
+  const { weights, bias } = incoming(W[layer], sizes[layer], sizes[layer + 1], j);
+  const signed = (v) => (v < 0 ? "−" : "+") + formatNumber(Math.abs(v), 3);
+  const from = (r) => layer === 0 ? net.features[net.rows[r]][1] : `unit ${r + 1}`;
+  const ins = weights.length <= 8 ? "\nweights in: " + weights.map((v, r) => `${from(r)} ${signed(v)}`).join(", ") : "";
+  return `\nbias ${signed(bias)}${ins}`;
 }
 
 function drawZoom(st) {
@@ -433,6 +447,7 @@ function show(st, f) {
     st.edgesAt = now;
     st.weights = f.weights.map((b64) => { const b = bytesFromBase64(b64); return new Float32Array(b.buffer, 0, b.length / 4); });
     drawEdges(st);
+    if (st.zoomed) zoom(st, st.zoomed);           // its numbers follow the curves
   }
   st.shown = f.epoch;
   setText(st.epoch, "Epoch " + f.epoch.toLocaleString("en-US"));

@@ -162,8 +162,9 @@ def network(session, editable=()):
 
 
 def weights(session):
-    """Each layer's W as base64 float32 (inputs x units, row-major): the diagram's edges."""
-    return [_b64(W.astype(np.float32)) for W, _ in W_and_b(session.params)]
+    """Each layer's [W; b] as base64 float32 ((inputs + 1) x units, row-major: the folded
+    parameters as they are): the diagram's edges, and each unit's numbers on hover."""
+    return [_b64(Wb.astype(np.float32)) for Wb in session.params]
 
 
 def colour_tables(session):

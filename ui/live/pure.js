@@ -155,11 +155,28 @@ export function edgeLook(bucket) {
 // `hidden` units, then `outputs` outputs): "hidden layer 2, unit 3", "output" or
 // "output unit 2".
 export function unitName(hidden, outputs, k) {
-  for (const [l, n] of hidden.entries()) {
-    if (k < n) return `hidden layer ${l + 1}, unit ${k + 1}`;
-    k -= n;
+  const { layer, j } = unitPlace(hidden, k);
+  if (layer < hidden.length) return `hidden layer ${layer + 1}, unit ${j + 1}`;
+  return outputs > 1 ? `output unit ${j + 1}` : "output";
+}
+
+// Unit k among all hidden and output units: {layer (0: the first hidden layer; the
+// hidden layers' count: the output), j (its place in its layer)}.
+export function unitPlace(hidden, k) {
+  let layer = 0;
+  for (const n of hidden) {
+    if (k < n) break;
+    k -= n; layer++;
   }
-  return outputs > 1 ? `output unit ${k + 1}` : "output";
+  return { layer, j: k };
+}
+
+// What unit j computes with: its weights in (one per row) and its bias, from a layer's
+// [W; b] as (rows + 1) x cols, row-major (the frames' `weights`).
+export function incoming(Wb, rows, cols, j) {
+  const weights = [];
+  for (let r = 0; r < rows; r++) weights.push(Wb[r * cols + j]);
+  return { weights, bias: Wb[rows * cols + j] };
 }
 
 // The diagram's layers as lists of node places: the sources of the first layer's weight

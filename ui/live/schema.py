@@ -113,8 +113,8 @@ FRAME = {
          "predicted value's (v + 1) / 2 x 255 (regression), class x 42 + confidence level "
          "(3 to 6 classes); `lut` colours it",
     "units": "optional list (one per layer) of base64 units x unit_n x unit_n uint8",
-    "weights": "optional (with units) list (one per layer) of base64 float32 W, inputs x "
-               "units, row-major: the diagram's edges",
+    "weights": "optional (with units) list (one per layer) of base64 float32 [W; b], "
+               "(inputs + 1) x units, row-major, the last row the biases: the diagram's edges",
 }
 
 # Page -> server: each trigger reruns the live fragment and calls its callback.
