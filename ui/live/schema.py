@@ -30,9 +30,10 @@ PAYLOAD = {
     "versions": "{name: version}: the figures the page should show now; one it lacks "
                 "(a payload overtaken before the page saw it) it asks for with `have`",
     "units_xy": "[[x, y], ...]: each hidden/output unit's place in the diagram's axes",
-    "inputs_xy": "[[x, y], ...]: each input node's place in the diagram's axes",
-    "inputs": "base64 of uint8 (features x unit_n x unit_n): each input feature over the "
-              "plane, scaled to -1..+1 by its largest size, painted with unit_lut",
+    "inputs_xy": "[[x, y], ...]: each input node's place in the diagram's axes (every "
+                 "feature, in NETWORK features' order)",
+    "inputs": "base64 of uint8 (features x unit_n x unit_n): every feature over the plane, "
+              "those off too, scaled to -1..+1 by its largest size, painted with unit_lut",
     "plotly_url": "str: where plotly.js is served",
     "clickable": "bool: clicks on the plane are reported (`point`)",
     "scroll": "bool: bring the view into sight (once, after a lesson is loaded)",
