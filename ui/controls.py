@@ -64,14 +64,77 @@ def _change_layers(delta):
     st.session_state["layers"] = min(MAX_LAYERS, max(1, st.session_state["layers"] + delta))
 
 
+def _one_feature_stays(kept):
+    return ("The network needs at least one input feature, so "
+            f"{', '.join(FEATURES[f] for f in kept)} stayed.")
+
+
 def _keep_a_feature():
     """Refuse an empty choice of input features: the network needs at least one, so the
     box goes back to the features in use, and says so."""
     if not st.session_state["features"]:
         kept = app_state().run.session.config.features
         st.session_state["features"] = list(kept)
-        app_state().say("The network needs at least one input feature, so "
-                        f"{', '.join(FEATURES[f] for f in kept)} stayed.")
+        app_state().say(_one_feature_stays(kept))
+
+
+# The live diagram's + and − and its feature switches (schema.TRIGGERS `network`), on the
+# sidebar's own keys, so the sidebar and the link follow. Each takes the session state,
+# the hidden layer (1-based) and the feature, changes them, and returns "" or why not.
+def _add_layer(s, layer, feature):
+    if s["layers"] >= MAX_LAYERS:
+        return f"The network already has the most hidden layers here, {MAX_LAYERS}."
+    s["layers"] += 1
+    return ""
+
+
+def _remove_layer(s, layer, feature):
+    if s["layers"] <= 1:
+        return "The network needs at least one hidden layer."
+    s["layers"] -= 1
+    return ""
+
+
+def _units(delta):
+    def change(s, layer, feature):
+        if not (isinstance(layer, int) and 1 <= layer <= s["layers"]):
+            return f"There is no hidden layer {layer}."
+        units = s[f"units_{layer}"] + delta
+        if units > MAX_UNITS:
+            return f"Hidden layer {layer} already has the most units here, {MAX_UNITS}."
+        if units < 1:
+            return (f"Hidden layer {layer} needs at least one unit: the − beside "
+                    "'hidden layers' removes a layer.")
+        s[f"units_{layer}"] = units
+        return ""
+    return change
+
+
+def _switch_feature(s, layer, feature):
+    if feature not in FEATURES:
+        return f"There is no input feature {feature!r}."
+    on = set(s["features"]) ^ {feature}
+    if not on:
+        return _one_feature_stays(s["features"])
+    s["features"] = [f for f in FEATURES if f in on]
+    return ""
+
+
+NETWORK_CHANGES = {"add_layer": _add_layer, "remove_layer": _remove_layer,
+                   "add_unit": _units(1), "remove_unit": _units(-1),
+                   "feature": _switch_feature}
+# Which sidebar control (a link may hide it) each change stands for.
+CHANGED_CONTROL = {"feature": "features"}
+
+
+def change_network(change, layer=None, feature=None):
+    """A click on the live diagram, done as the sidebar would do it; a change that cannot
+    be (the last feature, past a limit) is refused with a sentence."""
+    if change not in NETWORK_CHANGES or not shown(CHANGED_CONTROL.get(change, "layers")):
+        return
+    why = NETWORK_CHANGES[change](st.session_state, layer, feature)
+    if why:
+        app_state().say(why)
 
 
 def _regenerate():

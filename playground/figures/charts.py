@@ -14,13 +14,12 @@ from ..pictures.colours import (BLUE, CLASS_COLOURS, DISCRETE_SCALE, LUT, ORANGE
                                 TARGET_SCALE, class_lut)
 from ..pictures.encode import class_levels, quantize
 from ..pictures.png import png_data_uri, unit_picture
-from .colours import INK, unit_positions
-from .geometry import (LOSS_LINES, NODE_PX, TITLE_TOP, diagram_geometry, loss_geometry,
-                       plane_geometry)
+from .colours import INK, NEG, POS, unit_positions
+from .geometry import (LOSS_LINES, PICTURE_RIM, TITLE_TOP, diagram_geometry, loss_geometry,
+                       node_spacing, plane_geometry)
 
 OUTLINE = "rgba(32, 33, 36, 0.75)"    # regression points' edge: INK, a little see-through
 
-POS, NEG = "#1a73e8", "#e8710a"          # edge colours: positive and negative weights
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=12, color=INK)
 
 
@@ -171,62 +170,53 @@ def loss_figure(epochs, train_loss, test_loss=None, log_scale=False, height=220,
 
 
 def network_figure(weights, input_labels, unit_images=None, activation="", height=None,
-                   unit_lut=LUT, output_luts=()):
+                   unit_lut=LUT, output_luts=(), inputs_on=None, edges=True):
     """The network as a diagram: nodes by layer, edges coloured by sign (blue positive,
     orange negative) with width by magnitude, and every value on hover. `weights` is
     [(W, b), ...]; `unit_images` optionally gives each hidden/output unit's picture of
     what it computes over the input plane, as uint8 (units, n, n) per layer, coloured by
-    `unit_lut`, or output unit k by `output_luts[k]` (colours.hidden_lut, output_luts)."""
+    `unit_lut`, or output unit k by `output_luts[k]` (colours.hidden_lut, output_luts).
+    `inputs_on`: one bool per input label, when the labels are every feature and only
+    these feed the network (the live view shows the others faded, to be switched on);
+    `edges=False` leaves the edges to the live view, which draws them every few frames."""
+    on = list(inputs_on) if inputs_on is not None else [True] * len(input_labels)
     sizes = [len(input_labels)] + [W.shape[1] for W, _ in weights]
     pos = unit_positions(sizes)
-    big = max(np.abs(W).max() for W, _ in weights) or 1.0
-    edges = {}          # (sign, width bucket) -> x, y lists with None breaks
-    mid_x, mid_y, mid_text = [], [], []
-    for l, (W, _) in enumerate(weights):
-        for i in range(W.shape[0]):
-            for j in range(W.shape[1]):
-                w = float(W[i, j])
-                (x0, y0), (x1, y1) = pos[l][i], pos[l + 1][j]
-                bucket = int(np.ceil(6 * abs(w) / big))
-                xs, ys = edges.setdefault((w >= 0, bucket), ([], []))
-                xs += [x0, x1, None]
-                ys += [y0, y1, None]
-                mid_x.append(x0 + 0.5 * (x1 - x0))
-                mid_y.append(y0 + 0.5 * (y1 - y0))
-                mid_text.append(f"weight {_unit_name(l, i, sizes)} → {_unit_name(l + 1, j, sizes)}"
-                                f"<br>{w:+.4f}")
+    sources = [i for i, o in enumerate(on) if o]          # W[0]'s rows: the nodes switched on
+    place = diagram_geometry(sizes, height)
     fig = go.Figure()
-    for (positive, bucket), (xs, ys) in sorted(edges.items()):
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                                 line=dict(color=POS if positive else NEG, width=0.5 + 1.1 * bucket),
-                                 opacity=0.75))
-    fig.add_trace(go.Scatter(x=mid_x, y=mid_y, mode="markers", hovertext=mid_text,
-                             hoverinfo="text", marker=dict(size=9, opacity=0), showlegend=False))
+    if edges:
+        _edge_traces(fig, weights, pos, sizes, sources)
     node_x, node_y, node_text = [], [], []
     for l, layer in enumerate(pos):
         for j, (x, y) in enumerate(layer):
             node_x.append(x)
             node_y.append(y)
-            text = input_labels[j] if l == 0 else (
-                f"{_unit_name(l, j, sizes)}<br>bias {float(weights[l - 1][1].ravel()[j]):+.4f}")
+            text = (f"{input_labels[j]}: {'on' if on[j] else 'off'}" if l == 0 else
+                    f"{_unit_name(l, j, sizes)}<br>bias {float(weights[l - 1][1].ravel()[j]):+.4f}")
             node_text.append(text)
+    faded = [0.4 if l == 0 and not on[j] else 1.0
+             for l, layer in enumerate(pos) for j in range(len(layer))]
     fig.add_trace(go.Scatter(
         x=node_x, y=node_y, mode="markers+text", hovertext=node_text, hoverinfo="text",
         text=list(input_labels) + [""] * (len(node_x) - len(input_labels)),
+        textfont=dict(color=[INK if f == 1 else "#9aa0a6" for f in faded]),
         textposition="middle left", showlegend=False, cliponaxis=False,
-        marker=dict(size=NODE_PX, symbol="square", color="white", line=dict(color="#5f6368", width=1))))
+        marker=dict(size=place["picture_px"] + PICTURE_RIM, symbol="square", color="white",
+                    opacity=faded, line=dict(color="#5f6368", width=1))))
     images = []
     if unit_images is not None:
+        side = 1.2 * place["picture_px"] / node_spacing(max(sizes))[0]     # in axis units
         for l, stack in enumerate(unit_images, start=1):
             for j, img in enumerate(stack):
                 x, y = pos[l][j]
                 last = l == len(unit_images) and j < len(output_luts)
                 rgb = unit_picture(img, output_luts[j] if last else unit_lut)
                 images.append(dict(source=png_data_uri(rgb), x=x, y=y, xref="x", yref="y",
-                                   sizex=0.34, sizey=0.34, xanchor="center", yanchor="middle",
+                                   sizex=side, sizey=side, xanchor="center", yanchor="middle",
                                    sizing="contain", layer="above"))
     names = ["input"] + [f"hidden<br>layer {l}" for l in range(1, len(sizes) - 1)] + ["output"]
-    place = diagram_geometry(sizes, height)
+    counts = [sum(on)] + sizes[1:]
     top = place["y_range"][1]
     fig.update_layout(
         height=place["height"], margin=place["margin"],
@@ -236,12 +226,39 @@ def network_figure(weights, input_labels, unit_images=None, activation="", heigh
         yaxis=dict(visible=False, fixedrange=True, range=place["y_range"], scaleanchor=None),
         annotations=[dict(x=i, y=top, text=f"{name}<br>{k} unit{'s' * (k != 1)}",
                           showarrow=False, yanchor="bottom", font=dict(size=10, color="#5f6368"))
-                     for i, (name, k) in enumerate(zip(names, sizes))])
+                     for i, (name, k) in enumerate(zip(names, counts))])
     if activation:
         fig.add_annotation(text=f"activation: {activation}", x=0, xref="paper", xanchor="left",
                            y=0, yref="paper", yanchor="top", yshift=-4, showarrow=False,
                            font=dict(size=11, color="#5f6368"))
     return fig
+
+
+def _edge_traces(fig, weights, pos, sizes, sources):
+    """The weights as straight lines, one trace per (sign, width bucket), and an invisible
+    marker at each line's middle that names the weight on hover."""
+    big = max(np.abs(W).max() for W, _ in weights) or 1.0
+    lines = {}          # (sign, width bucket) -> x, y lists with None breaks
+    mid_x, mid_y, mid_text = [], [], []
+    for l, (W, _) in enumerate(weights):
+        rows = sources if l == 0 else range(W.shape[0])
+        for r, i in enumerate(rows):
+            for j in range(W.shape[1]):
+                w = float(W[r, j])
+                (x0, y0), (x1, y1) = pos[l][i], pos[l + 1][j]
+                xs, ys = lines.setdefault((w >= 0, int(np.ceil(6 * abs(w) / big))), ([], []))
+                xs += [x0, x1, None]
+                ys += [y0, y1, None]
+                mid_x.append((x0 + x1) / 2)
+                mid_y.append((y0 + y1) / 2)
+                mid_text.append(f"weight {_unit_name(l, i, sizes)} → {_unit_name(l + 1, j, sizes)}"
+                                f"<br>{w:+.4f}")
+    for (positive, bucket), (xs, ys) in sorted(lines.items()):
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                                 line=dict(color=POS if positive else NEG, width=0.5 + 1.1 * bucket),
+                                 opacity=0.75))
+    fig.add_trace(go.Scatter(x=mid_x, y=mid_y, mode="markers", hovertext=mid_text,
+                             hoverinfo="text", marker=dict(size=9, opacity=0), showlegend=False))
 
 
 def _unit_name(layer, j, sizes):

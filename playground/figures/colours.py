@@ -3,6 +3,7 @@ is imported: the ink of their text and the places of the network diagram's nodes
 palette itself is the pictures' (playground/pictures/colours.py)."""
 
 INK = "#202124"
+POS, NEG = "#1a73e8", "#e8710a"          # the diagram's edges: positive and negative weights
 
 
 def unit_positions(sizes):

@@ -30,16 +30,26 @@ def loss_geometry(height=220, title=None):
     return {"margin": dict(l=56, r=10, t=TITLE_TOP if title else 8, b=36), "height": height}
 
 
-NODE_PX = 30                # a node's square marker in the diagram
-PICTURE_PX = 26             # a unit's picture inside its node
+# Each layer's nodes, by the tallest layer's size: (px between two nodes' centres, the
+# picture's side); a node's square marker is PICTURE_RIM px wider than its picture. A
+# network of a few units gets TF Playground's large pictures; 32 units still fit a screen.
+NODE_ROWS = ((8, 64, 42), (12, 48, 32), (20, 36, 24), (None, 26, 18))
+PICTURE_RIM = 6
+EDIT_ROWS = 52              # px above the layers' names for the diagram's + and − buttons
+
+
+def node_spacing(tallest):
+    """(px between nodes, picture px) for a diagram whose tallest layer has `tallest` nodes."""
+    return next((step, px) for most, step, px in NODE_ROWS if most is None or tallest <= most)
 
 
 def diagram_geometry(sizes, height=None):
-    """The diagram's plot area for layers of `sizes` units: layer i's nodes at x = i,
+    """The diagram's plot area for layers of `sizes` nodes: layer i's nodes at x = i,
     stacked around the tallest layer's middle (colours.unit_positions), with room above
-    for the layers' names."""
+    for the layers' names and the + and − that change them."""
     tallest = max(sizes)
-    return {"margin": dict(l=60, r=10, t=42, b=26),
-            "height": height or max(260, 46 * tallest + 60),
+    step, px = node_spacing(tallest)
+    return {"margin": dict(l=64, r=14, t=EDIT_ROWS + 44, b=26),
+            "height": height or int(step * (tallest + 0.4)) + EDIT_ROWS + 70,
             "x_range": [-0.6, len(sizes) - 0.4], "y_range": [-0.7, tallest - 0.3],
-            "picture_px": PICTURE_PX}
+            "picture_px": px}

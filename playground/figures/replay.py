@@ -12,8 +12,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .charts import FONT, NEG, POS, point_traces, surface_colours, typed
-from .colours import INK
+from .charts import FONT, point_traces, surface_colours, typed
+from .colours import INK, NEG, POS
 
 MAX_EDGES = 400        # above this the diagram is left out: its frames would dominate
 FRAME_MS = 80          # a frame's redraw must finish before the next one starts

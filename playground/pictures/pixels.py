@@ -65,10 +65,10 @@ def unit_images(session, n):
     return images + [last(layers[-1])]
 
 
-def input_images(session, n):
+def input_images(session, n, features=None):
     """Each input feature's picture as uint8 (features, n, n), on the hidden units' scale:
     divided by its largest size on the plane, so x₁ runs from one side's colour through
     white to the other's, and x₁² from white to one colour, as TF Playground shows them."""
-    a = input_surfaces(session, n).astype(np.float64)
+    a = input_surfaces(session, n, features).astype(np.float64)
     peak = np.abs(a).reshape(len(a), -1).max(axis=1)[:, None, None]
     return quantize((a / np.where(peak > 0, peak, 1) + 1) / 2)

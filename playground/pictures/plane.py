@@ -55,10 +55,12 @@ def class_surfaces(session, n=100, params=None):
     return out.T.reshape(-1, n, n)
 
 
-def input_surfaces(session, n=32):
+def input_surfaces(session, n=32, features=None):
     """Each input feature over the plane as the network gets it: (features, n, n), the
-    pictures of the diagram's input nodes (x1 a left-right ramp, x1² a valley...)."""
-    return expand(grid_points(session.bounds, n), session.config.features).T.reshape(-1, n, n)
+    pictures of the diagram's input nodes (x1 a left-right ramp, x1² a valley...).
+    `features`: these instead of the run's (the live diagram shows the ones left off too)."""
+    names = session.config.features if features is None else features
+    return expand(grid_points(session.bounds, n), names).T.reshape(-1, n, n)
 
 
 def unit_surfaces(session, n=32):

@@ -72,8 +72,8 @@ def test_first_load_draws_the_surface_the_loss_and_the_diagram(page, tmp_path):
 def test_the_input_nodes_show_their_features(page):
     """x₁'s node runs from orange (left, negative) to blue (right); x₂'s from orange at
     the bottom to blue at the top, as TF Playground draws its inputs; both left of
-    the first hidden layer."""
-    sides = page.evaluate("""() => [...document.querySelectorAll('canvas.nnp-input')]
+    the first hidden layer. (The features left off are input nodes too, faded.)"""
+    sides = page.evaluate("""() => [...document.querySelectorAll('canvas.nnp-input:not(.nnp-off)')]
       .filter((c) => c.style.display === 'block').map((c) => {
         const ctx = c.getContext('2d'), n = c.width, m = Math.floor(n / 2);
         const px = (x, y) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3));

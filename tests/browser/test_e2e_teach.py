@@ -150,7 +150,7 @@ def test_a_link_sets_up_the_app_and_the_address_bar_follows(page, app_url):
     wait_idle(page)
 
     assert selectbox_text(page, "dataset") == "Circles"
-    expect(page.get_by_text("1 hidden layer", exact=True)).to_be_visible()
+    expect(page.locator("[data-testid=stSidebar]").get_by_text("1 hidden layer", exact=True)).to_be_visible()
     assert slider_text(page, "units_1") == "3"
     assert page.locator(".st-key-units_2").count() == 0
     assert slider_text(page, "lr") == "0.03"
@@ -328,7 +328,7 @@ def test_a_lesson_loads_from_its_button_and_from_a_link(page, context, app_url):
         return r.top >= 0 && r.bottom <= innerHeight; }"""), "Play in sight")
     expect(page.get_by_text("Lesson loaded: Stuck on XOR")).to_be_in_viewport()
     assert selectbox_text(page, "dataset").startswith("XOR")
-    expect(page.get_by_text("1 hidden layer", exact=True)).to_be_visible()
+    expect(page.locator("[data-testid=stSidebar]").get_by_text("1 hidden layer", exact=True)).to_be_visible()
     assert slider_text(page, "units_1") == "2"
     page.wait_for_function("() => new URLSearchParams(location.search).get('lesson') === 'xor-stuck'")
 

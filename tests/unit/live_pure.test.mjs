@@ -2,7 +2,8 @@
 // tests/unit/test_live_js.py.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { axisPx, bytesFromBase64, due, formatNumber, lossRanges, niceAbove, paint, plotArea, shouldAsk,
+import { axisPx, bytesFromBase64, due, EDGE_BUCKETS, edgeBucket, edgeLayers, edgeLook, formatNumber,
+         incoming, lossRanges, niceAbove, paint, plotArea, shouldAsk, unitName, unitPlace,
          statsText, surfaceBox, toData, toPixels, unitLut } from "../../ui/live/pure.js";
 
 test("paint looks each value up in the table and puts row 0 at the bottom", () => {
@@ -139,4 +140,32 @@ test("axisPx maps a value along an axis, linear or log", () => {
   assert.equal(axisPx(50, [0, 100], 200, false), 100);
   assert.equal(axisPx(0.1, [-2, 0], 100, true), 50);
   assert.ok(Number.isNaN(axisPx(0, [-2, 0], 100, true)));
+});
+
+test("a weight's line: thicker by its size, none for 0 or NaN, capped", () => {
+  assert.equal(edgeBucket(0), 0);
+  assert.equal(edgeBucket(NaN), 0);
+  assert.equal(edgeBucket(0.1), 1);
+  assert.equal(edgeBucket(-0.6), 2);
+  assert.equal(edgeBucket(1e9), EDGE_BUCKETS);
+  assert.ok(edgeLook(2).width > edgeLook(1).width && edgeLook(2).alpha > edgeLook(1).alpha);
+});
+
+test("units are named by layer and place", () => {
+  assert.equal(unitName([8, 4], 1, 0), "hidden layer 1, unit 1");
+  assert.equal(unitName([8, 4], 1, 9), "hidden layer 2, unit 2");
+  assert.equal(unitName([8, 4], 1, 12), "output");
+  assert.equal(unitName([2], 3, 4), "output unit 3");
+});
+
+test("a unit's place, and what it computes with", () => {
+  assert.deepEqual(unitPlace([8, 4], 9), { layer: 1, j: 1 });
+  assert.deepEqual(unitPlace([8, 4], 12), { layer: 2, j: 0 });
+  const Wb = [1, 2, 3, 4, 5, 6];                     // 2 inputs x 2 units, then 2 biases
+  assert.deepEqual(incoming(Wb, 2, 2, 1), { weights: [2, 4], bias: 6 });
+});
+
+test("the edges' layers: the switched-on inputs, then each layer's units", () => {
+  const layers = edgeLayers(["a", "b", "c"], [1, 2, 3, 4], [3], [2, 0]);
+  assert.deepEqual(layers, [["c", "a"], [1, 2, 3], [4]]);
 });

@@ -32,6 +32,7 @@ def test_the_page_reads_only_the_schemas_geometry_and_controls():
     assert set(re.findall(r"\bst\.plane\.(\w+)", js)) <= set(schema.PLANE)
     assert set(re.findall(r"\bg\.(\w+)", js)) <= set(schema.DIAGRAM)
     assert set(re.findall(r"\blg\.(\w+)", js)) <= set(schema.LOSS)
+    assert set(re.findall(r"\bnet\.(\w+)", js)) <= set(schema.NETWORK)
     assert set(re.findall(r"\bdata\.loss\.(\w+)", js)) <= set(schema.LOSS)
     assert set(re.findall(r'"(\w+)"', js)) & set(schema.CONTROLS) <= {"play", "pause"}
     assert not re.search(r"\._[a-zA-Z]|st-key-\w", js), "Plotly's private state or a named button"

@@ -123,15 +123,19 @@ def test_a_page_still_opening_goes_before_more_training_of_the_others():
 def test_the_input_nodes_show_each_feature_over_the_plane():
     import base64
     from ui.live.playback import UNIT_GRID
-    run = Playback(Config(features=("x1", "x2", "x1_sq")))
+    run = Playback(Config(features=("x1_sq", "x1")))
     data = run.payload("/p")
     n = UNIT_GRID
-    pictures = np.frombuffer(base64.b64decode(data["inputs"]), np.uint8).reshape(3, n, n)
-    x1, x2, x1_sq = (p.astype(int) for p in pictures)   # rows: x2 upward, columns: x1
+    pictures = np.frombuffer(base64.b64decode(data["inputs"]), np.uint8).reshape(-1, n, n)
+    assert len(pictures) == 7               # every feature is a node, those off to switch on
+    x1, x2, x1_sq = (p.astype(int) for p in pictures[:3])  # rows: x2 upward, columns: x1
     assert x1[:, 0].max() < 30 and x1[:, -1].min() > 225        # a left-to-right ramp
     assert (np.diff(x1, axis=1) >= 0).all() and (np.diff(x2, axis=0) >= 0).all()
     assert x1_sq.min() >= 127 and x1_sq[:, n // 2].max() < 140  # 0 in the middle, white
-    assert len(data["inputs_xy"]) == 3 and {x for x, _ in data["inputs_xy"]} == {0}
+    assert len(data["inputs_xy"]) == 7 and {x for x, _ in data["inputs_xy"]} == {0}
+    net = data["network"]
+    assert [on for _, _, on in net["features"]] == [True, False, True] + [False] * 4
+    assert net["rows"] == [2, 0]            # W's rows: x1_sq's node, then x1's
 
 
 def test_the_payloads_geometry_is_the_plotly_layouts():
@@ -182,10 +186,22 @@ def test_a_new_network_in_an_open_page_sends_its_figures_with_its_first_frames()
     assert Playback(Config(), page=None).payload("/p")["specs"] == {}
 
 
-def test_while_playing_the_diagram_follows_the_weights_at_most_every_few_seconds():
+def test_while_playing_the_weights_travel_with_the_frames_not_as_new_diagrams():
+    """The page draws the edges from each picture frame's weights: the Plotly diagram (a
+    redraw costs the page ~50 ms) is sent once per network."""
+    import base64
+    from playground.fast import W_and_b
     run = playing()
     run.have({})
     assert "diagram" in run.payload("/p")["specs"]
     run.want(has=run.versions())
-    run.serve(100)                                      # new weights: a new diagram version
-    assert "diagram" not in run.payload("/p")["specs"]  # but not sooner than DIAGRAM_EVERY
+    run.serve(100)
+    data = run.payload("/p")
+    assert "diagram" not in data["specs"]
+    last = data["frames"][-1]
+    assert [k for k, f in enumerate(data["frames"]) if "weights" in f] == \
+        [k for k, f in enumerate(data["frames"]) if "units" in f]
+    for b64, (W, b) in zip(last["weights"], W_and_b(run.session.params), strict=True):
+        sent = np.frombuffer(base64.b64decode(b64), np.float32).reshape(len(W) + 1, -1)
+        assert np.array_equal(sent[:-1], W.astype(np.float32))   # this process's numbers
+        assert np.array_equal(sent[-1:], b.astype(np.float32))

@@ -54,13 +54,14 @@ function el(tag, cls, parent) {
 
 // -- building the view once ------------------------------------------------------------
 function build(root) {
-  const box = el("div", "nnp-live", root);
+  const frame = el("div", "nnp-frame", root);    // its width picks the columns (live.css)
+  const box = el("div", "nnp-live", frame);
   const left = el("div", "nnp-left", box);
   const mid = el("div", "nnp-mid", box);
   const side = el("div", "nnp-side", box);
   const stats = el("div", "nnp-stats", side);
   const st = {
-    box, root,
+    box, frame, root,
     diagramWrap: el("div", "nnp-diagram-wrap", left),
     epoch: el("div", "nnp-epoch", stats),
     numbers: el("div", "nnp-numbers", stats),
@@ -73,8 +74,24 @@ function build(root) {
   };
   st.loss = el("div", "nnp-loss", st.lossWrap);          // Plotly's axes, under
   st.lossCanvas = el("canvas", "nnp-loss-lines", st.lossWrap);   // the curves, ours
-  st.diagram = el("div", "nnp-diagram", st.diagramWrap);
-  st.unitLayer = el("div", "nnp-units", st.diagramWrap);
+  st.diagram = el("div", "nnp-diagram", st.diagramWrap);  // Plotly: nodes and names
+  st.edges = el("canvas", "nnp-edges", st.diagramWrap);   // the weights' curves, ours
+  st.unitLayer = el("div", "nnp-units", st.diagramWrap);  // the pictures, ours
+  st.edit = el("div", "nnp-edit", st.diagramWrap);        // + and − for layers and units
+  st.zoomBox = el("div", "nnp-zoom", st.diagramWrap);     // a unit's picture, large
+  st.zoomCanvas = el("canvas", "", st.zoomBox);
+  st.zoomCanvas.width = st.zoomCanvas.height = ZOOM_PX;
+  st.zoomName = el("div", "nnp-zoom-name", st.zoomBox);
+  st.colourKey = el("div", "nnp-colour-key", left);
+  st.diagramWrap.addEventListener("mousemove", (ev) => zoom(st, pictureAt(ev)));
+  st.diagramWrap.addEventListener("mouseleave", () => zoom(st, null));
+  st.diagramWrap.addEventListener("click", (ev) => clickDiagram(st, ev));
+  st.diagramWrap.addEventListener("keydown", (ev) => {
+    if ((ev.key === "Enter" || ev.key === " ") && ev.target.getAttribute("role") === "switch") {
+      ev.preventDefault();
+      clickDiagram(st, ev);
+    }
+  });
   st.surface = el("div", "nnp-surface", st.wrap);
   st.canvas = el("canvas", "", st.surface);
   st.points = el("div", "nnp-points", st.wrap);
@@ -97,7 +114,7 @@ function teardown(st, parent) {
   window.removeEventListener("keydown", st.onKey, true);
   window.removeEventListener("resize", st.onResize);
   if (st.Plotly) [st.points, st.loss, st.diagram].forEach((div) => st.Plotly.purge(div));
-  st.box.remove();
+  st.frame.remove();
   delete parent.__nnp;
 }
 
@@ -136,7 +153,7 @@ function shortcut(st, ev) {
   if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const t = ev.target, tag = t && t.tagName;
   if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
-  if (ev.key === " " && tag === "BUTTON") return;     // a focused button: its own click
+  if (ev.key === " " && (tag === "BUTTON" || (t.getAttribute && t.getAttribute("role") === "switch"))) return;
   const names = SCHEMA.keys[ev.key];
   if (!names) return;
   ev.preventDefault(); ev.stopPropagation();       // (Streamlit's own "r" would rerun)
@@ -175,6 +192,187 @@ function placeUnits(st) {
   });
   put(st.units, st.unitsXY);
   put(st.inputs, st.inputsXY);
+  st.nodes = { area, inputs: (st.inputsXY || []).map((xy) => toPixels(area, g.x_range, g.y_range, xy[0], xy[1])),
+               units: (st.unitsXY || []).map((xy) => toPixels(area, g.x_range, g.y_range, xy[0], xy[1])) };
+  placeEdit(st);
+  drawEdges(st);
+}
+
+// -- the diagram: its edges, its + and −, its switches and its large pictures ----------
+const ZOOM_PX = 168;          // a unit's picture on hover or tap (TF Playground's: 100)
+const EDGES_MS = 100;         // the curves are redrawn at most this often while playing: a
+                              // redraw of hundreds of wide curves costs the page a few ms,
+                              // and ten a second show the weights change as smoothly
+
+// The weights as TF Playground's curves from each node's right side to the next layer's
+// left, coloured by sign and thicker by size: one canvas stroke per sign and size bucket.
+function drawEdges(st) {
+  const net = st.network, W = st.weights, g = st.diagramGeometry, nodes = st.nodes;
+  if (!net || !W || !nodes || !st.drawn.diagram) return;
+  const w = Math.max(1, st.diagram.clientWidth), h = g.height, dpr = window.devicePixelRatio || 1;
+  const c = st.edges;
+  if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
+    c.width = Math.round(w * dpr); c.height = Math.round(h * dpr);
+    Object.assign(c.style, { width: `${w}px`, height: `${h}px` });
+  }
+  const ctx = c.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  const layers = edgeLayers(nodes.inputs, nodes.units, net.hidden, net.rows);
+  const half = g.picture_px / 2 + 3, paths = new Map();
+  W.forEach((m, l) => {
+    const from = layers[l], to = layers[l + 1];
+    if (!from || !to || m.length !== (from.length + 1) * to.length) return;   // not this network's
+    for (let r = 0; r < from.length; r++) {
+      for (let j = 0; j < to.length; j++) {
+        const v = m[r * to.length + j], b = edgeBucket(v);
+        if (!b || !from[r] || !to[j]) continue;
+        const key = (v > 0 ? EDGE_BUCKETS + 1 : 0) + b;
+        if (!paths.has(key)) paths.set(key, new Path2D());
+        const p = paths.get(key), x0 = from[r].x + half, x1 = to[j].x - half, mx = (x0 + x1) / 2;
+        p.moveTo(x0, from[r].y);
+        p.bezierCurveTo(mx, from[r].y, mx, to[j].y, x1, to[j].y);
+      }
+    }
+  });
+  for (const [key, p] of paths) {
+    const positive = key > EDGE_BUCKETS, look = edgeLook(key - (positive ? EDGE_BUCKETS + 1 : 0));
+    ctx.strokeStyle = net.colours[positive ? 1 : 0];
+    ctx.globalAlpha = look.alpha; ctx.lineWidth = look.width;
+    ctx.stroke(p);
+  }
+  ctx.globalAlpha = 1;
+}
+
+// The + and − above the hidden layers: one pair for the number of layers, one per layer
+// for its units (only what the link lets the learner change). Made once per network.
+function buildEdit(st) {
+  const net = st.network, key = JSON.stringify([net.hidden, net.editable]);
+  if (st.editKey === key) return;
+  st.editKey = key;
+  const rows = [];
+  const button = (row, text, change, layer, label) => {
+    const b = el("button", "nnp-edit-button", row);
+    b.type = "button"; b.textContent = text; b.title = label;
+    b.setAttribute("aria-label", label);
+    b.dataset.change = change; b.dataset.layer = String(layer);
+  };
+  if (net.editable.includes("layers")) {
+    const n = net.hidden.length, row = el("div", "nnp-edit-row nnp-edit-layers");
+    button(row, "−", "remove_layer", n, "Remove the last hidden layer");
+    el("span", "", row).textContent = `${n} hidden layer${n === 1 ? "" : "s"}`;
+    button(row, "+", "add_layer", n, "Add a hidden layer");
+    rows.push(row);
+    net.hidden.forEach((units, i) => {
+      const r = el("div", "nnp-edit-row nnp-edit-units");
+      button(r, "−", "remove_unit", i + 1, `Remove a unit from hidden layer ${i + 1}`);
+      button(r, "+", "add_unit", i + 1, `Add a unit to hidden layer ${i + 1}`);
+      rows.push(r);
+    });
+  }
+  st.edit.replaceChildren(...rows);
+}
+
+// The rows of + and − over their layers' columns (x: the layer's place in the axes).
+function placeEdit(st) {
+  const net = st.network, g = st.diagramGeometry, area = st.nodes && st.nodes.area;
+  if (!net || !area) return;
+  buildEdit(st);
+  const x = (layer) => toPixels(area, g.x_range, g.y_range, layer, 0).x;
+  for (const row of st.edit.children) {
+    const layers = row.classList.contains("nnp-edit-layers");
+    const at = layers ? x((1 + net.hidden.length) / 2) : x(+row.lastChild.dataset.layer);
+    Object.assign(row.style, { left: `${at}px`, top: layers ? "2px" : "28px" });
+  }
+}
+
+// Which picture the pointer is on: {kind: "input" or "unit", k}, or null.
+function pictureAt(ev) {
+  const c = ev.target.closest && ev.target.closest("canvas.nnp-unit");
+  return c && c.__node ? c.__node : null;
+}
+
+// A click on an input node switches its feature (if the link lets the learner); a tap
+// on a unit shows its picture large (a phone has no hover); a + or − changes the network.
+function clickDiagram(st, ev) {
+  const b = ev.target.closest && ev.target.closest(".nnp-edit-button");
+  if (b) {
+    trigger(st, "network", { change: b.dataset.change, layer: +b.dataset.layer, at: Date.now() });
+    return;
+  }
+  const node = pictureAt(ev), net = st.network;
+  if (node && node.kind === "input" && net && net.editable.includes("features")) {
+    zoom(st, null);
+    trigger(st, "network", { change: "feature", feature: net.features[node.k][0], at: Date.now() });
+    return;
+  }
+  zoom(st, node);
+}
+
+// Show picture `node` large beside it, with its name (null: hide it).
+function zoom(st, node) {
+  st.zoomed = node;
+  if (!node) { st.zoomBox.style.display = "none"; return; }
+  const net = st.network, nodes = st.nodes;
+  const src = (node.kind === "input" ? st.inputs : st.units)[node.k];
+  const at = nodes && (node.kind === "input" ? nodes.inputs : nodes.units)[node.k];
+  if (!src || !at || !net) { st.zoomBox.style.display = "none"; return; }
+  const outputs = nodes.units.length - net.hidden.reduce((a, b) => a + b, 0);
+  const feature = node.kind === "input" && net.features[node.k];
+  const switchable = net.editable.includes("features");
+  setText(st.zoomName, feature
+    ? `feature ${feature[1]}: ${feature[2] ? "on" : "off"}${switchable ? ` (click to switch ${feature[2] ? "off" : "on"})` : ""}`
+    : unitName(net.hidden, outputs, node.k) + unitNumbers(st, node.k, outputs));
+  drawZoom(st);
+  const side = st.diagramGeometry.picture_px / 2 + 10, wide = ZOOM_PX + 12;
+  const room = st.diagramWrap.clientWidth, right = at.x + side + wide <= room;
+  const top = Math.max(0, Math.min(at.y - wide / 2, st.diagramGeometry.height - wide - 24));
+  const left = Math.max(0, Math.min(right ? at.x + side : at.x - side - wide, room - wide));
+  Object.assign(st.zoomBox.style, { display: "block", top: `${top}px`, left: `${left}px` });
+}
+
+// A unit's bias and its weights in, under its large picture (the numbers of the frame
+// whose curves are on screen); the weights only when there are a few.
+function unitNumbers(st, k, outputs) {
+  const net = st.network, W = st.weights;
+  const { layer, j } = unitPlace(net.hidden, k);
+  const sizes = [net.rows.length, ...net.hidden, outputs];
+  if (!W || !W[layer] || W[layer].length !== (sizes[layer] + 1) * sizes[layer + 1]) return "";
+  const { weights, bias } = incoming(W[layer], sizes[layer], sizes[layer + 1], j);
+  const signed = (v) => (v < 0 ? "−" : "+") + formatNumber(Math.abs(v), 3);
+  const from = (r) => layer === 0 ? net.features[net.rows[r]][1] : `unit ${r + 1}`;
+  const ins = weights.length <= 8 ? "\nweights in: " + weights.map((v, r) => `${from(r)} ${signed(v)}`).join(", ") : "";
+  return `\nbias ${signed(bias)}${ins}`;
+}
+
+function drawZoom(st) {
+  const node = st.zoomed, src = node && (node.kind === "input" ? st.inputs : st.units)[node.k];
+  if (!src) return;
+  const ctx = st.zoomCanvas.getContext("2d");
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(src, 0, 0, ZOOM_PX, ZOOM_PX);
+}
+
+// What the colours mean, under the diagram: the pictures' -1..+1 (their own table, so
+// 3+ classes' greys show as greys) and the weights' two colours.
+function drawColourKey(st) {
+  const net = st.network, lut = st.unitLut;
+  const key = lut && net ? `${st.unitKey}${net.colours}` : "";
+  if (!key || st.colourKeyFor === key) return;
+  st.colourKeyFor = key;
+  const rgb = (v) => `rgb(${lut[3 * v]},${lut[3 * v + 1]},${lut[3 * v + 2]})`;
+  const bar = el("span", "nnp-colour-bar");
+  bar.style.background = `linear-gradient(to right, ${[0, 64, 128, 192, 255].map(rgb).join(", ")})`;
+  const line = (colour) => {
+    const s = el("span", "nnp-line-swatch");
+    s.style.borderTop = `3px solid ${colour}`;
+    return s;
+  };
+  const text = (t) => document.createTextNode(t);
+  st.colourKey.replaceChildren(
+    text("Colours show data, neuron and weight values: "), text("−1 "), bar, text(" +1"),
+    text(" · weights "), line(net.colours[0]), text(" − "), line(net.colours[1]),
+    text(" +, thicker when larger"));
 }
 
 // -- painting --------------------------------------------------------------------------
@@ -195,6 +393,7 @@ function paintPicture(st, canvases, k, cls, values, lut) {
   if (!c) {
     c = canvases[k] = el("canvas", cls, st.unitLayer);
     c.width = un; c.height = un;
+    c.__node = { kind: canvases === st.inputs ? "input" : "unit", k };
     placeUnits(st);
   }
   const ctx = c.getContext("2d");
@@ -215,6 +414,7 @@ function paintUnits(st, layers) {
     }
   }
   for (; k < st.units.length; k++) st.units[k].style.display = "none";
+  if (st.zoomed && st.zoomed.kind === "unit") drawZoom(st);
 }
 
 // The input nodes' pictures: each feature over the plane, painted once per network
@@ -228,6 +428,26 @@ function paintInputs(st, b64) {
   placeUnits(st);
 }
 
+// The input nodes of the features left off, faded; where the learner may switch them,
+// each is a switch a click, Enter or Space flips (so a keyboard reaches it too).
+function fadeInputs(st) {
+  const net = st.network, switchable = !!net && net.editable.includes("features");
+  st.inputs.forEach((c, k) => {
+    const feature = net && net.features[k];
+    if (!feature) return;
+    c.classList.toggle("nnp-off", !feature[2]);
+    if (switchable) {
+      Object.assign(c, { tabIndex: 0, title: `${feature[1]}: click to switch it ${feature[2] ? "off" : "on"}` });
+      c.setAttribute("role", "switch");
+      c.setAttribute("aria-checked", String(feature[2]));
+      c.setAttribute("aria-label", `input feature ${feature[1]}`);
+    } else {
+      c.removeAttribute("tabindex"); c.removeAttribute("role");
+    }
+  });
+  st.diagramWrap.classList.toggle("nnp-switchable", switchable);
+}
+
 // Text only changes when it differs: the paused state the server confirms after Pause is
 // the frame already on screen, and the page should not even rewrite it.
 function setText(node, text) {
@@ -237,6 +457,13 @@ function setText(node, text) {
 function show(st, f) {
   if (f.z) { st.lastZ = bytesFromBase64(f.z); paintSurface(st, st.lastZ); }
   if (f.units) paintUnits(st, f.units);
+  const now = performance.now();
+  if (f.weights && (!st.running || !(now - st.edgesAt < EDGES_MS))) {   // bounded: see EDGES_MS
+    st.edgesAt = now;
+    st.weights = f.weights.map((b64) => { const b = bytesFromBase64(b64); return new Float32Array(b.buffer, 0, b.length / 4); });
+    drawEdges(st);
+    if (st.zoomed) zoom(st, st.zoomed);           // its numbers follow the curves
+  }
   st.shown = f.epoch;
   setText(st.epoch, "Epoch " + f.epoch.toLocaleString("en-US"));
   st.epoch.dataset.epoch = String(f.epoch);
@@ -416,11 +643,11 @@ function takeFrames(st, data) {
 function apply(st, data) {
   if (data.mount !== st.mount) {                  // a new network: start the views afresh
     st.mount = data.mount; st.queue = []; st.seq = null; st.specs = {}; st.drawn = {};
-    st.lossData = noLoss(); st.lossRanges = null;
+    st.lossData = noLoss(); st.lossRanges = null; st.weights = null; zoom(st, null);
     // The old network's figures are never shown beside the new one's frames: hidden
     // until this network's own are drawn (they normally come with this very payload).
     for (const name of FIGURES) if (!(data.specs || {})[name]) figureDiv(st, name).style.visibility = "hidden";
-    st.unitLayer.style.visibility = st.diagram.style.visibility;
+    for (const over of [st.edges, st.unitLayer, st.edit]) over.style.visibility = st.diagram.style.visibility;
   }
   for (const k of Object.keys(data)) if (!SCHEMA.payload.includes(k)) console.warn(`live view: unknown key ${k}`);
   for (const part of ["plane", "diagram"]) {      // the canvases cannot be placed without
@@ -428,6 +655,7 @@ function apply(st, data) {
   }
   st.n = data.n; st.unitN = data.unit_n; st.unitsXY = data.units_xy; st.inputsXY = data.inputs_xy;
   st.plane = data.plane; st.diagramGeometry = data.diagram; st.controls = data.controls || [];
+  st.network = data.network;
   st.wrap.style.height = `${st.plane.height}px`;
   st.lossGeometry = data.loss; st.lossWrap.style.height = `${data.loss.height}px`;
   if (st.logScale !== !!data.loss.log) { st.logScale = !!data.loss.log; st.lossRanges = null; }
@@ -450,6 +678,8 @@ function apply(st, data) {
     st.inputsKey = data.inputs + unitKey;
     paintInputs(st, data.inputs);
   }
+  fadeInputs(st);
+  drawColourKey(st);
   st.rate.textContent = data.rate || "";
   st.clickable = !!data.clickable;
   st.wrap.classList.toggle("nnp-clickable", st.clickable);
@@ -494,7 +724,10 @@ function drawFigures(st) {
     if (!div.__nnpPlaced) { div.on("plotly_afterplot", () => place(st)); div.__nnpPlaced = true; }
     st.drawn[name] = spec.version;
     div.style.visibility = "";
-    if (name === "diagram") st.unitLayer.style.visibility = "";
+    if (name === "diagram") {
+      for (const over of [st.edges, st.unitLayer, st.edit]) over.style.visibility = "";
+      placeUnits(st);                     // the edges wait for their network's nodes
+    }
   };
   ["points", "loss"].forEach(draw);
   place(st);

@@ -21,10 +21,11 @@ import weakref
 import numpy as np
 
 from playground.activations import ACTIVATIONS
+from playground.config import MAX_LAYERS, MAX_UNITS
 from playground.data.features import LABELS as FEATURE_LABELS
 from playground.fast import W_and_b
 from playground.session import TrainingSession
-from playground.figures.colours import unit_positions
+from playground.figures.colours import NEG, POS, unit_positions
 from playground.pictures.pixels import (input_images, surface_lut, surface_picture, unit_images,
                                         unit_luts)
 from playground.figures.geometry import (LOSS_LINES, diagram_geometry, loss_geometry,
@@ -46,8 +47,6 @@ GRID = 100                # the surface's resolution
 LOSS_HEIGHT = 220         # the loss chart's height in px
 PLANE_HEIGHT = 340        # the points figure's height in px (the surface's, too)
 UNIT_GRID = 24            # each unit's picture in the network diagram
-DIAGRAM_EVERY = 2.0       # seconds between updates of the diagram's edges while playing
-                          # (a Plotly redraw of the diagram costs the page ~50 ms)
 CHECKPOINTS = 3 * FRAMES_PER_TICK   # frames Pause can go back to (the page may lag a tick)
 OPEN_WAIT = 1.0           # at most this long a tick waits for pages still opening
 IDLE_PAUSE = 20 * 60.0    # a tab nobody has touched for this long pauses
@@ -124,23 +123,48 @@ def spec(figure, version):
     return {"version": version, "figure": json.loads(figure.to_json())}
 
 
+def live_sizes(session):
+    """The live diagram's layer sizes: every feature is an input node (those off faded, to
+    be switched on by a click), then the hidden and output layers."""
+    return [len(FEATURE_LABELS)] + list(session.config.layer_sizes[1:])
+
+
 def node_places(session):
-    """(input nodes' places, hidden and output units' places) in the diagram's axes."""
-    places = unit_positions(session.config.layer_sizes)
+    """(input nodes' places, hidden and output units' places) in the live diagram's axes."""
+    places = unit_positions(live_sizes(session))
     return places[0], [xy for layer in places[1:] for xy in layer]
 
 
 def diagram_figure(session, height=None, pictures=True):
-    """The network diagram; `pictures=False` leaves the unit pictures out (the live view
-    paints them itself, every few frames, into canvases over the diagram)."""
+    """The network diagram; `pictures=False` is the live view's: every feature an input
+    node, no unit pictures and no edges (the page paints both, every few frames)."""
     from playground.figures import charts as figures
     c = session.config
     hidden, outputs = unit_luts(session)
+    labels = list(FEATURE_LABELS.values()) if not pictures else [FEATURE_LABELS[f] for f in c.features]
     return figures.network_figure(
-        W_and_b(session.params), [FEATURE_LABELS[f] for f in c.features],
+        W_and_b(session.params), labels,
         unit_images(session, UNIT_GRID) if pictures else None,
         activation=ACTIVATIONS[c.activation].label, height=height,
-        unit_lut=hidden, output_luts=outputs)
+        unit_lut=hidden, output_luts=outputs, edges=pictures,
+        inputs_on=None if pictures else [f in c.features for f in FEATURE_LABELS])
+
+
+def network(session, editable=()):
+    """What the live diagram's + and −, its feature switches and its edges need (schema
+    NETWORK); `editable`: which of "layers" and "features" the learner may change here."""
+    c = session.config
+    return {"hidden": list(c.hidden), "max_layers": MAX_LAYERS, "max_units": MAX_UNITS,
+            "features": [[f, label, f in c.features] for f, label in FEATURE_LABELS.items()],
+            "rows": [list(FEATURE_LABELS).index(f) for f in c.features],
+            "editable": [e for e in ("layers", "features") if e in editable],
+            "colours": [NEG, POS]}
+
+
+def weights(session):
+    """Each layer's [W; b] as base64 float32 ((inputs + 1) x units, row-major: the folded
+    parameters as they are): the diagram's edges, and each unit's numbers on hover."""
+    return [_b64(Wb.astype(np.float32)) for Wb in session.params]
 
 
 def colour_tables(session):
@@ -185,14 +209,13 @@ class Playback:
         self.view = {"show_test": True, "discretize": False, "log_scale": False}
         self.rate = 0.0                 # epochs per second achieved while playing
         self._last = None               # (time, epoch) of the previous tick
-        self._diagram_at = 0.0
         self._wanted = False            # the page asked for a tick (or a full run happened)
         self._checkpoints = {}          # epoch -> the session's state after that frame
         self.touched = time.monotonic() # the learner's last action
         self.paused_why = ""
         self.frames = [self.frame()]
-        self.inputs = _b64(input_images(self.session, UNIT_GRID))  # never change for this
-        self.tables = colour_tables(self.session)                  # network, nor do these
+        self.inputs = _b64(input_images(self.session, UNIT_GRID, list(FEATURE_LABELS)))  # never
+        self.tables = colour_tables(self.session)          # change for this network, nor these
         self.places = node_places(self.session)
         self.born = time.monotonic()
         _OPENING.add(self)
@@ -296,7 +319,7 @@ class Playback:
                 batch.append(self.frame(units=len(batch) % UNITS_EVERY == UNITS_EVERY - 1))
         if batch:
             if "units" not in batch[-1]:           # the last frame always has its pictures
-                batch[-1]["units"] = self.unit_pictures()
+                batch[-1].update(units=self.unit_pictures(), weights=weights(self.session))
             self.frames, self.seq = batch, self.seq + 1
         self._measure_rate(time.perf_counter())
         if self.session.done:
@@ -334,6 +357,7 @@ class Playback:
                **class_numbers(m)}
         if units:
             out["units"] = self.unit_pictures()
+            out["weights"] = weights(s)
         return out
 
     def unit_pictures(self):
@@ -361,7 +385,7 @@ class Playback:
             "loss": (f"{m}-{v['log_scale']}", lambda: figures.loss_figure(
                 [], [], [] if s.data.has_test else None, log_scale=v["log_scale"],
                 height=LOSS_HEIGHT)),
-            "diagram": (f"{m}-{s.epoch}", lambda: diagram_figure(s, pictures=False)),
+            "diagram": (f"{m}", lambda: diagram_figure(s, pictures=False)),
         }
 
     def versions(self):
@@ -371,23 +395,16 @@ class Playback:
     def _specs(self):
         """The figures the page lacks, by its own word (none before it has said anything:
         the first payload carries only the surface). Each is sent once per word of the
-        page's; the diagram's new weights while playing at most every DIAGRAM_EVERY
-        (a new network's diagram at once)."""
+        page's. The diagram is one per network: its edges and pictures move with the
+        frames, painted by the page."""
         if self.page_has is None:
             return {}
-        now = time.perf_counter()
         specs = {}
         for name, (version, build) in self.figures().items():
             if version in (self.page_has.get(name), self.offered.get(name)):
                 continue
-            ours = str(self.page_has.get(name, "")).startswith(f"{self.mount}-")
-            if (name == "diagram" and ours and self.running
-                    and now - self._diagram_at < DIAGRAM_EVERY):
-                continue
             specs[name] = spec(build(), version)
             self.offered[name] = version
-            if name == "diagram":
-                self._diagram_at = now
         return specs
 
     def message(self):
@@ -405,11 +422,12 @@ class Playback:
                     f"{s.epoch:,} epochs. Raise it to go on.")
         return ""
 
-    def payload(self, plotly_url, clickable=False, scroll=False, controls=()):
+    def payload(self, plotly_url, clickable=False, scroll=False, controls=(), editable=()):
         """The live view's data: this tick's frames, and any figure it does not have yet.
         `clickable`: clicks on the plane are reported (the learner is placing points);
         `scroll`: the page brings the view into sight (a lesson was just loaded);
-        `controls`: the controls the learner can press now (schema.CONTROLS)."""
+        `controls`: the controls the learner can press now (schema.CONTROLS);
+        `editable`: what the diagram may change ("layers", "features"; schema NETWORK)."""
         _OPENING.discard(self)
         specs = self._specs()
         inputs_xy, units_xy = self.places
@@ -425,7 +443,8 @@ class Playback:
                 "rate": f"{self.rate:,.0f} epochs/s" if self.running and self.rate else "",
                 "message": self.message(),
                 "plane": plane_geometry(self.session.bounds, PLANE_HEIGHT),
-                "diagram": diagram_geometry(self.session.config.layer_sizes),
+                "diagram": diagram_geometry(live_sizes(self.session)),
+                "network": network(self.session, editable),
                 "loss": {**loss_geometry(LOSS_HEIGHT), "lines": LOSS_LINES,
                          "log": self.view["log_scale"]},
                 "controls": list(controls)}

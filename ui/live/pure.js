@@ -138,3 +138,54 @@ export function axisPx(v, range, size, log) {
   const u = log ? (v > 0 ? Math.log10(v) : NaN) : v;
   return ((u - range[0]) / (range[1] - range[0])) * size;
 }
+
+// A weight's line on the diagram: its size bucket, 0 (not drawn) to EDGE_BUCKETS, half a
+// unit of |w| each, and that bucket's look; the page strokes one path per sign and bucket
+// (a few strokes a frame, however many weights), TF Playground's curves' cost bounded.
+export const EDGE_BUCKETS = 8;
+export function edgeBucket(w) {
+  const b = Math.min(EDGE_BUCKETS, Math.ceil(Math.abs(w) * 2));
+  return b > 0 ? b : 0;                         // NaN (a diverged run) draws nothing
+}
+export function edgeLook(bucket) {
+  return { width: 0.5 + 0.75 * bucket, alpha: 0.3 + 0.08 * bucket };
+}
+
+// A hidden or output unit's name, from its place k among all of them (hidden layers of
+// `hidden` units, then `outputs` outputs): "hidden layer 2, unit 3", "output" or
+// "output unit 2".
+export function unitName(hidden, outputs, k) {
+  const { layer, j } = unitPlace(hidden, k);
+  if (layer < hidden.length) return `hidden layer ${layer + 1}, unit ${j + 1}`;
+  return outputs > 1 ? `output unit ${j + 1}` : "output";
+}
+
+// Unit k among all hidden and output units: {layer (0: the first hidden layer; the
+// hidden layers' count: the output), j (its place in its layer)}.
+export function unitPlace(hidden, k) {
+  let layer = 0;
+  for (const n of hidden) {
+    if (k < n) break;
+    k -= n; layer++;
+  }
+  return { layer, j: k };
+}
+
+// What unit j computes with: its weights in (one per row) and its bias, from a layer's
+// [W; b] as (rows + 1) x cols, row-major (the frames' `weights`).
+export function incoming(Wb, rows, cols, j) {
+  const weights = [];
+  for (let r = 0; r < rows; r++) weights.push(Wb[r * cols + j]);
+  return { weights, bias: Wb[rows * cols + j] };
+}
+
+// The diagram's layers as lists of node places: the sources of the first layer's weight
+// rows (`rows`: each row's input node), then each hidden layer's and the output's units,
+// cut from `units` (all of them, in order) by the `hidden` sizes.
+export function edgeLayers(inputs, units, hidden, rows) {
+  const layers = [rows.map((i) => inputs[i])];
+  let at = 0;
+  for (const n of hidden) { layers.push(units.slice(at, at + n)); at += n; }
+  layers.push(units.slice(at));
+  return layers;
+}

@@ -30,9 +30,10 @@ PAYLOAD = {
     "versions": "{name: version}: the figures the page should show now; one it lacks "
                 "(a payload overtaken before the page saw it) it asks for with `have`",
     "units_xy": "[[x, y], ...]: each hidden/output unit's place in the diagram's axes",
-    "inputs_xy": "[[x, y], ...]: each input node's place in the diagram's axes",
-    "inputs": "base64 of uint8 (features x unit_n x unit_n): each input feature over the "
-              "plane, scaled to -1..+1 by its largest size, painted with unit_lut",
+    "inputs_xy": "[[x, y], ...]: each input node's place in the diagram's axes (every "
+                 "feature, in NETWORK features' order)",
+    "inputs": "base64 of uint8 (features x unit_n x unit_n): every feature over the plane, "
+              "those off too, scaled to -1..+1 by its largest size, painted with unit_lut",
     "plotly_url": "str: where plotly.js is served",
     "clickable": "bool: clicks on the plane are reported (`point`)",
     "scroll": "bool: bring the controls and the view into sight (once, after a lesson is loaded)",
@@ -41,6 +42,8 @@ PAYLOAD = {
     "history": "optional {epoch, train, test}: the whole loss curve so far",
     "plane": "PLANE: where the points figure's plot area is, for the surface and clicks",
     "diagram": "DIAGRAM: where the diagram's plot area is, for the unit pictures",
+    "network": "NETWORK: the layers and features the diagram's + and − and its input "
+               "nodes change, and how its edges are drawn",
     "loss": "LOSS: where the loss chart's plot area is: the page draws the curves there, "
             "every frame, on axes whose ranges it sets",
     "controls": "list of CONTROLS: those the learner can press now (shown and enabled); "
@@ -71,6 +74,18 @@ DIAGRAM = {
     "picture_px": "int: a unit picture's size on screen, centred on its node",
 }
 
+NETWORK = {
+    "hidden": "[units, ...]: each hidden layer's size",
+    "max_layers": "int: hidden layers at most (+ refused beyond)",
+    "max_units": "int: units per hidden layer at most",
+    "features": "[[name, label, on], ...]: every input feature, in the input nodes' order "
+                "(inputs_xy); a click on a node asks to switch it (`network`)",
+    "rows": "[node, ...]: for each row of the first layer's weights, its input node",
+    "editable": "list of 'layers', 'features': what the diagram may change (a link may "
+                "hide the sidebar's controls, and then the diagram's too)",
+    "colours": "[negative, positive]: the edges' colours (width: the weight's size)",
+}
+
 # The run's controls. Each is a Streamlit button keyed by its name, so Streamlit gives
 # it the CSS class `st-key-<name>` (documented under st.button's `key`): the page knows
 # a click on Pause by it and answers it itself. The page asks for a control with the
@@ -99,6 +114,8 @@ FRAME = {
          "predicted value's (v + 1) / 2 x 255 (regression), class x 42 + confidence level "
          "(3 to 6 classes); `lut` colours it",
     "units": "optional list (one per layer) of base64 units x unit_n x unit_n uint8",
+    "weights": "optional (with units) list (one per layer) of base64 float32 [W; b], "
+               "(inputs + 1) x units, row-major, the last row the biases: the diagram's edges",
 }
 
 # Page -> server: each trigger reruns the live fragment and calls its callback. Every
@@ -114,13 +131,17 @@ TRIGGERS = {
     "have": "{has}: the figures the page holds ({name: version}), when they differ from "
             "the payload's `versions` while no `want` is due (first load, paused, remounted)",
     "point": "{x1, x2, at}: a click on the plane, in data coordinates",
+    "network": "{change, layer, feature, at}: a + or − on the diagram ('add_layer', "
+               "'remove_layer', 'add_unit', 'remove_unit' of hidden layer `layer`, 1-based) "
+               "or a click on an input node ('feature', its name)",
 }
 
 
 def js_constant():
     """The schema as a JavaScript constant for live.js."""
     names = {"payload": list(PAYLOAD), "frame": list(FRAME), "triggers": list(TRIGGERS),
-             "plane": list(PLANE), "diagram": list(DIAGRAM), "loss": list(LOSS), "controls": list(CONTROLS),
+             "plane": list(PLANE), "diagram": list(DIAGRAM), "loss": list(LOSS),
+             "network": list(NETWORK), "controls": list(CONTROLS),
              "keys": KEYS}
     return f"const SCHEMA = {json.dumps(names)};\nconst TOKEN_KEY = {json.dumps(TOKEN_KEY)};\n"
 
@@ -130,7 +151,8 @@ def check_payload(data):
     problems = [f"unknown key {k!r}" for k in data if k not in PAYLOAD]
     problems += [f"missing key {k!r}" for k in PAYLOAD
                  if k not in data and not PAYLOAD[k].startswith("optional")]
-    for part, keys in (("plane", PLANE), ("diagram", DIAGRAM), ("loss", LOSS)):
+    for part, keys in (("plane", PLANE), ("diagram", DIAGRAM), ("loss", LOSS),
+                       ("network", NETWORK)):
         given = data.get(part) or {}
         problems += [f"{part}: missing key {k!r}" for k in keys if k not in given]
     problems += [f"unknown control {c!r}" for c in data.get("controls", []) if c not in CONTROLS]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.controls import change_network
 from ui.links import shown
 from ui.live.schema import CONTROLS, js_constant
 from ui.room.member import beat
@@ -107,6 +108,20 @@ def _point():
         on_point_click(where["x1"], where["x2"])      # checked there, as a file's rows are
 
 
+def _network():
+    """A + or − or a feature switched on the diagram: the sidebar's keys change, and a full
+    run builds the new network (and redraws the sidebar and the link)."""
+    event = _event("network")
+    if isinstance(event, dict):
+        change_network(event.get("change"), event.get("layer"), event.get("feature"))
+        app_state().live_stopped = True
+
+
+def editable():
+    """What the diagram may change: what the link lets the sidebar change."""
+    return [name for name in ("layers", "features") if shown(name)]
+
+
 @st.fragment
 def _live(speed):
     run = current_run()
@@ -116,9 +131,9 @@ def _live(speed):
     run = current_run()                 # (a reconnect brings a saved run back)
     clickable = st.session_state.get("click_mode", "off") != "off"
     scroll, state.scroll_to_live = state.scroll_to_live, False
-    live_view(data=run.payload(plotly_url(), clickable, scroll, offered(run)), key="live",
-              on_want_change=_want, on_control_change=_control, on_have_change=_have,
-              on_point_change=_point)
+    live_view(data=run.payload(plotly_url(), clickable, scroll, offered(run), editable()),
+              key="live", on_want_change=_want, on_control_change=_control,
+              on_have_change=_have, on_point_change=_point, on_network_change=_network)
     stopped, state.live_stopped = state.live_stopped or (was_running and not run.running), False
     if stopped or news or state.needs_full_run():
         st.rerun()          # it stopped, new points, a notice or the room's: the page follows
