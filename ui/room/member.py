@@ -19,7 +19,8 @@ from playground.saves import load_session, save_bytes
 from ui.controls import set_widgets
 
 PUBLISH_EVERY = 1.0     # seconds between two tiles while playing
-SAVE_EVERY = 4.0        # seconds between two saves while playing (at most 5 s are lost)
+SAVE_EVERY = 2.0        # seconds between two saves while playing: a replica that dies
+                        # loses at most this, plus a save still queued (target: 5 s)
 LOOK_EVERY = 2.0        # seconds between two looks at the room (a setup sent by the teacher)
 RETRY = 1.0             # seconds between two tries of a store that is down
 log = logging.getLogger(__name__)
@@ -129,23 +130,27 @@ def _own(seat, store):
     return blob, "Reconnected: your run is back at epoch {epoch:,}."
 
 
-def join(state):
+def join(state, now):
     """The page's token came: the run of its link (a copy) or its own last save in this
-    room comes back, paused where it was saved. Once per page; never raises."""
+    room comes back, paused where it was saved. Done once per page; never raises. While
+    the store cannot say whether there is a save, the page is not joined: it tries again
+    every RETRY seconds and saves nothing meanwhile, so a fresh run never overwrites the
+    save it was to get back (a replica died, and the store was slow to answer)."""
     seat, store = state.room, worker().store
-    seat.joined = True
-    seat.student = service.student_id(state.token)
+    seat.student, seat.join_tried = service.student_id(state.token), now
     try:
         found = _opened(seat, store) or _own(seat, store)
         if not seat.nickname:
             seat.nickname = default_nickname(store.count_students(seat.name) + 1)
+    except StoreDown:
+        worker().mark_down()
+        return
+    seat.joined = True
+    try:
         if found:
             session = load_session(found[0])
             set_widgets(session.config)
             state.resume_run(session, found[1].format(epoch=session.epoch))
-    except StoreDown:
-        worker().mark_down()
-        seat.nickname = seat.nickname or default_nickname(int(seat.student[:4], 16) % 100)
     except ValueError as e:
         state.say(str(e))
 
@@ -201,9 +206,12 @@ def beat(state, now=None) -> bool:
     seat = state.room
     if seat is None or not seat.name or not state.token:
         return False
+    now = now or time.monotonic()
+    if not seat.joined and now - seat.join_tried >= RETRY:
+        join(state, now)
     if not seat.joined:
-        join(state)
-    now, run = now or time.monotonic(), state.run
+        return False
+    run = state.run
     setup = (run.mount, run.session.config)
     paused = seat.was_running and not run.running
     seat.was_running = run.running

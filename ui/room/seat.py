@@ -23,7 +23,8 @@ class Seat:
     problem: str = ""           # why the link's room part was refused, one sentence
     nickname: str = ""          # shown on the student's tile ("" until the room is joined)
     student: str = ""           # the public id of this browser's token
-    joined: bool = False        # the token came, and the reconnect (or the copy) was tried
+    joined: bool = False        # the token came, and the reconnect (or the copy) was done
+    join_tried: float = -1e9    # monotonic time of the last try (a store down: try again)
     saved_setup: tuple = ()     # (mount, config) of the run last saved: a change saves again
     was_running: bool = False   # the run played at the last beat (a pause saves)
     saved: float = 0.0          # monotonic time of the last save
