@@ -3,6 +3,7 @@ tests): it reads the lines the script prints for it (see the script's header).""
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from tools.appserver import ROOT
 
 SCRIPT = ROOT / "deploy" / "start_replicas.sh"
+SUPERVISORCTL = shutil.which("supervisorctl") or "/usr/bin/supervisorctl"
 
 # The script's lines for programs, each a pattern and what it sets on a Deployment.
 LINES = {
@@ -46,6 +48,13 @@ class Deployment:
     @property
     def pids(self):
         return [self.nginx_pid] + [pid for pid, _ in self.replicas.values()]
+
+    def replica_pid(self, name):
+        """Replica `name`'s pid now, as supervisord reports it (a restarted replica has a
+        new one; `replicas` keeps the first), or 0 while it is not running."""
+        out = subprocess.run([SUPERVISORCTL, "-c", f"{self.dir}/supervisord.conf", "pid", name],
+                             capture_output=True, text=True, timeout=30).stdout.strip()
+        return int(out) if out.isdigit() else 0
 
     def read(self, line):
         """Take in one line the script printed."""
