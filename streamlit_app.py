@@ -22,9 +22,11 @@ from ui.panels.lessons import lessons_ui  # noqa: E402
 from ui.panels.lrfinder import lrfinder_ui  # noqa: E402
 from ui.panels.math import math_ui  # noqa: E402
 from ui.panels.replay import replay_ui  # noqa: E402
+from ui.panels.room import room_ui  # noqa: E402
 from ui.panels.share import share_ui  # noqa: E402
 from ui.panels.surface3d import surface3d_ui  # noqa: E402
 from ui.panels.your_data import mydata_ui  # noqa: E402
+from ui.room.notice import room_status_ui  # noqa: E402
 from ui.state import app_state, current_run  # noqa: E402
 from ui.tutorial import tutorial_ui  # noqa: E402
 
@@ -64,6 +66,7 @@ def status_ui(run):
     only, not again by the live view)."""
     with st.container(key="status"):
         link_warning_ui()
+        room_status_ui()
         notice = app_state().take_notice()
         if notice:
             st.caption(notice)
@@ -74,7 +77,7 @@ def status_ui(run):
 PANELS = {"Replay": replay_ui, "Compare runs": compare_ui, "The math": math_ui,
           "Lessons": lessons_ui, "Your data": mydata_ui, "Share": share_ui, "Export": export_ui,
           "3-D view": surface3d_ui, "Why is it stuck?": diagnostics_ui,
-          "Learning rate finder": lrfinder_ui}
+          "Learning rate finder": lrfinder_ui, "Workshop room": room_ui}
 
 
 def panels_ui(run):
@@ -91,6 +94,8 @@ def main():
     st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
     link = read_link()
     init_state(link.config)
+    if app_state().room:                # a room's link opens its panel
+        st.session_state.setdefault("panel", "Workshop room")
     # The widgets' values are in the session state before they are drawn, so the live
     # view can be sent first and the sidebar after it: the page then loads the live
     # view's code before the sidebar's many widget kinds, and the surface shows sooner.

@@ -46,6 +46,20 @@ class History:
     def as_dict(self):
         return {name: self.column(name).tolist() for name in COLUMNS}
 
+    def to_arrays(self) -> dict:
+        """The recorded rows and their spacing, as arrays: what a save keeps."""
+        return {"rows": self.rows[: self.n].copy(), "stride": np.array(self.stride),
+                "budget": np.array(len(self.rows))}
+
+    @classmethod
+    def from_arrays(cls, arrays) -> "History":
+        """The history `to_arrays` described, recording on exactly as it would have."""
+        new, rows = cls(int(arrays["budget"])), np.asarray(arrays["rows"], float)
+        if rows.ndim != 2 or rows.shape[1] != len(COLUMNS) or len(rows) > len(new.rows):
+            raise ValueError(f"history rows of shape {rows.shape} do not fit its budget")
+        new.rows[: len(rows)], new.n, new.stride = rows, len(rows), int(arrays["stride"])
+        return new
+
     def copy(self):
         new = History(len(self.rows))
         new.rows, new.n, new.stride = self.rows.copy(), self.n, self.stride

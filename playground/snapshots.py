@@ -40,3 +40,22 @@ class Snapshots:
     @property
     def nbytes(self):
         return sum(t.nbytes for t in self.thetas)
+
+    def to_arrays(self) -> dict:
+        """The snapshots and their spacing, as arrays: what a save keeps."""
+        thetas = np.stack(self.thetas) if self.thetas else np.empty((0, 0))  # (count, params)
+        return {"epochs": np.array(self.epochs, dtype=np.int64), "thetas": thetas,
+                "ratio": np.array(self.ratio),
+                "limits": np.array([self.max_count, self.max_bytes, self.next], dtype=np.int64)}
+
+    @classmethod
+    def from_arrays(cls, arrays) -> "Snapshots":
+        """The snapshots `to_arrays` described, taken on exactly as they would have been."""
+        epochs, thetas = arrays["epochs"], arrays["thetas"]
+        if len(epochs) != len(thetas):
+            raise ValueError(f"{len(epochs)} snapshot epochs for {len(thetas)} snapshots")
+        max_count, max_bytes, next_epoch = (int(v) for v in arrays["limits"])
+        new = cls(float(arrays["ratio"]), max_count, max_bytes)
+        new.epochs, new.thetas = [int(e) for e in epochs], [t.copy() for t in thetas]
+        new.next = next_epoch
+        return new

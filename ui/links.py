@@ -8,6 +8,7 @@ import streamlit as st
 
 from playground.teach.lessons import LESSONS
 from playground.teach.links import LinkSetup, to_query
+from ui.room.seat import kept_query
 from ui.state import app_state
 
 
@@ -32,6 +33,12 @@ def link_warning_ui():
                    + "; ".join(problems) + ".", icon=":material/link_off:")
 
 
+def app_address() -> str:
+    """The app's address without its query, ending in "/": links are built on it."""
+    base = (st.context.url or "").split("?")[0]
+    return base if base.endswith("/") else base + "/"
+
+
 def current_lesson(config):
     """The lesson this config still is, if any (a changed setting ends the lesson)."""
     name = app_state().lesson
@@ -40,7 +47,9 @@ def current_lesson(config):
 
 def sync_url(config):
     """Write the setup into the address bar, so copying it shares exactly this run."""
-    link = app_state().link
-    params = to_query(config, link.show, link.hide, current_lesson(config))
+    state = app_state()
+    link = state.link
+    params = {**kept_query(state.room),
+              **to_query(config, link.show, link.hide, current_lesson(config))}
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)

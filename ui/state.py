@@ -15,6 +15,7 @@ from playground.session import fits, rebuilt_by, tuned_by
 from playground.teach.compare import add_pin, pin
 from playground.teach.links import LinkSetup, from_query
 from ui.live.playback import Playback
+from ui.room.seat import seat_from_query, split_query
 
 KEY = "app"
 
@@ -41,10 +42,17 @@ class AppState:
     scroll_to_live: bool = False        # bring the live view into sight on the next draw
     live_stopped: bool = False          # the page paused the run: the buttons must follow
     formula_error: str | None = None    # why the formula box's text was refused, if it was
+    room: object = None                 # ui.room.seat.Seat when opened with ?room=NAME
+    token: str = ""                     # the browser's room identity, once the page said it
 
     @classmethod
-    def from_link(cls, link: LinkSetup) -> "AppState":
-        return cls(link=link, lesson=link.lesson, link_warning=bool(link.problems))
+    def from_link(cls, link: LinkSetup, room=None) -> "AppState":
+        return cls(link=link, lesson=link.lesson, link_warning=bool(link.problems), room=room)
+
+    def set_token(self, token):
+        """The page's identity (live/schema.py TOKEN_KEY): 32 hex digits, else ignored."""
+        if isinstance(token, str) and len(token) == 32 and set(token) <= set("0123456789abcdef"):
+            self.token = token
 
     def say(self, notice: str):
         """Show this sentence once, at the top, on the next full run."""
@@ -134,11 +142,17 @@ class AppState:
         self.run = Playback(s.config, s.data, initial_params=s.initial_params, page=self.run)
         self.say(why)
 
+    def resume_run(self, session, why: str):
+        """A saved run on screen, paused where it was saved (a reconnect, or a copy)."""
+        self.run = Playback(session.config, session=session, page=self.run)
+        self.say(why)
+
 
 def app_state() -> AppState:
     """This browser session's AppState, made on its first run from the page's link."""
     if KEY not in st.session_state:
-        st.session_state[KEY] = AppState.from_link(from_query(st.query_params.to_dict()))
+        room, setup = split_query(st.query_params.to_dict())
+        st.session_state[KEY] = AppState.from_link(from_query(setup), seat_from_query(room))
     return st.session_state[KEY]
 
 

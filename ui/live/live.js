@@ -13,7 +13,22 @@ const CONFIG = { displayModeBar: false, responsive: true };
 
 function trigger(st, name, value) {
   if (!SCHEMA.triggers.includes(name)) throw new Error(`unknown trigger ${name}`);
-  if (st.setTrigger) st.setTrigger(name, value);
+  if (st.setTrigger) st.setTrigger(name, { ...value, token: pageToken() });
+}
+
+// This browser's identity for the workshop room: a random secret made once and kept in
+// localStorage (never in a link), sent with every trigger. Without storage (a private
+// window that refuses it) the page keeps one for as long as it is open.
+function pageToken() {
+  if (window.__nnpToken) return window.__nnpToken;
+  let token = null;
+  try { token = window.localStorage.getItem(TOKEN_KEY); } catch (e) { /* no storage */ }
+  if (!token || !/^[0-9a-f]{32}$/.test(token)) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    token = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    try { window.localStorage.setItem(TOKEN_KEY, token); } catch (e) { /* kept in the page */ }
+  }
+  return (window.__nnpToken = token);
 }
 
 function loadPlotly(url) {

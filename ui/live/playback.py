@@ -170,8 +170,10 @@ class Playback:
     """One browser session's run as the live view plays it. The UI changes it only
     through its methods: play, pause, step, set_view, want, have."""
 
-    def __init__(self, config, data=None, initial_params=None, running=False, page=None):
-        self.session = TrainingSession(config, data, initial_params)
+    def __init__(self, config, data=None, initial_params=None, running=False, page=None,
+                 session=None):
+        # `session`: a run made elsewhere (a save brought back), played from where it is
+        self.session = session or TrainingSession(config, data, initial_params)
         self.running = False
         self.mount = next(_mounts)      # identifies this network to the live view
         self.seq = 0                    # counts the batches of frames

@@ -101,7 +101,11 @@ FRAME = {
     "units": "optional list (one per layer) of base64 units x unit_n x unit_n uint8",
 }
 
-# Page -> server: each trigger reruns the live fragment and calls its callback.
+# Page -> server: each trigger reruns the live fragment and calls its callback. Every
+# trigger also carries `token`: the browser's identity for the workshop room, a random
+# secret the page makes once (32 hex digits) and keeps in localStorage under TOKEN_KEY;
+# never put in a link (ui/room keeps it in AppState.token).
+TOKEN_KEY = "nnp-token"
 TRIGGERS = {
     "want": "{seq, has}: the page is running low on frames: train and send the next batch; "
             "has: {name: version} of the figures it holds",
@@ -118,7 +122,7 @@ def js_constant():
     names = {"payload": list(PAYLOAD), "frame": list(FRAME), "triggers": list(TRIGGERS),
              "plane": list(PLANE), "diagram": list(DIAGRAM), "loss": list(LOSS), "controls": list(CONTROLS),
              "keys": KEYS}
-    return f"const SCHEMA = {json.dumps(names)};\n"
+    return f"const SCHEMA = {json.dumps(names)};\nconst TOKEN_KEY = {json.dumps(TOKEN_KEY)};\n"
 
 
 def check_payload(data):

@@ -13,6 +13,7 @@ import streamlit as st
 
 from ui.links import shown
 from ui.live.schema import CONTROLS, js_constant
+from ui.room.member import beat
 from ui.state import app_state, current_run
 
 HERE = Path(__file__).parent
@@ -38,9 +39,13 @@ def plotly_url():
 
 
 def _event(name):
-    """This run's value of one of the live view's triggers (schema.TRIGGERS)."""
+    """This run's value of one of the live view's triggers (schema.TRIGGERS), whose
+    `token` (the browser's room identity) is kept in AppState."""
     state = st.session_state.get("live")
-    return getattr(state, name, None) if state is not None else None
+    event = getattr(state, name, None) if state is not None else None
+    if isinstance(event, dict):
+        app_state().set_token(event.get("token"))
+    return event
 
 
 # What each control does (schema.CONTROLS), for its button and for the page's `control`
@@ -107,8 +112,9 @@ def _live(speed):
     run = current_run()
     was_running = run.running
     run.serve(st.session_state.get("speed", speed))
+    beat(state := app_state())          # the room's tile and save, when due (never waits)
+    run = current_run()                 # (a reconnect brings a saved run back)
     clickable = st.session_state.get("click_mode", "off") != "off"
-    state = app_state()
     scroll, state.scroll_to_live = state.scroll_to_live, False
     live_view(data=run.payload(plotly_url(), clickable, scroll, offered(run)), key="live",
               on_want_change=_want, on_control_change=_control, on_have_change=_have,

@@ -2,13 +2,12 @@
 import streamlit as st
 
 from playground.teach.links import CONTROLS, query_string
-from ui.links import current_lesson
+from ui.links import app_address, current_lesson
 
 
 def share_ui(run):
     config = run.session.config
-    base = (st.context.url or "").split("?")[0]
-    base = base if base.endswith("/") else base + "/"
+    base = app_address()
     st.markdown("**This setup as a link.** Anyone who opens it gets the same data, network and "
                 "settings (and, with the same seed, the same starting weights).")
     st.code(base + "?" + query_string(config, lesson=current_lesson(config)), language=None,

@@ -1,0 +1,1 @@
+"""The workshop room in the app: the page's seat in a room, its publisher and saver."""
