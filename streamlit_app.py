@@ -29,6 +29,7 @@ from ui.panels.your_data import mydata_ui  # noqa: E402
 from ui.room.notice import room_status_ui  # noqa: E402
 from ui.state import app_state, current_run  # noqa: E402
 from ui.tutorial import tutorial_ui  # noqa: E402
+from ui.wall.view import wall_room, wall_ui  # noqa: E402
 
 
 def controls_ui():
@@ -92,6 +93,9 @@ def panels_ui(run):
 
 def main():
     st.set_page_config(page_title="NN Playground", page_icon="🧠", layout="wide")
+    room = wall_room()
+    if room is not None:            # ?room=NAME&wall=1: the projector's wall, no playground
+        return wall_ui(room)
     link = read_link()
     init_state(link.config)
     if app_state().room:                # a room's link opens its panel

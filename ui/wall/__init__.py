@@ -1,0 +1,1 @@
+"""The workshop room's wall, for the projector: `?room=NAME&wall=1`."""
