@@ -9,18 +9,18 @@ its own bits, none recomputed.
 """
 import io
 import json
-import zipfile
 
 import numpy as np
 
-from .config import Config
+from .config import Config, validated
 from .data.datasets import Dataset
 from .history import History
-from .session import TrainingSession, rebuilt_by
+from .session import TrainingSession, fits, rebuilt_by
 from .snapshots import Snapshots
 
 MAGIC = b"NNP-SAVE\n"       # what a save starts with, so a foreign blob is told apart
 FORMAT = 1                  # raise when a save's layout changes; older saves are refused
+MAX_UNPACKED = 32_000_000   # bytes a save may unpack to (the largest run's are ~3 MB)
 DATA = ("X_train", "y_train", "X_test", "y_test")
 
 
@@ -29,7 +29,7 @@ def _group(prefix, arrays):
 
 
 def _ungroup(prefix, arrays):
-    return {name[len(prefix) + 1:]: arrays[name] for name in arrays.files
+    return {name[len(prefix) + 1:]: value for name, value in arrays.items()
             if name.startswith(prefix + ".")}
 
 
@@ -60,7 +60,7 @@ def save_bytes(session: TrainingSession) -> bytes:
               **_group("snapshots", session.snapshots.to_arrays())}
     out = io.BytesIO()
     out.write(MAGIC)
-    np.savez(out, **arrays)
+    np.savez_compressed(out, **arrays)      # half the bytes for ~3 ms (benchmarks/bench_saves.py)
     return out.getvalue()
 
 
@@ -68,16 +68,29 @@ def _config(d) -> Config:
     return Config(**{**d, "hidden": tuple(d["hidden"]), "features": tuple(d["features"])})
 
 
+def _unpack(raw):
+    """{name: array} of the archive's bytes; None when they would unpack to more than
+    MAX_UNPACKED (the sizes are read from the archive's index, before anything is)."""
+    with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
+        if sum(member.file_size for member in archive.zip.infolist()) > MAX_UNPACKED:
+            return None
+        return {name: archive[name] for name in archive.files}
+
+
 def _open(blob):
-    """(header, arrays) of a save, or ValueError saying in one sentence why not."""
+    """(header, {name: array}) of a save, or ValueError saying in one sentence why not."""
     if not isinstance(blob, (bytes, bytearray, memoryview)) or bytes(blob[:len(MAGIC)]) != MAGIC:
         raise ValueError("This is not a saved run of NN Playground.")
     try:
-        arrays = np.load(io.BytesIO(bytes(blob[len(MAGIC):])), allow_pickle=False)
-        header = json.loads(arrays["header"].tobytes().decode())
-        version = header["format"]
-    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
+        arrays = _unpack(bytes(blob[len(MAGIC):]))
+        if arrays is not None:
+            header = json.loads(arrays["header"].tobytes().decode())
+            version = header["format"]
+    except Exception:   # damaged bytes reach zipfile, zlib and the .npy reader in many ways
         raise ValueError("This saved run is damaged and cannot be read.") from None
+    if arrays is None:
+        raise ValueError(f"This saved run is too large to open (over {MAX_UNPACKED:,} bytes "
+                         "unpacked).")
     if version != FORMAT:
         raise ValueError(f"This saved run is in save format {version}, and this version of "
                          f"NN Playground reads format {FORMAT} only.")
@@ -109,8 +122,10 @@ def _rebuild(header, arrays) -> TrainingSession:
         raise ValueError(f"its {', '.join(rebuilt_by(initial, config))} changed mid-run")
     data = Dataset(*(arrays[name] for name in DATA))
     params = [arrays[f"initial.{i}"] for i in range(header["layers"])]
+    if not fits(initial, params):
+        raise ValueError("its initial weights do not fit its network")
     session = TrainingSession(initial, data, params)    # the data and network it started with
-    session.config = config
+    session.config = validated(config, own_data=True)  # as retune checked it
     _put(session.theta, arrays["theta"], "the weights")
     _restore_optimizer(session, header["optimizer"], arrays)
     session.rng.bit_generator.state = header["rng"]
@@ -129,7 +144,6 @@ def load_session(blob: bytes) -> TrainingSession:
     header, arrays = _open(blob)
     try:
         return _rebuild(header, arrays)
-    except (KeyError, ValueError, TypeError, IndexError, OSError, EOFError,
-            zipfile.BadZipFile) as e:
+    except (KeyError, ValueError, TypeError, IndexError) as e:
         reason = str(e).strip("'\". ") or type(e).__name__
         raise ValueError(f"This saved run is damaged and cannot be resumed ({reason}).") from None

@@ -10,6 +10,7 @@ from hypothesis import settings
 settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
 settings.load_profile("repeatable")
 
+from tests.rooms import redis_server, sqlite_store, store  # noqa: E402,F401 (fixtures)
 from tests.support import require  # noqa: E402
 from tools.appserver import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop  # noqa: E402
 

@@ -4,6 +4,7 @@ connections belong to the thread that made them); a busy file is waited on for a
 BUSY_MS, and any failure of the file becomes StoreDown.
 """
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -37,6 +38,7 @@ class SqliteStore(Store):
     # -- the file ---------------------------------------------------------------------
     def _connect(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local.writable = not self.path.exists() or os.access(self.path, os.W_OK)
         conn = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         if conn.execute("PRAGMA user_version").fetchone()[0] != VERSION:
@@ -50,6 +52,8 @@ class SqliteStore(Store):
         A failure forgets the connection, so the next call tries the file afresh (a file
         made writable again, a disk with room again)."""
         try:
+            if write and not getattr(self._local, "writable", True):
+                self.close()        # opened read-only while the file was: it stays so
             conn = getattr(self._local, "conn", None) or self._connect()
             self._local.conn = conn
             if write:
