@@ -211,12 +211,12 @@ for ((k = 1; k <= N; k++)); do
         sleep 0.2
     done
 done
-until http_ok "http://127.0.0.1:$PORT/healthz"; do
+shown=$LISTEN; [[ $LISTEN == 0.0.0.0 ]] && shown=127.0.0.1      # the address to reach nginx at
+until http_ok "http://$shown:$PORT/healthz"; do
     kill -0 "$NGINX_PID" 2>/dev/null || fail "nginx exited: $(grep . "$DIR/error.log" | tail -n 1)"
     (( SECONDS < deadline )) || fail "nginx not healthy after ${START_TIMEOUT}s"
     sleep 0.2
 done
-shown=$LISTEN; [[ $LISTEN == 0.0.0.0 ]] && shown=127.0.0.1
 echo "ready http://$shown:$PORT/"
 
 # Runs until nginx or supervisord exits or a signal arrives (wait returns at once for a
