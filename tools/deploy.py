@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from tools.appserver import ROOT
+from tools.appserver import ROOT, healthy
 
 SCRIPT = ROOT / "deploy" / "start_replicas.sh"
 SUPERVISORCTL = shutil.which("supervisorctl") or "/usr/bin/supervisorctl"
@@ -55,6 +55,12 @@ class Deployment:
         out = subprocess.run([SUPERVISORCTL, "-c", f"{self.dir}/supervisord.conf", "pid", name],
                              capture_output=True, text=True, timeout=30).stdout.strip()
         return int(out) if out.isdigit() else 0
+
+    def restarted(self, name, old_pid):
+        """True once replica `name` runs again as a new process (not `old_pid`) that
+        answers its own health check: supervisord brought it back."""
+        pid = self.replica_pid(name)
+        return pid not in (0, old_pid) and healthy(f"http://127.0.0.1:{self.replicas[name][1]}")
 
     def read(self, line):
         """Take in one line the script printed."""

@@ -20,6 +20,7 @@ import pytest
 
 from tests.deploy.replicas import free_ports, get, playing_session
 from tests.support import require
+from tools.appserver import healthy
 from tools.deploy import start_deployment
 from tools.livesession import LiveSession
 from tools.stclient import run_async
@@ -42,14 +43,6 @@ def deployment(tmp_path):
         yield d
     finally:
         assert d.stop() == 143
-
-
-def healthy(port):
-    """True when the replica on `port` itself answers its health check."""
-    try:
-        return get(f"http://127.0.0.1:{port}", "/_stcore/health")[0] == 200
-    except OSError:                                      # refused: nothing listens there
-        return False
 
 
 def test_the_printed_pids_are_the_replicas_streamlit_processes(deployment):
@@ -76,7 +69,7 @@ async def kill_and_watch(deployment):
         await b.wait_for(lambda: b.error is not None, 10, "the dead replica's websocket to close")
 
         # Meanwhile (it is still down): its browsers are served by the other replica.
-        down = not healthy(port)
+        down = not healthy(f"http://127.0.0.1:{port}")
         status, headers, _ = get(url, "/_stcore/health", doomed)
         assert down, "the replica was back before its browsers' failover could be checked"
         assert status == 200 and headers["X-Replica"] == kept
@@ -87,13 +80,11 @@ async def kill_and_watch(deployment):
         await a.wait_for(lambda: a.epoch > epoch, 10, "the other replica's run to go on")
 
         # supervisord brings the killed replica back: a new process, healthy.
-        while True:
-            new = deployment.replica_pid(doomed)
-            if new not in (0, pid) and healthy(port):
-                break
+        while not deployment.restarted(doomed, pid):
             assert time.monotonic() - killed < RESTART_S, (
-                f"replica {doomed} not back {RESTART_S} s after SIGKILL (pid now {new})")
+                f"replica {doomed} not back {RESTART_S} s after SIGKILL")
             await asyncio.sleep(0.2)
+        new = deployment.replica_pid(doomed)
         argv = Path(f"/proc/{new}/cmdline").read_bytes().split(b"\0")
         assert b"streamlit" in argv and str(port).encode() in argv
         assert a.error is None
