@@ -44,6 +44,7 @@ from tools.appserver import free_port  # noqa: E402
 from tools.deploy import start_deployment  # noqa: E402
 from tools.livesession import LiveSession, warm_up  # noqa: E402
 from tools.load import session_query  # noqa: E402
+from tools.redisserver import RedisServer  # noqa: E402
 
 ROOM = "failover"
 OPEN_TIMEOUT = 120.0            # seconds for every student's first surface
@@ -159,7 +160,6 @@ def sqlite_env():
 
 @contextmanager
 def redis_env():
-    from tests.rooms import RedisServer          # Debian's redis-server, started and stopped
     with tempfile.TemporaryDirectory(prefix="nnp-failover-redis-") as d:
         server = RedisServer(d)
         server.start()
