@@ -136,7 +136,7 @@ def rates(before, after):
     return out
 
 
-async def watch_wall(wall, row, n, stop):
+async def watch_wall(wall, row, stop):
     """Sample the wall's oldest tile into row.tile_ages until `stop` is set."""
     while not stop.is_set():
         tiles, oldest = await wall.sample()
@@ -177,7 +177,7 @@ async def measure_ws(url, n, seconds, server_pids, room=""):
         if wall is not None:
             stop = asyncio.Event()
             await wall.mark()
-            watching = asyncio.create_task(watch_wall(wall, row, n, stop))
+            watching = asyncio.create_task(watch_wall(wall, row, stop))
         cpu0, mine0, wall0 = cpu_seconds(server_pids), cpu_seconds(me), time.perf_counter()
         before = [(time.perf_counter(), s.epoch, s.painted) for s in sessions]
         await asyncio.sleep(seconds)
