@@ -99,6 +99,7 @@ class Row:
     note: str = ""
     room: str = ""                # the workshop room the students joined, if any
     tile_ages: list = field(default_factory=list)   # the wall's oldest tile's age, s, per sample
+    store_ages: list = field(default_factory=list)  # ... in the store, at the same moments
     wall_tiles: int | None = None  # tiles the wall showed at the end
     wall_main_thread: float | None = None   # the wall page's main-thread busy fraction
 
@@ -123,7 +124,8 @@ def row_json(r):
     if r.room:
         out.update(room=r.room, tile_age_p95_s=percentile(r.tile_ages, 95),
                    tile_age_max_s=max(r.tile_ages, default=None),
-                   wall_main_thread=r.wall_main_thread, wall_tiles=r.wall_tiles)
+                   wall_main_thread=r.wall_main_thread, wall_tiles=r.wall_tiles,
+                   store_tile_age_p95_s=percentile(r.store_ages, 95))
     return out
 
 
@@ -137,12 +139,18 @@ def rates(before, after):
 
 
 async def watch_wall(wall, row, stop):
-    """Sample the wall's oldest tile into row.tile_ages until `stop` is set."""
+    """Sample the wall's oldest tile into row.tile_ages until `stop` is set, and the
+    store's oldest into row.store_ages (the publishing's share of the wall's lag)."""
+    from playground.room.store import open_store
+    store = open_store()
     while not stop.is_set():
         tiles, oldest = await wall.sample()
         row.wall_tiles = tiles
         if oldest is not None:
             row.tile_ages.append(oldest)
+        updated = [t["updated"] for t in store.get_tiles(row.room).values()]
+        if updated:
+            row.store_ages.append(time.time() - min(updated))
         try:
             await asyncio.wait_for(stop.wait(), WALL_SAMPLE_S)
         except asyncio.TimeoutError:
@@ -393,7 +401,8 @@ def wall_text(r):
     if not r.tile_ages:
         return f"the wall showed no tiles ({r.wall_tiles} painted)"
     return (f"oldest tile on the wall p95 {percentile(r.tile_ages, 95):.2f} s, max "
-            f"{max(r.tile_ages):.2f} s ({r.wall_tiles} tiles); wall main thread "
+            f"{max(r.tile_ages):.2f} s ({r.wall_tiles} tiles; in the store p95 "
+            f"{percentile(r.store_ages, 95):.2f} s); wall main thread "
             f"{r.wall_main_thread:.0%} busy")
 
 
