@@ -105,7 +105,7 @@ class Student:
             await s.press("play")
             await s.wait_for(lambda: s.epoch > resumed, RECONNECT_S, "training again")
         except (TimeoutError, RuntimeError) as e:
-            return str(e)
+            return f"{e} (its last save: {f'epoch {saved}' if found else 'none'})"
         return time.monotonic() - killed_at, max(0, shown - resumed), killed_wall - saved_at
 
 

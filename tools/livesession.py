@@ -8,8 +8,9 @@ pacing (frames spread over `tick_ms`, dropped when it falls behind) is not copie
 `running`, it asks for the next batch (`want`) when this one would start to play: at
 once, or when the batches before it have had their `tick_ms` each. Given a `token` (a
 workshop room's member: the page keeps one in localStorage), every trigger carries it,
-and the first payload is answered with `have`, as the page answers its first load: that
-is how the server learns who it is (and brings back their saved run). The keys come from
+and the first payload is answered with `have`, as the page answers its first load (it
+claims the figures that payload offers, since it draws none): that is how the server
+learns who it is, and brings back their saved run. The keys come from
 ui/live/schema.py, so a renamed key fails here on import.
 """
 import asyncio
