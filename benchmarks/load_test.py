@@ -2,7 +2,7 @@
 
     python benchmarks/load_test.py [--sessions 1,10,20,40] [--seconds 15]
                                    [--client browser|ws|both] [--url URL [--server-pids P,Q]]
-                                   [--deploy N]
+                                   [--deploy N] [--room NAME] [--json]
 
 For each N in --sessions it opens N sessions at once, each with its own settings in the
 URL query (`?lr=...&dataset=...`, a share link), presses Play in each, lets them play for
@@ -30,12 +30,30 @@ Two clients:
            a browser that keeps up would paint; epochs are the last frame's epoch.
 "ms/sess-s" is the server's CPU per session-second (ms of CPU each playing student costs
 per second): what sizes a box. Targets (TARGET_*): memory < 2 GB, and issue 9's.
+
+--room NAME (issue 19; ws students): every student joins the workshop room NAME (its
+session URL has ?room=NAME, its triggers a token of its own, so it publishes a tile about
+once a second and saves its run), and the room's wall (`?room=NAME&wall=1`) is open in
+headless Chromium at 1280x720 meanwhile (tools/wallwatch.py). The row adds the age of
+the wall's oldest painted tile, sampled 4 times a second (p95 and max, seconds; targets
+<= 2 s p95), and the wall page's main-thread busy fraction (< 50%). The room is created
+in the store when it does not exist; a deployment or server this starts gets a fresh
+NNP_DATA_DIR (SQLite) unless NNP_STORE or NNP_DATA_DIR is set, and with --url this
+process must see the same store as the server. Compare with the same run without
+--room: the students' redraws/s should stay at >= 90% of it.
+--json prints the rows as one JSON line on stdout (a list of objects: sessions,
+redraws_mean, redraws_min, epochs_mean, first_surface_s, ..., and for a room
+tile_age_p95_s, tile_age_max_s, wall_main_thread, wall_tiles); the table goes to stderr.
 """
 import argparse
 import asyncio
+import json
+import math
 import os
 import re
+import secrets
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +66,7 @@ from tools.deploy import DeployError, start_deployment  # noqa: E402
 from tools.livesession import LiveSession, warm_up  # noqa: E402
 from tools.load import FIRST_PAINT, FIRST_SURFACE, READ_PAGE, session_query  # noqa: E402
 from tools.procstat import ProcSampler, cpu_seconds, descendants, listening_pids  # noqa: E402
+from tools.wallwatch import WallWatch  # noqa: E402
 
 # Issue 9: 10 sessions on one `streamlit run` >= 15 redraws/s each; 40 through deploy/'s
 # default replicas >= 5 redraws/s each, >= 200 epochs/s mean, first surface <= 4 s.
@@ -55,6 +74,12 @@ TARGET_REDRAWS = {10: 15.0, 40: 5.0}    # sessions -> redraws/s every session mu
 TARGET_EPOCHS = {40: 200.0}             # sessions -> mean epochs/s
 TARGET_FIRST = {40: 4.0}                # sessions -> slowest first surface, seconds
 TARGET_RSS = 2 * 1024**3
+# Issue 19: in a room, the wall's oldest tile at most this old (p95, s), its main thread
+# less busy than this.
+TARGET_TILE_AGE = 2.0
+TARGET_WALL_BUSY = 0.5
+WALL_SAMPLE_S = 0.25                    # how often the wall's oldest tile is read
+WALL_FILL_S = 30.0                      # how long the wall may take to show every student
 WARMUP = 2.0                            # seconds of play before measuring
 OPEN_TIMEOUT = 240.0                    # seconds for the slowest first surface
 
@@ -72,6 +97,36 @@ class Row:
     rss_peak: int = 0             # bytes
     load: float = 0.0             # the machine's 1-minute load average when the row began
     note: str = ""
+    room: str = ""                # the workshop room the students joined, if any
+    tile_ages: list = field(default_factory=list)   # the wall's oldest tile's age, s, per sample
+    store_ages: list = field(default_factory=list)  # ... in the store, at the same moments
+    wall_tiles: int | None = None  # tiles the wall showed at the end
+    wall_main_thread: float | None = None   # the wall page's main-thread busy fraction
+
+
+def percentile(values, q):
+    """The q-th percentile (0..100) of values, nearest rank; None for none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def row_json(r):
+    """A row as the --json line has it."""
+    mean = (lambda v: sum(v) / len(v) if v else None)
+    out = {"sessions": r.sessions, "client": r.client, "failed": r.failed,
+           "redraws_mean": mean(r.redraws), "redraws_min": min(r.redraws, default=None),
+           "epochs_mean": mean(r.epochs), "epochs_min": min(r.epochs, default=None),
+           "first_surface_s": max(r.first_surface, default=None),
+           "server_cpu": r.server_cpu, "client_cpu": r.client_cpu,
+           "rss_peak_mb": r.rss_peak / 2**20, "load": r.load, "note": r.note}
+    if r.room:
+        out.update(room=r.room, tile_age_p95_s=percentile(r.tile_ages, 95),
+                   tile_age_max_s=max(r.tile_ages, default=None),
+                   wall_main_thread=r.wall_main_thread, wall_tiles=r.wall_tiles,
+                   store_tile_age_p95_s=percentile(r.store_ages, 95))
+    return out
 
 
 def rates(before, after):
@@ -83,9 +138,38 @@ def rates(before, after):
     return out
 
 
-async def measure_ws(url, n, seconds, server_pids):
-    sessions = [LiveSession(url, session_query(i)) for i in range(n)]
-    row = Row(n, "ws")
+async def watch_wall(wall, row, stop):
+    """Sample the wall's oldest tile into row.tile_ages until `stop` is set, and the
+    store's oldest into row.store_ages (the publishing's share of the wall's lag)."""
+    from playground.room.store import open_store
+    store = open_store()
+    while not stop.is_set():
+        tiles, oldest = await wall.sample()
+        row.wall_tiles = tiles
+        if oldest is not None:
+            row.tile_ages.append(oldest)
+        updated = [t["updated"] for t in store.get_tiles(row.room).values()]
+        if updated:
+            row.store_ages.append(time.time() - min(updated))
+        try:
+            await asyncio.wait_for(stop.wait(), WALL_SAMPLE_S)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def wall_filled(wall, n):
+    """Wait (up to WALL_FILL_S) until the wall shows all n students."""
+    deadline = time.perf_counter() + WALL_FILL_S
+    while (await wall.sample())[0] < n and time.perf_counter() < deadline:
+        await asyncio.sleep(WALL_SAMPLE_S)
+
+
+async def measure_ws(url, n, seconds, server_pids, room=""):
+    joined = f"&room={room}" if room else ""
+    sessions = [LiveSession(url, session_query(i) + joined,
+                            token=secrets.token_hex(16) if room else None) for i in range(n)]
+    row = Row(n, "ws", room=room)
+    wall = WallWatch(url, room) if room else None
     me = [os.getpid()]
     sampler = ProcSampler(server_pids).__enter__()     # memory peak from the first visit on
     try:
@@ -94,14 +178,25 @@ async def measure_ws(url, n, seconds, server_pids):
                                           "first surface") for s in sessions))
         row.first_surface = [s.first_surface for s in sessions]
         await asyncio.gather(*(s.press("play") for s in sessions))
+        if wall is not None:
+            await wall.open()
+            await wall_filled(wall, n)
         await asyncio.sleep(WARMUP)
+        if wall is not None:
+            stop = asyncio.Event()
+            await wall.mark()
+            watching = asyncio.create_task(watch_wall(wall, row, stop))
         cpu0, mine0, wall0 = cpu_seconds(server_pids), cpu_seconds(me), time.perf_counter()
         before = [(time.perf_counter(), s.epoch, s.painted) for s in sessions]
         await asyncio.sleep(seconds)
         after = [(time.perf_counter(), s.epoch, s.painted) for s in sessions]
-        wall = time.perf_counter() - wall0
-        row.server_cpu = (cpu_seconds(server_pids) - cpu0) / wall
-        row.client_cpu = (cpu_seconds(me) - mine0) / wall
+        elapsed = time.perf_counter() - wall0
+        row.server_cpu = (cpu_seconds(server_pids) - cpu0) / elapsed
+        row.client_cpu = (cpu_seconds(me) - mine0) / elapsed
+        if wall is not None:
+            stop.set()
+            await watching
+            row.wall_main_thread = await wall.busy_since_mark()
         sampler.__exit__(None, None, None)
         row.rss_peak = sampler.peak
         for s, (e, r) in zip(sessions, rates(before, after)):
@@ -112,6 +207,8 @@ async def measure_ws(url, n, seconds, server_pids):
     finally:
         sampler.__exit__(None, None, None)
         await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
+        if wall is not None:
+            await wall.close()
     return row
 
 
@@ -176,9 +273,16 @@ class Target:
 
     def __init__(self, args):
         self.args, self.server, self.deployment = args, None, None
+        self.data_dir = None
 
     def __enter__(self):
         a = self.args
+        if a.room and not a.url and not (os.environ.get("NNP_STORE")
+                                         or os.environ.get("NNP_DATA_DIR")):
+            self.data_dir = tempfile.TemporaryDirectory(prefix="nnp-load-")
+            os.environ["NNP_DATA_DIR"] = self.data_dir.name   # the servers' store and ours
+        if a.room:
+            open_room(a.room)
         if a.url:
             self.url = a.url.rstrip("/")
             if a.server_pids:
@@ -209,6 +313,18 @@ class Target:
             stop(self.server)
         if self.deployment is not None:
             self.deployment.stop()
+        if self.data_dir is not None:
+            del os.environ["NNP_DATA_DIR"]
+            self.data_dir.cleanup()
+
+
+def open_room(name):
+    """Make the room NAME in the store this process sees (NNP_STORE), unless it exists."""
+    from playground.room import service
+    from playground.room.store import open_store
+    store = open_store()
+    if store.get_room(name) is None:
+        service.create_room(store, name)
 
 
 def load_average():
@@ -226,7 +342,8 @@ def _measure(args, client, n):
     with Target(args) as target:
         try:
             if client == "ws":
-                return asyncio.run(measure_ws(target.url, n, args.seconds, target.pids))
+                return asyncio.run(measure_ws(target.url, n, args.seconds, target.pids,
+                                              args.room))
             return measure_browser(target.url, n, args.seconds, target.pids)
         except Exception as e:              # noqa: BLE001 - one bad row should not end the run
             return Row(n, client, failed=n, note=f"{type(e).__name__}: {e}"[:120])
@@ -249,6 +366,12 @@ def verdict(row):
             misses.append(f"first surface>{first:g}s")
     if row.rss_peak >= TARGET_RSS:
         misses.append("memory>=2GB")
+    if row.room:
+        p95 = percentile(row.tile_ages, 95)
+        if p95 is None or p95 > TARGET_TILE_AGE:
+            misses.append(f"tile age p95>{TARGET_TILE_AGE:g}s")
+        if row.wall_main_thread is None or row.wall_main_thread >= TARGET_WALL_BUSY:
+            misses.append(f"wall busy>={TARGET_WALL_BUSY:.0%}")
     if not misses:
         return "ok" if need is not None else "-"
     return "MISS " + ", ".join(misses)
@@ -268,8 +391,19 @@ def table(rows):
             f"{min(r.epochs):7,.0f} {sum(r.redraws) / len(r.redraws):14.1f} "
             f"{min(r.redraws):5.1f} {r.server_cpu:10.2f} {1000 * r.server_cpu / r.sessions:9.1f} "
             f"{r.rss_peak / 2**20:7.0f} "
-            f"{max(r.first_surface):10.1f}s {r.client_cpu:10.2f} {r.load:5.1f}  {verdict(r)}")
+            f"{max(r.first_surface):10.1f}s {r.client_cpu:10.2f} {r.load:5.1f}  {verdict(r)}"
+            + (f"\n{'':12} room {r.room}: {wall_text(r)}" if r.room else ""))
     return "\n".join(lines)
+
+
+def wall_text(r):
+    """A room row's wall figures, in words."""
+    if not r.tile_ages:
+        return f"the wall showed no tiles ({r.wall_tiles} painted)"
+    return (f"oldest tile on the wall p95 {percentile(r.tile_ages, 95):.2f} s, max "
+            f"{max(r.tile_ages):.2f} s ({r.wall_tiles} tiles; in the store p95 "
+            f"{percentile(r.store_ages, 95):.2f} s); wall main thread "
+            f"{r.wall_main_thread:.0%} busy")
 
 
 def main(argv=None):
@@ -288,12 +422,26 @@ def main(argv=None):
     ap.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
                     help="a Streamlit option for the servers this starts, e.g. "
                          "runner.postScriptGC=false (repeatable)")
+    ap.add_argument("--room", metavar="NAME",
+                    help="the ws students join workshop room NAME; its wall is watched")
+    ap.add_argument("--json", action="store_true",
+                    help="print the rows as one JSON line (the table goes to stderr)")
     args = ap.parse_args(argv)
     counts = [int(n) for n in args.sessions.split(",")]
     clients = ("ws", "browser") if args.client == "both" else (args.client,)
+    if args.room:
+        if args.client == "browser":
+            ap.error("--room measures websocket students: use --client ws")
+        clients = ("ws",)
+        from playground.room.rules import check_room_name
+        try:
+            check_room_name(args.room)
+        except ValueError as e:
+            ap.error(f"--room: {e}")
+    out = sys.stderr if args.json else sys.stdout
     print(f"{os.cpu_count()} cores; {args.seconds:g} s per row after {WARMUP:g} s of play; "
           f"server: {args.url or (f'{args.deploy} replicas behind nginx' if args.deploy else 'streamlit run, fresh per row')}",
-          flush=True)
+          flush=True, file=out)
     rows = []
     for client in clients:
         for n in counts:
@@ -301,12 +449,14 @@ def main(argv=None):
                 rows.append(measure(args, client, n))
             except DeployError as e:        # nothing to measure: say why, in one line
                 sys.exit(f"load_test: {e}")
-            print(table(rows[-1:]).splitlines()[-1], flush=True)
-    print()
-    print(table(rows))
+            print("\n".join(table(rows[-1:]).splitlines()[2:]), flush=True, file=out)
+    print(file=out)
+    print(table(rows), file=out)
     notes = [f"{r.client} {r.sessions}: {r.note}" for r in rows if r.note]
     if notes:
-        print("\n".join(notes))
+        print("\n".join(notes), file=out)
+    if args.json:
+        print(json.dumps([row_json(r) for r in rows]), flush=True)
 
 
 if __name__ == "__main__":

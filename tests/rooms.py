@@ -2,47 +2,13 @@
 redis-server started on a free port for the test session (no persistence: --save ''
 --appendonly no) and stopped after it. Without redis-server the Redis tests skip, except
 in CI (tests/support.py's require()), where they fail."""
-import subprocess
-import time
-
 import pytest
-import redis
 
 from playground.room.redis_store import RedisStore
 from playground.room.service import Limiter
 from playground.room.sqlite_store import SqliteStore
 from tests.support import require
-from tools.appserver import free_port, stop
-
-REDIS_SERVER = "/usr/bin/redis-server"
-PATIENCE_S = 30         # how long a starting redis-server may take to answer
-
-
-class RedisServer:
-    """A redis-server subprocess on one port, which a test may stop and start again."""
-
-    def __init__(self, workdir):
-        self.port, self.workdir, self.proc = free_port(), workdir, None
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        client = redis.Redis.from_url(self.url, socket_timeout=1)
-        deadline = time.monotonic() + PATIENCE_S
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                assert self.proc.poll() is None, f"redis-server exited ({self.proc.returncode})"
-                assert time.monotonic() < deadline, f"redis-server silent for {PATIENCE_S} s"
-                time.sleep(0.05)
-
-    def stop(self):
-        stop(self.proc)
+from tools.redisserver import REDIS_SERVER, RedisServer
 
 
 def own_limiters():

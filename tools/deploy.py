@@ -3,16 +3,19 @@ tests): it reads the lines the script prints for it (see the script's header).""
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from tools.appserver import ROOT
+from tools.appserver import ROOT, healthy
 
 SCRIPT = ROOT / "deploy" / "start_replicas.sh"
+SUPERVISORCTL = shutil.which("supervisorctl") or "/usr/bin/supervisorctl"
 
 # The script's lines for programs, each a pattern and what it sets on a Deployment.
 LINES = {
@@ -47,6 +50,26 @@ class Deployment:
     def pids(self):
         return [self.nginx_pid] + [pid for pid, _ in self.replicas.values()]
 
+    def replica_pid(self, name):
+        """Replica `name`'s pid now, as supervisord reports it (a restarted replica has a
+        new one; `replicas` keeps the first), or 0 while it is not running."""
+        out = subprocess.run([SUPERVISORCTL, "-c", f"{self.dir}/supervisord.conf", "pid", name],
+                             capture_output=True, text=True, timeout=30).stdout.strip()
+        return int(out) if out.isdigit() else 0
+
+    def supervisor_pid(self):
+        """supervisord's pid (from its pidfile in the script's directory), or 0."""
+        try:
+            return int(Path(self.dir, "supervisord.pid").read_text())
+        except (OSError, ValueError):
+            return 0
+
+    def restarted(self, name, old_pid):
+        """True once replica `name` runs again as a new process (not `old_pid`) that
+        answers its own health check: supervisord brought it back."""
+        pid = self.replica_pid(name)
+        return pid not in (0, old_pid) and healthy(f"http://127.0.0.1:{self.replicas[name][1]}")
+
     def read(self, line):
         """Take in one line the script printed."""
         self.output.append(line)
@@ -64,15 +87,18 @@ class Deployment:
         return lines[-1] if lines else f"it printed nothing (exit code {self.proc.poll()})"
 
     def stop(self, timeout=15):
-        """SIGTERM the script, which stops nginx and the replicas; returns its exit code."""
+        """SIGTERM the script, which stops nginx, supervisord and the replicas; returns its
+        exit code."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                for pid in self.pids + [self.proc.pid]:
+            except subprocess.TimeoutExpired:       # the script hung: end what it started
+                current = [self.replica_pid(name) for name in self.replicas]
+                for pid in self.pids + current + [self.supervisor_pid(), self.proc.pid]:
                     try:
-                        os.kill(pid, signal.SIGKILL)
+                        if pid:
+                            os.kill(pid, signal.SIGKILL)
                     except ProcessLookupError:
                         pass
                 self.proc.wait()

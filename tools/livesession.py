@@ -6,7 +6,11 @@ new `seq`) counts once, its frames with a surface (`z`) as painted and its last 
 `epoch` as the epoch on screen. That is what a page that keeps up shows; live.js's
 pacing (frames spread over `tick_ms`, dropped when it falls behind) is not copied. While
 `running`, it asks for the next batch (`want`) when this one would start to play: at
-once, or when the batches before it have had their `tick_ms` each. The keys come from
+once, or when the batches before it have had their `tick_ms` each. Given a `token` (a
+workshop room's member: the page keeps one in localStorage), every trigger carries it,
+and the first payload is answered with `have`, as the page answers its first load (it
+claims the figures that payload offers, since it draws none): that is how the server
+learns who it is, and brings back their saved run. The keys come from
 ui/live/schema.py, so a renamed key fails here on import.
 """
 import asyncio
@@ -24,18 +28,19 @@ def _key(table, name):
     return name
 
 
-MOUNT, SEQ, RUNNING, TICK_MS, FRAMES = (
-    _key(PAYLOAD, k) for k in ("mount", "seq", "running", "tick_ms", "frames"))
+MOUNT, SEQ, RUNNING, TICK_MS, FRAMES, VERSIONS = (
+    _key(PAYLOAD, k) for k in ("mount", "seq", "running", "tick_ms", "frames", "versions"))
 EPOCH, SURFACE = _key(FRAME, "epoch"), _key(FRAME, "z")
-WANT = _key(TRIGGERS, "want")
+WANT, HAVE = _key(TRIGGERS, "want"), _key(TRIGGERS, "have")
 
 
 class LiveSession(StreamlitSession):
     """One tab playing the live view: `epoch`, `painted` (surfaces), `payloads`,
     `first_surface` (seconds from open), `running`, and `data`, the last payload."""
 
-    def __init__(self, base_url, query="", cookies=None):
+    def __init__(self, base_url, query="", cookies=None, token=None):
         super().__init__(base_url, query, cookies)
+        self.token = token              # 32 hex digits (the page's room identity), or None
         self.data = None
         self.mount = self.seq = None
         self.epoch, self.painted, self.payloads = 0, 0, 0
@@ -48,6 +53,8 @@ class LiveSession(StreamlitSession):
         if not isinstance(data, dict) or FRAMES not in data:
             return
         self.data, self.payloads = data, self.payloads + 1
+        if self.token and self.payloads == 1:        # the page's first load: who it is
+            self.spawn(self.trigger(HAVE, {"has": dict(data.get(VERSIONS) or {})}))
         if data[MOUNT] != self.mount:               # a new network: its seqs start afresh
             self.mount, self.seq = data[MOUNT], None
         self.running = bool(data[RUNNING])
@@ -67,6 +74,10 @@ class LiveSession(StreamlitSession):
         if self.running:
             delay = max(0.0, self.played_until - tick - time.perf_counter())
             self._asking = self.spawn(self._want(delay))
+
+    async def trigger(self, name, value):
+        """Every trigger carries the token, as the page's do (live.js)."""
+        await super().trigger(name, {**value, "token": self.token} if self.token else value)
 
     async def _want(self, delay):
         await asyncio.sleep(delay)

@@ -13,23 +13,22 @@ Starts deploy/start_replicas.sh 2 on free ports and checks, through nginx:
   websocket and their requests still succeed there; the dead replica's open websocket
   closes; its cookie's next requests fail over to the live replica and are re-pinned
   to it (Set-Cookie), and a new session there starts afresh from epoch 0 (the old
-  state died with its process);
-- SIGTERM to the script stops nginx and every replica and removes its directory;
+  state died with its process; supervisord restarting the replica: test_supervised.py);
+- SIGTERM to the script stops nginx, supervisord and every replica and removes its
+  directory;
 - the replicas run on the interpreter that starts the script (not PATH's python3), and a
   replica that cannot start is named, with why, in one line.
 Skips without nginx, except in CI (CI=true), where that is a failure.
 """
-import http.client
 import os
-import random
 import shutil
 import signal
-import socket
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.deploy.replicas import alive, free_ports, get, pinned_to, playing_session
 from tests.support import require
 from tools.deploy import DeployError, start_deployment
 from tools.livesession import LiveSession
@@ -40,43 +39,6 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 def setup_module():
     require(NGINX, "nginx", "the deploy tests need it")
-
-
-def free_ports(count):
-    """A first port such that it and the next count-1 ports are all free."""
-    for _ in range(200):
-        first = random.randint(20000, 60000)
-        try:
-            for port in range(first, first + count):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-            return first
-        except OSError:
-            continue
-    raise RuntimeError("no free consecutive ports")
-
-
-def get(url, path="/", replica=None, source="127.0.0.1"):
-    """(status, headers, body) of a GET, with the sticky cookie when `replica` is given,
-    sent from the local address `source` (any 127.x.y.z is this machine's loopback, so
-    127.0.0.2 stands in for another machine)."""
-    host, port = url.split("//")[1].split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=10, source_address=(source, 0))
-    headers = {"Cookie": f"nnp_replica={replica}"} if replica else {}
-    try:
-        conn.request("GET", path, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        conn.close()
-
-
-def pinned_to(headers):
-    """The replica named by the response's nnp_replica cookie, or None."""
-    for cookie in headers.get_all("Set-Cookie") or []:
-        if cookie.startswith("nnp_replica="):
-            return cookie.split(";")[0].split("=", 1)[1]
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -142,16 +104,6 @@ def test_streamlits_metrics_answer_only_this_machine(deployment):
     assert get(deployment.url, "/healthz", source="127.0.0.2")[0] == 200    # the rest: anyone
 
 
-async def playing_session(url, replica):
-    """A websocket session sent with `replica`'s cookie, playing."""
-    session = LiveSession(url, cookies={"nnp_replica": replica})
-    await session.open()
-    await session.wait_for(lambda: session.first_surface is not None, 30, "first surface")
-    await session.press("play")
-    await session.wait_for(lambda: session.epoch > 0, 30, "training")
-    return session
-
-
 def test_sessions_play_pinned_and_the_survivor_keeps_playing_when_a_replica_dies(deployment):
     run_async(kill_one_replica(deployment))
 
@@ -206,13 +158,6 @@ def test_sigterm_stops_nginx_and_every_replica(deployment):
     assert not Path(deployment.dir).exists()
 
 
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 
