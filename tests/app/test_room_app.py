@@ -6,6 +6,8 @@ switch keeps the student's run pinned; a reload gets the saved run back.
 The page's token comes as the live view's page sends it, in a trigger; the store's
 writes happen on the member's worker thread, which a test waits for (never a sleep)."""
 import json
+import os
+import signal
 import time
 
 import pytest
@@ -277,4 +279,36 @@ def test_a_store_that_goes_down_is_said_the_run_goes_on_and_saving_resumes(tmp_p
         at.run()
         assert "unreachable" not in words(at) and worker.down is None
     finally:
+        server.stop()
+
+
+def test_a_reload_while_the_store_is_silent_waits_for_its_save_and_never_overwrites_it(tmp_path):
+    """A replica died and the store is slow to answer the new one (frozen here: every call
+    times out): the page must not start saving a fresh run over the save it is to get back."""
+    require(REDIS_SERVER, "redis-server", "the silent-store test freezes one")
+    server = RedisServer(tmp_path)
+    server.start()
+    store = RedisStore(server.url)
+    worker = use_store(store)
+    me = service.student_id(TOKEN)
+    try:
+        teacher_room(store)
+        at = page(room="ml-101")
+        say_token(at)
+        epoch = train(at)
+        settled(worker)
+        assert store.get_save(me)[1]["epoch"] == epoch > 0
+        os.kill(server.proc.pid, signal.SIGSTOP)
+        again = page(room="ml-101")             # the reload, while the store is silent
+        say_token(again)
+        assert state(again).run.session.epoch == 0 and "Reconnected" not in words(again)
+        train(again, runs=2)                    # a fresh run, played and paused: no save
+        os.kill(server.proc.pid, signal.SIGCONT)
+        until(lambda: (again.run() and False) or state(again).run.session.epoch == epoch,
+              "the saved run back once the store answers")
+        assert f"Reconnected: your run is back at epoch {epoch:,}." in words(again)
+        settled(worker)
+        assert store.get_save(me)[1]["epoch"] == epoch
+    finally:
+        os.kill(server.proc.pid, signal.SIGCONT)
         server.stop()
