@@ -7,16 +7,20 @@ live view never waits on the store. The script thread only serializes (a tile, a
 bytes), which is its own run's work. When the store is down the worker keeps the newest
 job of each kind and retries; `down_since()` says since when, for the panel.
 """
+import base64
 import logging
 import threading
 import time
 
+import numpy as np
+
 from playground.room import service
 from playground.room.rules import default_nickname
 from playground.room.store import StoreDown, open_store
-from playground.room.tile import make_tile
+from playground.room.tile import make_tile, shown_tile
 from playground.saves import load_session, save_bytes
 from ui.controls import set_widgets
+from ui.live.playback import GRID, tick_seconds
 
 PUBLISH_EVERY = 1.0     # seconds between two tiles while playing
 SAVE_EVERY = 2.0        # seconds between two saves while playing: a replica that dies
@@ -28,11 +32,12 @@ log = logging.getLogger(__name__)
 
 class Worker:
     """One thread doing the store's writes in turn; a job is `fn(store)`, keyed so a
-    newer job for the same key replaces one still waiting."""
+    newer job for the same key replaces one still waiting. A job may be due later (`due`,
+    time.monotonic()), and may ask to run again by returning when."""
 
     def __init__(self, store):
         self.store = store
-        self._jobs = {}                 # key -> job, the oldest first
+        self._jobs = {}                 # key -> (due, job), the oldest first
         self._cond = threading.Condition()
         self.down = None                # time.time() the store was first found down, or None
         self.rooms = {}                 # room name -> its dict, as last looked at
@@ -40,10 +45,10 @@ class Worker:
         self._busy = False              # a job is being done
         threading.Thread(target=self._loop, name="nnp-room-worker", daemon=True).start()
 
-    def put(self, key, job):
+    def put(self, key, job, due=0.0):
         with self._cond:
             self._jobs.pop(key, None)
-            self._jobs[key] = job
+            self._jobs[key] = (due, job)
             self._cond.notify()
 
     def idle(self) -> bool:
@@ -53,23 +58,33 @@ class Worker:
 
     def _take(self):
         with self._cond:
-            while not self._jobs:
+            while True:
+                now = time.monotonic()
+                key = next((k for k, (due, _) in self._jobs.items() if due <= now), None)
+                if key is not None:
+                    self._busy = True
+                    return key, self._jobs.pop(key)[1]
                 self._busy = False
-                self._cond.wait()
-            self._busy = True
-            key = next(iter(self._jobs))
-            return key, self._jobs.pop(key)
+                soonest = min((due for due, _ in self._jobs.values()), default=None)
+                self._cond.wait(None if soonest is None else soonest - now)
+
+    def _again(self, key, job, due):
+        with self._cond:
+            if key not in self._jobs:                   # unless a newer one came
+                self._jobs[key] = (due, job)
+                self._cond.notify()
 
     def _loop(self):
         while True:
             key, job = self._take()
             try:
-                job(self.store)
+                due = job(self.store)
                 self.down = None
+                if due is not None:
+                    self._again(key, job, due)
             except StoreDown:
                 self.down = self.down or time.time()
-                with self._cond:
-                    self._jobs.setdefault(key, job)     # again, unless a newer one came
+                self._again(key, job, 0.0)
                 time.sleep(RETRY)
             except Exception:                           # a bug must not stop the saving
                 log.exception("room job %s failed", key)
@@ -163,17 +178,42 @@ def _save(seat, session):
     worker().put(("save", seat.student), lambda store: store.put_save(seat.student, blob, meta))
 
 
-def _publish(seat, token, run):
-    tile = {**make_tile(run.session, seat.nickname), "playing": run.running}
+def _on_screen(run, now):
+    """[(when, tile)]: the tiles of what the student's page shows over the coming tick,
+    one every PUBLISH_EVERY seconds. The page plays a tick's frames evenly over
+    tick_seconds() after the session trained them all, so the session's own state is
+    up to a tick ahead of the screen; a paused run's tile is the session's now."""
+    s, frames = run.session, run.frames
+    if not run.running or len(frames) < 2:
+        return [(now, make_tile(s, ""))]
+    span = tick_seconds()
+    times = np.arange(0.0, span, PUBLISH_EVERY)
+    picks = [frames[min(len(frames) - 1, int(t / span * len(frames)))] for t in times]
+    return [(now + t, shown_tile(s, "", f["epoch"], _surface(f), f["test_loss"],
+                                 f["test_acc"], f["test_r2"])) for t, f in zip(times, picks)]
+
+
+def _surface(frame):
+    """A frame's surface, (GRID, GRID) uint8, as the page decodes it."""
+    return np.frombuffer(base64.b64decode(frame["z"]), np.uint8).reshape(GRID, GRID)
+
+
+def _publish(seat, token, run, now):
+    tiles = [(when, {**tile, "nickname": seat.nickname, "playing": run.running})
+             for when, tile in _on_screen(run, now)]
     refused = worker().refused
 
     def job(store):
+        """Publish the latest tile that is due; come back for the next."""
+        while len(tiles) > 1 and tiles[1][0] <= time.monotonic():
+            tiles.pop(0)
         try:
-            service.publish(store, seat.name, token, tile)
+            service.publish(store, seat.name, token, tiles.pop(0)[1])
             refused.pop(seat.student, None)
         except service.Refused as e:
             refused[seat.student] = str(e)
-    worker().put(("tile", seat.student), job)
+        return tiles[0][0] if tiles else None
+    worker().put(("tile", seat.student), job, due=tiles[0][0])
 
 
 def look(seat, now=None):
@@ -219,8 +259,10 @@ def beat(state, now=None) -> bool:
         seat.saved_setup, seat.saved = setup, now
         _save(seat, run.session)
         seat.dirty = True
-    if seat.on_wall and (seat.dirty or (run.running and now - seat.published >= PUBLISH_EVERY)):
-        seat.published, seat.dirty = now, False
-        _publish(seat, state.token, run)
+    fresh = run.running and run.seq != seat.tile_seq        # frames not yet published
+    due = now - seat.published >= PUBLISH_EVERY - tick_seconds() / 2   # (ticks are ~0.5-8 s)
+    if seat.on_wall and (seat.dirty or (fresh and due)):
+        seat.published, seat.dirty, seat.tile_seq = now, False, run.seq
+        _publish(seat, state.token, run, now)
     look(seat, now)
     return sent_setup(seat, shown=True) is not None

@@ -29,6 +29,7 @@ class Seat:
     was_running: bool = False   # the run played at the last beat (a pause saves)
     saved: float = 0.0          # monotonic time of the last save
     published: float = 0.0      # ... of the last tile
+    tile_seq: int = -1          # the live view's batch of frames last published from
     fetched: float = 0.0        # ... of the last look at the room (for a sent setup)
     setup_seen: float = -1.0    # the sent setup's "sent" time the student last answered
     setup_shown: float = -1.0   # ... the page last showed (a newer one needs a full run)
