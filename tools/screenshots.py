@@ -11,7 +11,8 @@ sidebar, each opened by its link and played a few seconds. Every other picture i
 panel under the live view, opened in the same session after some training, scrolled to
 the top of the window and cropped to the main column. animation-frame.png is the last
 frame of the animated GIF of the default network after 3,000 epochs, drawn by
-playground/teach/animation.py itself (no browser). wall.png is the workshop room's wall
+playground/teach/animation.py itself (no browser). room-teacher.png the Workshop room panel of a room
+just made, as its teacher sees it; wall.png is the workshop room's wall
 at 1280x720 with 40 students' real runs (tools/wall_demo.py; our own server gets a room
 store of its own). Each file should stay under ~400 KB.
 """
@@ -244,6 +245,26 @@ def take_wall(browser, url, out, room="maths-101", students=40):
     return out / "wall.png"
 
 
+def take_teacher(browser, url, out, room="stats-202"):
+    """The Workshop room panel as the teacher sees it right after creating a room with a
+    challenge: the links, the QR code and the buttons that steer the room."""
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    page.goto(url)
+    wait_idle(page)
+    open_panel(page, "Workshop room")
+    page.locator(".st-key-room_name input").fill(room)
+    page.locator(".st-key-room_name input").press("Enter")
+    wait_idle(page)
+    page.locator(".st-key-room_has_challenge label").first.click()
+    wait_idle(page)
+    page.locator(".st-key-room_create button").click()
+    page.wait_for_selector(".st-key-room_qr img, .st-key-room_qr svg")
+    wait_idle(page)
+    path = shoot_panel(page, out / "room-teacher.png")
+    page.context.close()
+    return path
+
+
 def take_animation_frame(out, epochs=3000):
     """The last frame of the default run's animated GIF, as the GIF holds it."""
     from playground import Config, TrainingSession
@@ -265,7 +286,7 @@ def main(argv=None):
     parser.add_argument("--problems-only", action="store_true",
                         help="only the 3-class, the regression and the formula pictures")
     parser.add_argument("--wall-only", action="store_true",
-                        help="only the workshop room's wall (wall.png)")
+                        help="only the workshop room's wall and its teacher's panel")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing (apt-get install chromium)")
@@ -281,7 +302,7 @@ def main(argv=None):
         try:
             page = browser.new_context(viewport=VIEWPORT).new_page()
             page.set_default_timeout(30_000)
-            shots = [take_wall(browser, url, args.out)]
+            shots = [take_wall(browser, url, args.out), take_teacher(browser, url, args.out)]
             if not args.wall_only:
                 page.goto(url)
                 shots += [] if args.problems_only else take(page, args.out)
