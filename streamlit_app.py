@@ -7,11 +7,10 @@ import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # tiny matrices: threads only cost
 
-import pandas  # noqa: E402,F401  (Plotly imports it lazily: racing first imports crashed)
 import streamlit as st  # noqa: E402
 
 from playground.config import Config, problems  # noqa: E402
-from ui.live.playback import SPEEDS  # noqa: E402
+from ui.live.playback import SPEEDS, before_plotly  # noqa: E402
 from ui.controls import config_from_state, init_state, sidebar_ui  # noqa: E402
 from ui.links import link_warning_ui, read_link, shown, sync_url  # noqa: E402
 from ui.live.view import ACTIONS, enabled, live_ui  # noqa: E402
@@ -84,6 +83,7 @@ def panels_ui(run):
     choice = st.segmented_control("More", list(PANELS), key="panel", label_visibility="collapsed",
                                   help="Replay the run, compare runs, see the math, and more.")
     if choice:
+        before_plotly()
         PANELS[choice](run)
 
 

@@ -7,12 +7,12 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from tests.support import APP
-from ui.live.schema import CONTROLS
+from ui.live.schema import CONTROLS, unwire
 
 
 def offered(at):
     (view,) = at.get("bidi_component")
-    return json.loads(view.proto.json)["controls"]
+    return unwire(view.proto.json)["controls"]
 
 
 def test_every_control_is_a_button_keyed_by_its_name_and_offered_when_it_can_act(at):

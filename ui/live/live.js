@@ -527,7 +527,8 @@ function drawFigures(st) {
 // down only if no newer call has taken it over; and taking it down removes its DOM
 // (leaving it, as this view once did, left a frozen second copy on the page).
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
+  const data = component.data && component.data[0];       // schema.py wire()
   if (!data) return;
   let st = parentElement.__nnp;
   if (!st) st = parentElement.__nnp = build(parentElement);

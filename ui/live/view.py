@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.links import shown
-from ui.live.schema import CONTROLS, js_constant
+from ui.live.schema import CONTROLS, js_constant, wire
 from ui.state import app_state, current_run
 
 HERE = Path(__file__).parent
@@ -110,7 +110,7 @@ def _live(speed):
     clickable = st.session_state.get("click_mode", "off") != "off"
     state = app_state()
     scroll, state.scroll_to_live = state.scroll_to_live, False
-    live_view(data=run.payload(plotly_url(), clickable, scroll, offered(run)), key="live",
+    live_view(data=wire(run.payload(plotly_url(), clickable, scroll, offered(run))), key="live",
               on_want_change=_want, on_control_change=_control, on_have_change=_have,
               on_point_change=_point)
     stopped, state.live_stopped = state.live_stopped or (was_running and not run.running), False
