@@ -80,8 +80,8 @@ SAID = f"""() => {{
     epoch: ({LIVE}).querySelector('.nnp-epoch').dataset.epoch }}))
     .observe(say, {{ childList: true, characterData: true, subtree: true }});
 }}"""
-PLAYING = re.compile(r"Epoch ([\d,]+)\. Train loss [\d.]+, accuracy \d+ percent\. "
-                     r"Test loss [\d.]+, accuracy \d+ percent\.")
+PLAYING = re.compile(r"At epoch ([\d,]+): train loss [\d.]+, accuracy \d+ percent; "
+                     r"test loss [\d.]+, accuracy \d+ percent\.")
 SAY_MS = 5000          # ui/live/pure.js SAY_MS
 
 
@@ -90,7 +90,7 @@ def test_a_screen_reader_hears_epoch_loss_and_accuracy_calmly_and_at_pause(page,
     region = page.locator(".nnp-live .nnp-say")
     expect(region).to_have_attribute("aria-live", "polite")
     expect(region).to_have_attribute("role", "status")
-    expect(region).to_have_text(re.compile(r"^Epoch 0\. Train loss "))
+    expect(region).to_have_text(re.compile(r"^At epoch 0: train loss "))
     page.evaluate(SAID)
     press(page, "play", "Play")
     poll(page, lambda: len(page.evaluate("window.__said")) >= 3, "three things said while playing")
@@ -109,7 +109,7 @@ def test_a_screen_reader_hears_epoch_loss_and_accuracy_calmly_and_at_pause(page,
     # Calm: about every SAY_MS, not every frame. The observer notes a change when its
     # microtask runs, after the rest of that frame's work: a busy frame notes it late.
     assert gaps and min(gaps) >= SAY_MS - 250, gaps
-    assert said[-1]["text"].startswith(f"Stopped at epoch {paused:,}. Train loss "), said[-1]
+    assert said[-1]["text"].startswith(f"Stopped at epoch {paused:,}: train loss "), said[-1]
 
 
 def tab_to(page, key, presses=150):

@@ -99,9 +99,9 @@ test("the screen reader hears the epoch and each set's loss and accuracy in word
   const f = { epoch: 12345, train_loss: 0.31234, train_acc: 0.875, train_r2: null,
               test_loss: 0.4, test_acc: 0.8, test_r2: null };
   assert.equal(spokenStats(f, false),
-               "Epoch 12,345. Train loss 0.312, accuracy 88 percent. Test loss 0.400, accuracy 80 percent.");
+               "At epoch 12,345: train loss 0.312, accuracy 88 percent; test loss 0.400, accuracy 80 percent.");
   const reg = { ...f, train_acc: null, test_acc: null, train_r2: 0.91, test_r2: null, test_loss: null };
-  assert.equal(spokenStats(reg, true), "Stopped at epoch 12,345. Train loss 0.312, R squared 0.91.");
+  assert.equal(spokenStats(reg, true), "Stopped at epoch 12,345: train loss 0.312, R squared 0.91.");
 });
 
 test("while playing it speaks at most every SAY_MS; stopped, at once", () => {

@@ -92,11 +92,11 @@ export function spokenStats(f, paused) {
     if (loss === null || loss === undefined) return "";
     const more = r2 !== null && r2 !== undefined ? `, R squared ${formatNumber(r2, 2)}`
       : acc !== null && acc !== undefined ? `, accuracy ${(100 * acc).toFixed(0)} percent` : "";
-    return ` ${name} loss ${formatNumber(loss, 3)}${more}.`;
+    return `${name} loss ${formatNumber(loss, 3)}${more}`;
   };
-  const epoch = `${paused ? "Stopped at epoch" : "Epoch"} ${f.epoch.toLocaleString("en-US")}.`;
-  return epoch + set("Train", f.train_loss, f.train_acc, f.train_r2)
-    + set("Test", f.test_loss, f.test_acc, f.test_r2);
+  const sets = [set("train", f.train_loss, f.train_acc, f.train_r2),
+                set("test", f.test_loss, f.test_acc, f.test_r2)].filter(Boolean);
+  return `${paused ? "Stopped at" : "At"} epoch ${f.epoch.toLocaleString("en-US")}: ${sets.join("; ")}.`;
 }
 
 export function sayNow(playing, now, saidAt) {
