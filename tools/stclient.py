@@ -33,6 +33,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.runtime.state.session_state import (  # a component trigger's widget id
     STREAMLIT_INTERNAL_KEY_PREFIX as INTERNAL_KEY_PREFIX)
 
+from ui.live.schema import unwire
+
 
 class StreamlitSession:
     """One tab: open() runs the script, press() clicks a button, trigger() sends a
@@ -166,7 +168,7 @@ class StreamlitSession:
                 self.widgets[proto.id.rsplit("-", 1)[1]] = proto.id
         elif kind == "bidi_component" and proto.WhichOneof("data") == "json":
             self.component_id, self.component_fragment = proto.id, fragment_id
-            self.on_component(json.loads(proto.json))
+            self.on_component(unwire(proto.json))
 
     def on_component(self, data):
         """A component's data arrived (a subclass reads it)."""

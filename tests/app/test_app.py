@@ -4,7 +4,6 @@ AppTest runs no timers, so a test "ticks" the live view by calling at.run() agai
 run while playing trains one tick. The live view is a v2 component; its payload is the
 JSON in the element's proto."""
 import base64
-import json
 import math
 
 import numpy as np
@@ -15,7 +14,7 @@ from tools import tutorial_oracle as oracle
 from playground.config import Config
 from playground.pictures import plane
 from playground.pictures.encode import quantize
-from ui.live.schema import check_payload
+from ui.live.schema import check_payload, unwire
 from streamlit.testing.v1 import AppTest
 from tests.support import APP, live_element
 
@@ -28,7 +27,7 @@ def run(at):
 
 
 def payload(at):
-    return json.loads(live_element(at).proto.json)
+    return unwire(live_element(at).proto.json)
 
 
 def surface(frame):

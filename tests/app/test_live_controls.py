@@ -7,11 +7,11 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from tests.support import APP, live_element
-from ui.live.schema import CONTROLS
+from ui.live.schema import CONTROLS, unwire
 
 
 def offered(at):
-    return json.loads(live_element(at).proto.json)["controls"]
+    return unwire(live_element(at).proto.json)["controls"]
 
 
 def test_every_control_is_a_button_keyed_by_its_name_and_offered_when_it_can_act(at):

@@ -3,8 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { axisPx, bytesFromBase64, due, EDGE_BUCKETS, edgeBucket, edgeLayers, edgeLook, formatNumber,
-         incoming, lossRanges, niceAbove, paint, plotArea, shouldAsk, unitName, unitPlace,
-         statsText, surfaceBox, toData, toPixels, unitLut } from "../../ui/live/pure.js";
+         incoming, lossRanges, niceAbove, paint, plotArea, sayNow, SAY_MS, shouldAsk, spokenStats,
+         statsText, surfaceBox, toData, toPixels, unitLut, unitName, unitPlace } from "../../ui/live/pure.js";
 
 test("paint looks each value up in the table and puts row 0 at the bottom", () => {
   const lut = new Uint8Array(768);
@@ -94,6 +94,22 @@ test("stats: accuracy for two classes, each class's too for three, R² and no ac
   const reg = { train_loss: 0.1, train_acc: null, train_r2: 0.9, train_class_acc: [],
                 test_loss: 0.2, test_acc: null, test_r2: -0.5, test_class_acc: [] };
   assert.equal(statsText(reg), "Train loss 0.1000 · R² 0.900\nTest loss 0.2000 · R² -0.500");
+});
+
+test("the screen reader hears the epoch and each set's loss and accuracy in words", () => {
+  const f = { epoch: 12345, train_loss: 0.31234, train_acc: 0.875, train_r2: null,
+              test_loss: 0.4, test_acc: 0.8, test_r2: null };
+  assert.equal(spokenStats(f, false),
+               "At epoch 12,345: train loss 0.312, accuracy 88 percent; test loss 0.400, accuracy 80 percent.");
+  const reg = { ...f, train_acc: null, test_acc: null, train_r2: 0.91, test_r2: null, test_loss: null };
+  assert.equal(spokenStats(reg, true), "Stopped at epoch 12,345: train loss 0.312, R squared 0.91.");
+});
+
+test("while playing it speaks at most every SAY_MS; stopped, at once", () => {
+  assert.equal(sayNow(true, 1000, undefined), true);             // the first time
+  assert.equal(sayNow(true, 1000 + SAY_MS - 1, 1000), false);    // too soon
+  assert.equal(sayNow(true, 1000 + SAY_MS, 1000), true);
+  assert.equal(sayNow(false, 1001, 1000), true);                 // paused: now
 });
 
 test("the plot area is the figure less its margins; the plane's, the centred square inside", () => {

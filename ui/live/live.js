@@ -96,6 +96,7 @@ function build(root) {
   st.canvas = el("canvas", "", st.surface);
   st.points = el("div", "nnp-points", st.wrap);
   st.epoch.textContent = "Epoch 0";
+  describe(st);
   st.points.addEventListener("click", (ev) => clickPlane(st, ev));
   st.onClick = (ev) => controlPressed(st, ev);
   document.addEventListener("click", st.onClick, true);
@@ -103,7 +104,36 @@ function build(root) {
   window.addEventListener("keydown", st.onKey, true);
   st.onResize = () => { place(st); drawLoss(st); };
   window.addEventListener("resize", st.onResize);
+  document.addEventListener("focusin", pointerFocus, true);
   return st;
+}
+
+// What a screen reader is told: the canvases' names (a canvas is only pixels to it), and
+// a visually hidden polite live region that says the epoch, loss and accuracy (speak()).
+function describe(st) {
+  const label = (e, text) => { e.setAttribute("role", "img"); e.setAttribute("aria-label", text); };
+  label(st.canvas, "The decision surface: what the network predicts at each point of the plane");
+  label(st.lossCanvas, "The loss curves: train and test loss by epoch");
+  st.say = el("div", "nnp-say", st.box);
+  st.say.setAttribute("role", "status");
+  st.say.setAttribute("aria-live", "polite");
+  st.say.setAttribute("aria-atomic", "true");
+}
+
+function speak(st, f, paused) {
+  const now = performance.now();
+  if (!sayNow(st.running && !paused, now, st.saidAt)) return;
+  st.saidAt = now;
+  setText(st.say, spokenStats(f, paused));
+}
+
+// Streamlit's <main> is focusable (the "Skip to main content" link's target), so a click on
+// plain text in it (the title) focused the whole main, and the next key press (Space, s)
+// made Chrome draw its focus ring around all of it. Focus a click gives main goes back to
+// the page; the link's keyboard focus (:focus-visible) stays.
+function pointerFocus(ev) {
+  const t = ev.target;
+  if (t.tagName === "MAIN" && !t.matches(":focus-visible")) t.blur();
 }
 
 // The view belongs to its parentElement: taking it down removes everything build() made,
@@ -113,6 +143,7 @@ function teardown(st, parent) {
   document.removeEventListener("click", st.onClick, true);
   window.removeEventListener("keydown", st.onKey, true);
   window.removeEventListener("resize", st.onResize);
+  document.removeEventListener("focusin", pointerFocus, true);
   if (st.Plotly) [st.points, st.loss, st.diagram].forEach((div) => st.Plotly.purge(div));
   st.frame.remove();
   delete parent.__nnp;
@@ -394,6 +425,9 @@ function paintPicture(st, canvases, k, cls, values, lut) {
     c = canvases[k] = el("canvas", cls, st.unitLayer);
     c.width = un; c.height = un;
     c.__node = { kind: canvases === st.inputs ? "input" : "unit", k };
+    c.setAttribute("role", "img");
+    c.setAttribute("aria-label", cls.includes("nnp-input") ? `Input ${k + 1} over the plane`
+      : `Unit ${k + 1}'s output over the plane`);
     placeUnits(st);
   }
   const ctx = c.getContext("2d");
@@ -441,8 +475,10 @@ function fadeInputs(st) {
       c.setAttribute("role", "switch");
       c.setAttribute("aria-checked", String(feature[2]));
       c.setAttribute("aria-label", `input feature ${feature[1]}`);
-    } else {
-      c.removeAttribute("tabindex"); c.removeAttribute("role");
+    } else {                      // a picture, as every unit's is
+      c.removeAttribute("tabindex"); c.removeAttribute("aria-checked");
+      c.setAttribute("role", "img");
+      c.setAttribute("aria-label", `input feature ${feature[1]} over the plane`);
     }
   });
   st.diagramWrap.classList.toggle("nnp-switchable", switchable);
@@ -454,7 +490,7 @@ function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
-function show(st, f) {
+function show(st, f, paused = false) {
   if (f.z) { st.lastZ = bytesFromBase64(f.z); paintSurface(st, st.lastZ); }
   if (f.units) paintUnits(st, f.units);
   const now = performance.now();
@@ -468,6 +504,7 @@ function show(st, f) {
   setText(st.epoch, "Epoch " + f.epoch.toLocaleString("en-US"));
   st.epoch.dataset.epoch = String(f.epoch);
   setText(st.numbers, statsText(f));
+  speak(st, f, paused);
   const L = st.lossData;
   if (L.x.length === 0 || f.epoch > L.x[L.x.length - 1]) {
     addLoss(L, f.epoch, f.train_loss, f.test_loss);
@@ -615,14 +652,14 @@ function sayWhatWeHold(st, data) {
 }
 
 function takeFrames(st, data) {
-  const frames = data.frames || [];
+  const frames = data.frames || [], was = st.running;
   st.running = !!data.running;
   st.asked = false;                               // every payload answers a request
   if (!data.running) {                            // paused or stopped: the last state, now
     // (a paused update can repeat the last batch's seq: it must still end a frozen queue)
     const fresh = data.seq !== st.seq || st.frozen || st.queue.length;
     st.seq = data.seq; st.queue = []; st.frozen = false;
-    if (fresh && frames.length) show(st, frames[frames.length - 1]);
+    if (fresh && frames.length) show(st, frames[frames.length - 1], was);   // "Stopped at"
     return;
   }
   if (data.seq !== st.seq && frames.length && !st.frozen) {
@@ -740,7 +777,8 @@ function drawFigures(st) {
 // down only if no newer call has taken it over; and taking it down removes its DOM
 // (leaving it, as this view once did, left a frozen second copy on the page).
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
+  const data = component.data && component.data[0];       // schema.py wire()
   if (!data) return;
   let st = parentElement.__nnp;
   if (!st) st = parentElement.__nnp = build(parentElement);

@@ -34,6 +34,14 @@ from playground.figures.geometry import (LOSS_LINES, diagram_geometry, loss_geom
 # Plotly (playground.figures) is imported when a figure is first built, not here: the
 # first payload carries only the surface, so the first picture does not wait for it.
 
+
+def before_plotly():
+    """Call before building any figure. Plotly uses pandas only if it is in sys.modules
+    already, where another session's thread that is still importing it leaves it half
+    made ("partially initialized module 'pandas'"); an import waits for that thread to
+    finish. Not at the app's top: there it held a server's first surface back 1-2 s."""
+    import pandas  # noqa: F401
+
 TICK_SECONDS = 0.5        # how long the page takes to play one tick's frames (alone):
                           # each payload costs the page a Streamlit rerender, so fewer, bigger
 SESSIONS_PER_TICK = 5     # beyond this many playing sessions, ticks get proportionally rarer
@@ -400,6 +408,7 @@ class Playback:
         if self.page_has is None:
             return {}
         specs = {}
+        before_plotly()
         for name, (version, build) in self.figures().items():
             if version in (self.page_has.get(name), self.offered.get(name)):
                 continue

@@ -82,6 +82,27 @@ export function statsText(f) {
     : train + "\n" + line("Test", f.test_loss, f.test_acc, f.test_r2, f.test_class_acc);
 }
 
+// What the live view says to a screen reader (its polite live region): the epoch and each
+// set's loss and accuracy (R² for regression) in words, at most every SAY_MS while the run
+// plays (every frame would be a stream no one can follow), and at once when it stops.
+export const SAY_MS = 5000;
+
+export function spokenStats(f, paused) {
+  const set = (name, loss, acc, r2) => {
+    if (loss === null || loss === undefined) return "";
+    const more = r2 !== null && r2 !== undefined ? `, R squared ${formatNumber(r2, 2)}`
+      : acc !== null && acc !== undefined ? `, accuracy ${(100 * acc).toFixed(0)} percent` : "";
+    return `${name} loss ${formatNumber(loss, 3)}${more}`;
+  };
+  const sets = [set("train", f.train_loss, f.train_acc, f.train_r2),
+                set("test", f.test_loss, f.test_acc, f.test_r2)].filter(Boolean);
+  return `${paused ? "Stopped at" : "At"} epoch ${f.epoch.toLocaleString("en-US")}: ${sets.join("; ")}.`;
+}
+
+export function sayNow(playing, now, saidAt) {
+  return !playing || saidAt === undefined || now - saidAt >= SAY_MS;
+}
+
 // The plot area, in px from its figure's top-left, of a figure `width` px wide drawn
 // with geometry `g` (ui/live/schema.py PLANE or DIAGRAM): the box inside the margins
 // (Plotly rounds the margins and the width); `square`: the largest square inside that

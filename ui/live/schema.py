@@ -137,6 +137,18 @@ TRIGGERS = {
 }
 
 
+def wire(payload):
+    """The payload as the component's `data`: one payload in a list. Given a dict,
+    Streamlit looks for a data frame in each of its values, which imports pandas (1-2 s
+    before a server's first surface) and checks some 30 values in every payload."""
+    return [payload]
+
+
+def unwire(data_json):
+    """The payload from the component's data as JSON (what the tests and tools read)."""
+    return json.loads(data_json)[0]
+
+
 def js_constant():
     """The schema as a JavaScript constant for live.js."""
     names = {"payload": list(PAYLOAD), "frame": list(FRAME), "triggers": list(TRIGGERS),

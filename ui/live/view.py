@@ -13,7 +13,7 @@ import streamlit as st
 
 from ui.controls import change_network
 from ui.links import shown
-from ui.live.schema import CONTROLS, js_constant
+from ui.live.schema import CONTROLS, js_constant, wire
 from ui.room.member import beat
 from ui.state import app_state, current_run
 
@@ -131,7 +131,7 @@ def _live(speed):
     run = current_run()                 # (a reconnect brings a saved run back)
     clickable = st.session_state.get("click_mode", "off") != "off"
     scroll, state.scroll_to_live = state.scroll_to_live, False
-    live_view(data=run.payload(plotly_url(), clickable, scroll, offered(run), editable()),
+    live_view(data=wire(run.payload(plotly_url(), clickable, scroll, offered(run), editable())),
               key="live", on_want_change=_want, on_control_change=_control,
               on_have_change=_have, on_point_change=_point, on_network_change=_network)
     stopped, state.live_stopped = state.live_stopped or (was_running and not run.running), False
