@@ -240,7 +240,8 @@ def test_script_embeds_points_and_initial_weights_exactly():
     session = trained(Config(dataset="circles", samples=30, hidden=(4,), epochs=5), 5)
     namespace = {}
     code = script(session)
-    exec(code.split("\nX = ")[0], namespace)        # everything but the training run
+    with np.printoptions():         # the script sets NumPy's print options: not ours after
+        exec(code.split("\nX = ")[0], namespace)    # everything but the training run
     np.testing.assert_array_equal(namespace["points_train"], session.data.X_train)
     np.testing.assert_array_equal(namespace["points_test"], session.data.X_test)
     np.testing.assert_array_equal(namespace["labels_train"], session.data.y_train)
