@@ -90,7 +90,7 @@ class Student:
         back when the new session's network is another than the one it opened with (the
         server swapped in the saved run) at an epoch >= the last save's."""
         await self.live.wait_for(lambda: self.live.error is not None, 10, "the websocket to close")
-        found = store.get_save(self.id)
+        found = store.get_save(service.save_key(ROOM, self.id))
         saved, saved_at = (found[1]["epoch"], found[1]["saved"]) if found else (0, float("nan"))
         self.again = LiveSession(self.url, self.query, token=self.token,
                                  cookies={"nnp_replica": self.replica})

@@ -33,7 +33,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.runtime.state.session_state import (  # a component trigger's widget id
     STREAMLIT_INTERNAL_KEY_PREFIX as INTERNAL_KEY_PREFIX)
 
-from ui.live.schema import unwire
+from ui.live.schema import COMPONENT, unwire
 
 
 class StreamlitSession:
@@ -166,7 +166,8 @@ class StreamlitSession:
             self.widgets.setdefault(proto.label, proto.id)
             if not proto.id.endswith("-None"):                # "...-<key>" for a keyed one
                 self.widgets[proto.id.rsplit("-", 1)[1]] = proto.id
-        elif kind == "bidi_component" and proto.WhichOneof("data") == "json":
+        elif (kind == "bidi_component" and proto.component_name.endswith(COMPONENT)
+              and proto.WhichOneof("data") == "json"):
             self.component_id, self.component_fragment = proto.id, fragment_id
             self.on_component(unwire(proto.json))
 

@@ -7,9 +7,11 @@ import streamlit as st
 
 from playground.data.datasets import FORMULA, LABELS, MULTICLASS
 from playground.pictures.thumbnails import SIZE, thumbnail
+from ui.live.schema import wire
 
 JS = """
-export default function ({ data, parentElement, setTriggerValue }) {
+export default function ({ data: wired, parentElement, setTriggerValue }) {
+  const data = wired[0];                         // one value in a list: see schema.wire
   let row = parentElement.querySelector(".nnp-thumbs");
   if (!row) {
     row = document.createElement("div");
@@ -67,6 +69,6 @@ def dataset_pictures_ui(names, classes, on_pick):
             on_pick(name)
     items = [{"name": n, "label": LABELS[n], "src": _uri(n, classes)}
              for n in names if n != FORMULA]
-    pictures_view(data={"items": items, "chosen": st.session_state["dataset"],
-                        "classes": classes, "size": SIZE},
+    pictures_view(data=wire({"items": items, "chosen": st.session_state["dataset"],
+                             "classes": classes, "size": SIZE}),
                   key="dataset_pictures", on_pick_change=picked)

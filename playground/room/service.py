@@ -114,6 +114,13 @@ def student_id(token) -> str:
     return _sha256(f"nnp-student:{token}")[:16]
 
 
+def save_key(room: str, student: str, opens: tuple = ()) -> str:
+    """Where a page's run is saved: per room and student, so joining another room keeps
+    this one's run; a copy opened from a link (`opens`: ("run" or "copy", id)) has its
+    own, so training a copy never overwrites the student's own run."""
+    return "/".join((room, student, *(["-".join(opens)] if opens else [])))
+
+
 def run_query(room: str, sub_id: str) -> str:
     """The link query that opens a copy of a submitted run."""
     return f"room={room}&run={sub_id}"
@@ -135,10 +142,16 @@ def _open_room(store, name) -> dict:
     return room
 
 
+def is_teacher(room: dict, key) -> bool:
+    """Whether `key` is this room's teacher key (a page shows the teacher's controls only
+    then; the service checks it again on every change)."""
+    return isinstance(key, str) and hmac.compare_digest(_sha256(key), room["key_hash"])
+
+
 def _teachers_room(store, name, key, limiter) -> dict:
     """The open room, when `key` is its teacher's."""
     room = _open_room(store, name)
-    if not isinstance(key, str) or not hmac.compare_digest(_sha256(key), room["key_hash"]):
+    if not is_teacher(room, key):
         raise Refused("Only the teacher's link can change this room.")
     _limit(limiter, f"teacher:{name}")
     return room

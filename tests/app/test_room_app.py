@@ -26,6 +26,12 @@ OTHER = "fedcba9876543210" * 2
 PATIENCE_S = 30
 
 
+def saved(store, token=TOKEN, room="ml-101", opens=()):
+    """The meta of the page's save (of its own run in `room`, or of the copy `opens`), or {}."""
+    found = store.get_save(service.save_key(room, service.student_id(token), opens))
+    return found[1] if found else {}
+
+
 @pytest.fixture
 def worker(store):
     """The app's room work on this test's store (the AppTest runs in this process)."""
@@ -153,8 +159,11 @@ def test_only_the_teacher_key_changes_the_room(worker, store):
     teacher_room(store)
     at = page(room="ml-101", key="not-the-key")
     at.segmented_control(key="panel").set_value("Workshop room").run()
-    at.button(key="room_close").click().run()
-    assert at.error and not store.get_room("ml-101").get("closed")
+    assert "not this room's teacher key" in words(at)
+    assert "room_close" not in [b.key for b in at.button]        # no teacher's controls
+    with pytest.raises(service.Refused, match="Only the teacher's link"):
+        service.close(store, "ml-101", "not-the-key")
+    assert not store.get_room("ml-101").get("closed")
 
 
 # -- a student -----------------------------------------------------------------------------
@@ -228,7 +237,7 @@ def test_a_reload_gets_the_saved_run_back_at_its_epoch(worker, store):
     say_token(at)
     epoch = train(at)
     settled(worker)
-    blob, meta = store.get_save(service.student_id(TOKEN))
+    meta = saved(store)
     assert meta["room"] == "ml-101" and meta["epoch"] == epoch > 0
     again = page(room="ml-101")                 # a reload: a new session, the same token
     say_token(again)
@@ -237,22 +246,57 @@ def test_a_reload_gets_the_saved_run_back_at_its_epoch(worker, store):
     assert run.epoch == epoch and run.history.n == state(at).run.session.history.n
 
 
-def test_a_submitted_run_opens_as_a_copy_saved_under_the_openers_token(worker, store):
+def test_a_submitted_run_opens_as_a_copy_that_never_overwrites_either_run(worker, store):
     teacher_room(store, challenge=Challenge())
     at = page(room="ml-101")
     say_token(at)
     epoch = train(at)
     at.button(key="room_submit").click().run()
     (entry,) = service.leaderboard(store, "ml-101")
+    other = page(room="ml-101")                 # the opener's own run in the room
+    say_token(other, OTHER)
+    own = train(other, runs=1)
     settled(worker)
     copy = page(room="ml-101", run=entry["id"])
     say_token(copy, OTHER)
     assert state(copy).run.session.epoch == epoch
-    settled(worker)
-    assert store.get_save(service.student_id(OTHER))[1]["epoch"] == epoch
-    assert store.get_save(service.student_id(TOKEN))[1]["epoch"] == epoch   # untouched
     assert f"A copy of that run, at epoch {epoch:,}" in words(copy)
-    assert service.student_id(OTHER) not in store.get_tiles("ml-101")     # not on the wall
+    trained = train(copy, runs=1)
+    settled(worker)
+    assert saved(store, OTHER, opens=("run", entry["id"]))["epoch"] == trained > epoch
+    assert saved(store, OTHER)["epoch"] == own and saved(store)["epoch"] == epoch  # untouched
+    assert service.student_id(OTHER) in store.get_tiles("ml-101")     # the own run's tile:
+    assert store.get_tiles("ml-101")[service.student_id(OTHER)]["epoch"] == own  # not the copy's
+    again = page(room="ml-101", run=entry["id"])          # a reload of the copy: its progress
+    say_token(again, OTHER)
+    assert state(again).run.session.epoch == trained
+
+
+def test_a_copy_that_is_gone_is_said_and_the_page_plays_its_own(worker, store):
+    teacher_room(store)
+    at = page(room="ml-101", copy="0123456789abcdef")
+    say_token(at)
+    assert "no longer in room ml-101" in words(at) and state(at).run.session.epoch == 0
+    train(at, runs=1)
+    settled(worker)
+    assert saved(store) == {}                   # the page's run is not the student's own
+
+
+def test_a_run_is_saved_per_room_and_a_step_while_paused_is_saved(worker, store):
+    teacher_room(store)
+    teacher_room(store, "ml-102")
+    at = page(room="ml-101")
+    say_token(at)
+    epoch = train(at)
+    at.button(key="step").click().run()
+    settled(worker)
+    assert saved(store)["epoch"] == state(at).run.session.epoch > epoch
+    elsewhere = page(room="ml-102")
+    say_token(elsewhere)
+    train(elsewhere, runs=1)
+    settled(worker)
+    assert saved(store)["epoch"] == state(at).run.session.epoch     # ml-101's run is kept
+    assert saved(store, room="ml-102")["epoch"] == state(elsewhere).run.session.epoch
 
 
 def test_a_store_that_goes_down_is_said_the_run_goes_on_and_saving_resumes(tmp_path):
@@ -261,7 +305,7 @@ def test_a_store_that_goes_down_is_said_the_run_goes_on_and_saving_resumes(tmp_p
     server.start()
     store = RedisStore(server.url)
     worker = use_store(store)
-    me = service.student_id(TOKEN)
+    me = service.save_key("ml-101", service.student_id(TOKEN))
     try:
         teacher_room(store)
         at = page(room="ml-101")
@@ -290,7 +334,7 @@ def test_a_reload_while_the_store_is_silent_waits_for_its_save_and_never_overwri
     server.start()
     store = RedisStore(server.url)
     worker = use_store(store)
-    me = service.student_id(TOKEN)
+    me = service.save_key("ml-101", service.student_id(TOKEN))
     try:
         teacher_room(store)
         at = page(room="ml-101")

@@ -101,5 +101,5 @@ async def play_on_a_then_b(store, a, b):
 
 def saved_epoch(store, student):
     """The epoch of the student's last save in the store, 0 for none."""
-    found = store.get_save(student)
+    found = store.get_save(service.save_key(ROOM, student))
     return found[1]["epoch"] if found else 0

@@ -137,6 +137,9 @@ TRIGGERS = {
 }
 
 
+COMPONENT = "nnp_live"          # the live view's component name (tools/stclient.py finds it by it)
+
+
 def wire(payload):
     """The payload as the component's `data`: one payload in a list. Given a dict,
     Streamlit looks for a data frame in each of its values, which imports pandas (1-2 s

@@ -13,7 +13,7 @@ import streamlit as st
 
 from ui.controls import change_network
 from ui.links import shown
-from ui.live.schema import CONTROLS, js_constant, wire
+from ui.live.schema import COMPONENT, CONTROLS, js_constant, wire
 from ui.room.member import beat
 from ui.state import app_state, current_run
 
@@ -31,7 +31,7 @@ def page_script():
 
 
 live_view = st.components.v2.component(
-    "nnp_live", js=page_script(), css=(HERE / "live.css").read_text(), isolate_styles=False)
+    COMPONENT, js=page_script(), css=(HERE / "live.css").read_text(), isolate_styles=False)
 
 
 def plotly_url():

@@ -162,8 +162,9 @@ def _submit():
     entry = _act(service.submit, state.room.name, state.token, session, save_bytes(session),
                  state.room.nickname)
     if entry is not None:
-        state.say(f"Submitted at epoch {entry.get('epoch', state.run.session.epoch):,}: "
-                  f"score {entry['score']:.4g}.")
+        score = entry.get("score")
+        state.say(f"Submitted at epoch {entry.get('epoch', state.run.session.epoch):,}"
+                  + (f": score {score:.4g}." if isinstance(score, (int, float)) else "."))
 
 
 def student_ui(seat, room):
@@ -228,6 +229,10 @@ def _room_ui():
     st.markdown(f"#### Room {seat.name}" + (" · closed" if room.get("closed") else ""))
     if room.get("challenge"):
         st.caption(challenge_text(room["challenge"]))
-    (teacher_ui if seat.teacher else student_ui)(seat, room)
+    if seat.teacher and not service.is_teacher(room, seat.key):
+        st.warning("This link's key is not this room's teacher key, so the teacher's "
+                   "controls are hidden.")
+    (teacher_ui if seat.teacher and service.is_teacher(room, seat.key) else student_ui)(
+        seat, room)
     if not down:
         board_ui(seat, room)

@@ -27,6 +27,9 @@ SAVE_EVERY = 2.0        # seconds between two saves while playing: a replica tha
                         # loses at most this, plus a save still queued (target: 5 s)
 LOOK_EVERY = 2.0        # seconds between two looks at the room (a setup sent by the teacher)
 RETRY = 1.0             # seconds between two tries of a store that is down
+JOIN_WAIT_MAX = 8.0     # ... at most, between two tries of a page's reconnect
+WRITES = ("save", "tile")   # jobs whose success says the store is back (a read-only
+                            # SQLite file still answers the room's reads)
 log = logging.getLogger(__name__)
 
 
@@ -79,7 +82,8 @@ class Worker:
             key, job = self._take()
             try:
                 due = job(self.store)
-                self.down = None
+                if key[0] in WRITES:
+                    self.down = None
                 if due is not None:
                     self._again(key, job, due)
             except StoreDown:
@@ -122,22 +126,24 @@ def down_since() -> str:
 
 # -- the reconnect -----------------------------------------------------------------------
 def _opened(seat, store):
-    """(blob, why) of the run the link asked to copy, or None."""
+    """(blob, why) of the run the link asked to copy, or None. A copy of a student's run
+    is of their last save in this room."""
     if not seat.opens:
         return None
     kind, ident = seat.opens
     found = (store.get_submission_blob(seat.name, ident) if kind == "run"
-             else (store.get_save(ident) or (None,))[0])
+             else (store.get_save(service.save_key(seat.name, ident)) or (None,))[0])
     if found is None:
-        raise ValueError(f"The run this link opens is no longer in room {seat.name}.")
+        raise ValueError(f"The run this link opens is no longer in room {seat.name}: "
+                         "this page starts a run of its own.")
     return found, ("A copy of that run, at epoch {epoch:,}: it trains here and is saved as "
                    "yours (the original is untouched).")
 
 
 def _own(seat, store):
-    """(blob, why) of this browser's last save in this room, or None."""
-    saved = store.get_save(seat.student)
-    if saved is None or saved[1].get("room") != seat.name:
+    """(blob, why) of this page's last save (in this room; of this copy), or None."""
+    saved = store.get_save(seat.save_key)
+    if saved is None:
         return None
     blob, meta = saved
     if meta.get("nickname"):
@@ -145,20 +151,32 @@ def _own(seat, store):
     return blob, "Reconnected: your run is back at epoch {epoch:,}."
 
 
+def _found(state, seat, store):
+    """(blob, why) of the run this page gets back: its own save, else the copy its link
+    opens; None for a fresh run. A copy that is gone is said, never raised."""
+    try:
+        return _own(seat, store) or _opened(seat, store)
+    except ValueError as e:
+        state.say(str(e))
+        return None
+
+
 def join(state, now):
-    """The page's token came: the run of its link (a copy) or its own last save in this
-    room comes back, paused where it was saved. Done once per page; never raises. While
-    the store cannot say whether there is a save, the page is not joined: it tries again
-    every RETRY seconds and saves nothing meanwhile, so a fresh run never overwrites the
-    save it was to get back (a replica died, and the store was slow to answer)."""
+    """The page's token came: its own last save (in this room; of this copy) or the run
+    its link opens as a copy comes back, paused where it was saved. Done once per page;
+    never raises. While the store cannot say whether there is a save, the page is not
+    joined: it tries again, less and less often (a frozen store blocks each try), and
+    saves nothing meanwhile, so a fresh run never overwrites the save it was to get back
+    (a replica died, and the store was slow to answer)."""
     seat, store = state.room, worker().store
     seat.student, seat.join_tried = service.student_id(state.token), now
     try:
-        found = _opened(seat, store) or _own(seat, store)
+        found = _found(state, seat, store)
         if not seat.nickname:
             seat.nickname = default_nickname(store.count_students(seat.name) + 1)
     except StoreDown:
         worker().mark_down()
+        seat.join_wait = min(2 * seat.join_wait, JOIN_WAIT_MAX)
         return
     seat.joined = True
     try:
@@ -172,10 +190,10 @@ def join(state, now):
 
 # -- after every live tick -------------------------------------------------------------
 def _save(seat, session):
-    blob = save_bytes(session)
+    blob, key = save_bytes(session), seat.save_key
     meta = {"room": seat.name, "nickname": seat.nickname, "epoch": session.epoch,
             "saved": time.time()}
-    worker().put(("save", seat.student), lambda store: store.put_save(seat.student, blob, meta))
+    worker().put(("save", key), lambda store: store.put_save(key, blob, meta))
 
 
 def _on_screen(run, now):
@@ -208,10 +226,11 @@ def _publish(seat, token, run, now):
         while len(tiles) > 1 and tiles[1][0] <= time.monotonic():
             tiles.pop(0)
         try:
-            service.publish(store, seat.name, token, tiles.pop(0)[1])
+            service.publish(store, seat.name, token, tiles[0][1])
             refused.pop(seat.student, None)
         except service.Refused as e:
             refused[seat.student] = str(e)
+        tiles.pop(0)                    # not before: a store that is down gets it again
         return tiles[0][0] if tiles else None
     worker().put(("tile", seat.student), job, due=tiles[0][0])
 
@@ -247,12 +266,12 @@ def beat(state, now=None) -> bool:
     if seat is None or not seat.name or not state.token:
         return False
     now = now or time.monotonic()
-    if not seat.joined and now - seat.join_tried >= RETRY:
+    if not seat.joined and now - seat.join_tried >= seat.join_wait:
         join(state, now)
     if not seat.joined:
         return False
     run = state.run
-    setup = (run.mount, run.session.config)
+    setup = (run.mount, run.session.config, None if run.running else run.session.epoch)
     paused = seat.was_running and not run.running
     seat.was_running = run.running
     if setup != seat.saved_setup or paused or (run.running and now - seat.saved >= SAVE_EVERY):

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from playground.room.rules import check_room_name
+from playground.room.service import save_key
 
 ROOM_KEYS = ("room", "key", "wall", "run", "copy")
 KEPT_KEYS = ("room", "key")          # stay in the address bar, so a reload stays in the room
@@ -24,8 +25,10 @@ class Seat:
     nickname: str = ""          # shown on the student's tile ("" until the room is joined)
     student: str = ""           # the public id of this browser's token
     joined: bool = False        # the token came, and the reconnect (or the copy) was done
-    join_tried: float = -1e9    # monotonic time of the last try (a store down: try again)
-    saved_setup: tuple = ()     # (mount, config) of the run last saved: a change saves again
+    join_tried: float = -1e9    # monotonic time of the last try (a store down: try again
+    join_wait: float = 1.0      # ... after this many seconds, doubled after each failure)
+    saved_setup: tuple = ()     # (mount, config, epoch when paused) of the run last saved:
+                                # a change (a Step while paused) saves again
     was_running: bool = False   # the run played at the last beat (a pause saves)
     saved: float = 0.0          # monotonic time of the last save
     published: float = 0.0      # ... of the last tile
@@ -38,6 +41,10 @@ class Seat:
     @property
     def teacher(self) -> bool:
         return bool(self.key)
+
+    @property
+    def save_key(self) -> str:
+        return save_key(self.name, self.student, self.opens)
 
     @property
     def on_wall(self) -> bool:
