@@ -166,10 +166,17 @@ class StreamlitSession:
             self.widgets.setdefault(proto.label, proto.id)
             if not proto.id.endswith("-None"):                # "...-<key>" for a keyed one
                 self.widgets[proto.id.rsplit("-", 1)[1]] = proto.id
-        elif (kind == "bidi_component" and proto.component_name.endswith(COMPONENT)
+        elif (kind == "bidi_component" and proto.component_name.endswith(self.component)
               and proto.WhichOneof("data") == "json"):
             self.component_id, self.component_fragment = proto.id, fragment_id
-            self.on_component(unwire(proto.json))
+            self.on_component(self.read(proto.json))
+
+    component = COMPONENT           # the one component this client reads (its name ends so)
+
+    @staticmethod
+    def read(data_json):
+        """The component's data from its JSON (the live view's: one value in a list)."""
+        return unwire(data_json)
 
     def on_component(self, data):
         """A component's data arrived (a subclass reads it)."""

@@ -10,6 +10,7 @@ Skips without nginx, supervisord or redis-server, except in CI (CI=true), where 
 a failure.
 """
 import asyncio
+import json
 import os
 import secrets
 import shutil
@@ -54,6 +55,8 @@ def machines(redis_server):
 
 class WallSession(StreamlitSession):
     """A wall page over the websocket: every tile its payloads carried, by student id."""
+    component = "nnp_wall"
+    read = staticmethod(json.loads)
 
     def __init__(self, base_url, room):
         super().__init__(base_url, f"room={room}&wall=1")
