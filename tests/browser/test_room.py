@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from playground.room.service import student_id
+from playground.room.service import save_key, student_id
 from playground.room.sqlite_store import SqliteStore
 from tests.support import SURFACE, epoch, open_panel, play_button, poll, press, wait_idle
 from tools.appserver import free_port, start_server, stop
@@ -73,7 +73,7 @@ def test_a_student_is_seen_and_a_reload_brings_the_run_back(browser, room_app, t
         me = student_id(token)
         poll(student, lambda: store.get_tiles(ROOM).get(me, {}).get("epoch", 0) > 0,
              "the student's tile in the store", patience=TILE_SECONDS * 1000)
-        poll(student, lambda: (store.get_save(me) or (b"", {}))[1].get("epoch", 0) > 0,
+        poll(student, lambda: (store.get_save(save_key(ROOM, me)) or (b"", {}))[1].get("epoch", 0) > 0,
              "the student's run saved")
 
         student.reload()
