@@ -94,8 +94,9 @@ PANEL_BOTTOM = """height => {
     for (let e = box.nextElementSibling; e; e = e.nextElementSibling) {
         const r = e.getBoundingClientRect();
         if (r.height === 0) continue;
+        if (r.top >= height) break;
+        bottom = Math.max(bottom, Math.min(r.bottom, height));   // a tall one: its top part
         if (r.bottom > height) break;
-        bottom = Math.max(bottom, r.bottom);
     }
     return bottom;
 }"""
