@@ -41,6 +41,8 @@ class StreamlitSession:
     component's trigger, close() leaves nothing running. A failure while reading or
     sending lands in `error`, and wait_for() raises it."""
 
+    component = COMPONENT           # the one component this client reads (its name ends so)
+
     def __init__(self, base_url, query="", cookies=None):
         parts = urlsplit(base_url)
         scheme = "wss" if parts.scheme == "https" else "ws"
@@ -170,8 +172,6 @@ class StreamlitSession:
               and proto.WhichOneof("data") == "json"):
             self.component_id, self.component_fragment = proto.id, fragment_id
             self.on_component(self.read(proto.json))
-
-    component = COMPONENT           # the one component this client reads (its name ends so)
 
     @staticmethod
     def read(data_json):

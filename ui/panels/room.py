@@ -229,10 +229,10 @@ def _room_ui():
     st.markdown(f"#### Room {seat.name}" + (" · closed" if room.get("closed") else ""))
     if room.get("challenge"):
         st.caption(challenge_text(room["challenge"]))
-    if seat.teacher and not service.is_teacher(room, seat.key):
+    teacher = seat.teacher and service.is_teacher(room, seat.key)
+    if seat.teacher and not teacher:
         st.warning("This link's key is not this room's teacher key, so the teacher's "
                    "controls are hidden.")
-    (teacher_ui if seat.teacher and service.is_teacher(room, seat.key) else student_ui)(
-        seat, room)
+    (teacher_ui if teacher else student_ui)(seat, room)
     if not down:
         board_ui(seat, room)

@@ -164,6 +164,12 @@ def _found(state, seat, store):
         return None
 
 
+def _join_wait(seat) -> float:
+    """Seconds between two tries of the reconnect: RETRY, doubled after each the store
+    could not answer, up to JOIN_WAIT_MAX."""
+    return min(RETRY * 2 ** seat.join_failures, JOIN_WAIT_MAX)
+
+
 def join(state, now):
     """The page's token came: its own last save (in this room; of this copy) or the run
     its link opens as a copy comes back, paused where it was saved. Done once per page;
@@ -179,7 +185,7 @@ def join(state, now):
             seat.nickname = default_nickname(store.count_students(seat.name) + 1)
     except StoreDown:
         worker().mark_down()
-        seat.join_wait = min(2 * seat.join_wait, JOIN_WAIT_MAX)
+        seat.join_failures += 1
         return
     seat.joined = True
     try:
@@ -269,7 +275,7 @@ def beat(state, now=None) -> bool:
     if seat is None or not seat.name or not state.token:
         return False
     now = now or time.monotonic()
-    if not seat.joined and now - seat.join_tried >= seat.join_wait:
+    if not seat.joined and now - seat.join_tried >= _join_wait(seat):
         join(state, now)
     if not seat.joined:
         return False

@@ -25,8 +25,8 @@ class Seat:
     nickname: str = ""          # shown on the student's tile ("" until the room is joined)
     student: str = ""           # the public id of this browser's token
     joined: bool = False        # the token came, and the reconnect (or the copy) was done
-    join_tried: float = -1e9    # monotonic time of the last try (a store down: try again
-    join_wait: float = 1.0      # ... after this many seconds, doubled after each failure)
+    join_tried: float = -1e9    # monotonic time of the last try (a store down: try again)
+    join_failures: int = 0      # tries the store could not answer (each doubles the wait)
     saved_setup: tuple = ()     # (mount, config, epoch when paused) of the run last saved:
                                 # a change (a Step while paused) saves again
     was_running: bool = False   # the run played at the last beat (a pause saves)
