@@ -110,3 +110,21 @@ def test_a_click_on_the_plane_adds_a_point_where_it_landed(page, app_url):
     # a pixel is (hi - lo) / 286 ~ 0.013 of the plane: the point is within one of the click
     step = (hi - lo) / plot[2]
     assert abs(x1 - (lo + u * (hi - lo))) <= step and abs(x2 - (hi - v * (hi - lo))) <= step, new
+
+
+def test_the_numbers_are_never_cut_while_they_change_every_frame(page, app_url):
+    """The numbers sit in a box of fixed size (each frame's text lays out only that box):
+    on a phone, a six-class run's per-class lines wrap, and the box must still hold every
+    line at each moment, as the digits come and go."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_app(page, app_url + "?dataset=gaussians&classes=6&loss=ce&epochs=10000000")
+    page.keyboard.press(" ")
+    cut = []
+    for at in (200, 2000, 8000, 20000):
+        page.wait_for_function(f"() => Number(({LIVE}).querySelector('.nnp-epoch').dataset.epoch) > {at}")
+        cut += page.evaluate(f"""() => {{
+          const box = ({LIVE}).querySelector('.nnp-stats');
+          return box.scrollHeight > box.clientHeight
+            ? [[box.scrollHeight, box.clientHeight, box.textContent]] : [];
+        }}""")
+    assert not cut, cut

@@ -3,8 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { axisPx, bytesFromBase64, due, EDGE_BUCKETS, edgeBucket, edgeLayers, edgeLook, formatNumber,
-         incoming, lossRanges, niceAbove, paint, plotArea, sayNow, SAY_MS, shouldAsk, spokenStats,
-         statsText, surfaceBox, toData, toPixels, unitLut, unitName, unitPlace } from "../../ui/live/pure.js";
+         incoming, LOSS_POINTS, lossRanges, niceAbove, paint, plotArea, sayNow, SAY_MS, shouldAsk, spokenStats,
+         statsText, surfaceBox, thinLoss, toData, toPixels, unitLut, unitName, unitPlace } from "../../ui/live/pure.js";
 
 test("paint looks each value up in the table and puts row 0 at the bottom", () => {
   const lut = new Uint8Array(768);
@@ -184,4 +184,18 @@ test("a unit's place, and what it computes with", () => {
 test("the edges' layers: the switched-on inputs, then each layer's units", () => {
   const layers = edgeLayers(["a", "b", "c"], [1, 2, 3, 4], [3], [2, 0]);
   assert.deepEqual(layers, [["c", "a"], [1, 2, 3], [4]]);
+});
+
+test("the loss curve keeps at most LOSS_POINTS points, the first and the last among them", () => {
+  const L = { x: [], train: [], test: [], lo: 0.1, hi: 1, tested: true };
+  for (let e = 1; e <= LOSS_POINTS; e++) { L.x.push(e); L.train.push(1 / e); L.test.push(null); }
+  assert.equal(thinLoss(L), L);                             // not over: the same curve
+  L.x.push(LOSS_POINTS + 1); L.train.push(0.5); L.test.push(0.25);
+  const thin = thinLoss(L);
+  assert.ok(thin.x.length <= LOSS_POINTS / 2 + 1 && thin.x.length > LOSS_POINTS / 2 - 1);
+  assert.equal(thin.x[0], 1);
+  assert.equal(thin.x.at(-1), LOSS_POINTS + 1);             // the counter's epoch stays last
+  assert.equal(thin.test.at(-1), 0.25);
+  assert.equal(thin.x.length, thin.train.length);
+  assert.equal(thin.lo, 0.1);                               // and so do its ranges
 });

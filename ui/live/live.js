@@ -61,7 +61,7 @@ function build(root) {
   const side = el("div", "nnp-side", box);
   const stats = el("div", "nnp-stats", side);
   const st = {
-    box, frame, root,
+    box, frame, root, stats,
     diagramWrap: el("div", "nnp-diagram-wrap", left),
     epoch: el("div", "nnp-epoch", stats),
     numbers: el("div", "nnp-numbers", stats),
@@ -102,8 +102,9 @@ function build(root) {
   document.addEventListener("click", st.onClick, true);
   st.onKey = (ev) => shortcut(st, ev);
   window.addEventListener("keydown", st.onKey, true);
-  st.onResize = () => { place(st); drawLoss(st); };
-  window.addEventListener("resize", st.onResize);
+  st.widths = new Map();
+  st.sizes = new ResizeObserver((entries) => resized(st, entries));
+  for (const e of [st.points, st.diagram, st.diagramWrap, st.lossWrap, stats]) st.sizes.observe(e);
   document.addEventListener("focusin", pointerFocus, true);
   return st;
 }
@@ -142,7 +143,7 @@ function teardown(st, parent) {
   if (st.raf) cancelAnimationFrame(st.raf);
   document.removeEventListener("click", st.onClick, true);
   window.removeEventListener("keydown", st.onKey, true);
-  window.removeEventListener("resize", st.onResize);
+  st.sizes.disconnect();
   document.removeEventListener("focusin", pointerFocus, true);
   if (st.Plotly) [st.points, st.loss, st.diagram].forEach((div) => st.Plotly.purge(div));
   st.frame.remove();
@@ -195,8 +196,21 @@ function shortcut(st, ev) {
 }
 
 // -- geometry: the canvases sit on the plot areas the payload describes ----------------
+// The boxes' widths as the last layout left them, kept by a ResizeObserver: read on every
+// frame from the element, a width forced the page to lay out mid-frame (the frame's new
+// text had just changed it), and that layout was most of the page's own script time.
+function width(st, e) {
+  if (!st.widths.has(e)) st.widths.set(e, e.clientWidth);    // before the first report
+  return st.widths.get(e);
+}
+
+function resized(st, entries) {
+  for (const entry of entries) st.widths.set(entry.target, entry.target.clientWidth);
+  place(st); drawLoss(st);
+}
+
 function planeArea(st) {
-  return plotArea(st.plane, st.points.clientWidth, true);
+  return plotArea(st.plane, width(st, st.points), true);
 }
 
 function place(st) {
@@ -213,7 +227,7 @@ function place(st) {
 function placeUnits(st) {
   const g = st.diagramGeometry;
   if (!g || !st.drawn.diagram) return;
-  const area = plotArea(g, st.diagram.clientWidth), px = g.picture_px;
+  const area = plotArea(g, width(st, st.diagram)), px = g.picture_px;
   const put = (canvases, places) => canvases.forEach((c, i) => {
     const xy = places && places[i];
     if (!xy) { c.style.display = "none"; return; }
@@ -237,10 +251,28 @@ const EDGES_MS = 100;         // the curves are redrawn at most this often while
 
 // The weights as TF Playground's curves from each node's right side to the next layer's
 // left, coloured by sign and thicker by size: one canvas stroke per sign and size bucket.
+// Redrawn only when a weight's look (sign and bucket) or the nodes' places changed: the
+// same picture again cost the page its strokes and Chrome a copy of the whole canvas,
+// and late in a run the weights move inside their buckets for seconds on end.
 function drawEdges(st) {
   const net = st.network, W = st.weights, g = st.diagramGeometry, nodes = st.nodes;
   if (!net || !W || !nodes || !st.drawn.diagram) return;
-  const w = Math.max(1, st.diagram.clientWidth), h = g.height, dpr = window.devicePixelRatio || 1;
+  const w = Math.max(1, width(st, st.diagram)), h = g.height, dpr = window.devicePixelRatio || 1;
+  const layers = edgeLayers(nodes.inputs, nodes.units, net.hidden, net.rows);
+  const half = g.picture_px / 2 + 3, edges = [];
+  W.forEach((m, l) => {
+    const from = layers[l], to = layers[l + 1];
+    if (!from || !to || m.length !== (from.length + 1) * to.length) return;   // not this network's
+    for (let r = 0; r < from.length; r++) {
+      for (let j = 0; j < to.length; j++) {
+        const v = m[r * to.length + j], b = edgeBucket(v);
+        if (b && from[r] && to[j]) edges.push([(v > 0 ? EDGE_BUCKETS + 1 : 0) + b, from[r], to[j]]);
+      }
+    }
+  });
+  const look = [w, h, dpr, net.colours, edges.map((e) => [e[0], e[1].x, e[1].y, e[2].x, e[2].y])].join();
+  if (look === st.edgesLook) return;
+  st.edgesLook = look;
   const c = st.edges;
   if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
     c.width = Math.round(w * dpr); c.height = Math.round(h * dpr);
@@ -249,23 +281,13 @@ function drawEdges(st) {
   const ctx = c.getContext("2d");
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, w, h);
-  const layers = edgeLayers(nodes.inputs, nodes.units, net.hidden, net.rows);
-  const half = g.picture_px / 2 + 3, paths = new Map();
-  W.forEach((m, l) => {
-    const from = layers[l], to = layers[l + 1];
-    if (!from || !to || m.length !== (from.length + 1) * to.length) return;   // not this network's
-    for (let r = 0; r < from.length; r++) {
-      for (let j = 0; j < to.length; j++) {
-        const v = m[r * to.length + j], b = edgeBucket(v);
-        if (!b || !from[r] || !to[j]) continue;
-        const key = (v > 0 ? EDGE_BUCKETS + 1 : 0) + b;
-        if (!paths.has(key)) paths.set(key, new Path2D());
-        const p = paths.get(key), x0 = from[r].x + half, x1 = to[j].x - half, mx = (x0 + x1) / 2;
-        p.moveTo(x0, from[r].y);
-        p.bezierCurveTo(mx, from[r].y, mx, to[j].y, x1, to[j].y);
-      }
-    }
-  });
+  const paths = new Map();
+  for (const [key, a, b] of edges) {
+    if (!paths.has(key)) paths.set(key, new Path2D());
+    const p = paths.get(key), x0 = a.x + half, x1 = b.x - half, mx = (x0 + x1) / 2;
+    p.moveTo(x0, a.y);
+    p.bezierCurveTo(mx, a.y, mx, b.y, x1, b.y);
+  }
   for (const [key, p] of paths) {
     const positive = key > EDGE_BUCKETS, look = edgeLook(key - (positive ? EDGE_BUCKETS + 1 : 0));
     ctx.strokeStyle = net.colours[positive ? 1 : 0];
@@ -356,7 +378,7 @@ function zoom(st, node) {
     : unitName(net.hidden, outputs, node.k) + unitNumbers(st, node.k, outputs));
   drawZoom(st);
   const side = st.diagramGeometry.picture_px / 2 + 10, wide = ZOOM_PX + 12;
-  const room = st.diagramWrap.clientWidth, right = at.x + side + wide <= room;
+  const room = width(st, st.diagramWrap), right = at.x + side + wide <= room;
   const top = Math.max(0, Math.min(at.y - wide / 2, st.diagramGeometry.height - wide - 24));
   const left = Math.max(0, Math.min(right ? at.x + side : at.x - side - wide, room - wide));
   Object.assign(st.zoomBox.style, { display: "block", top: `${top}px`, left: `${left}px` });
@@ -490,6 +512,22 @@ function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
+// The numbers beside the surface change every frame. In a box of fixed size (contain:
+// strict) each frame's text lays out that box alone; before, it relaid the whole view's
+// grid, 57 times a second. The box is measured afresh when its text's lines or its width
+// change, and grows when a line wraps (its overflow is read with only it to lay out); it
+// does not shrink back, so the chart below does not jump as digits come and go.
+function fitStats(st) {
+  const box = st.stats;
+  const shape = [st.epoch, st.numbers, st.rate].map((e) => e.textContent.split("\n").length).join()
+    + `@${width(st, box)}`;
+  if (st.statsShape !== shape) {
+    st.statsShape = shape;
+    Object.assign(box.style, { contain: "", height: "" });
+    Object.assign(box.style, { contain: "strict", height: `${box.offsetHeight}px` });
+  } else if (box.scrollHeight > box.clientHeight) box.style.height = `${box.scrollHeight}px`;
+}
+
 function show(st, f, paused = false) {
   if (f.z) { st.lastZ = bytesFromBase64(f.z); paintSurface(st, st.lastZ); }
   if (f.units) paintUnits(st, f.units);
@@ -504,13 +542,12 @@ function show(st, f, paused = false) {
   setText(st.epoch, "Epoch " + f.epoch.toLocaleString("en-US"));
   st.epoch.dataset.epoch = String(f.epoch);
   setText(st.numbers, statsText(f));
+  fitStats(st);
   speak(st, f, paused);
   const L = st.lossData;
   if (L.x.length === 0 || f.epoch > L.x[L.x.length - 1]) {
     addLoss(L, f.epoch, f.train_loss, f.test_loss);
-    if (L.x.length > 4000) {                      // keep the curve light: every other point
-      for (const k of ["x", "train", "test"]) L[k] = L[k].filter((_, i) => i % 2 === 0 || i === L[k].length - 1);
-    }
+    st.lossData = thinLoss(L);
   }
   drawLoss(st);                                   // with the counter, every frame
 }
@@ -533,8 +570,8 @@ function addLoss(L, epoch, train, test) {
 // The loss curve from the server's history, up to epoch `upTo`: while playing, the server
 // has trained ahead of the page, and the frames still queued add their points as they show.
 function lossFromHistory(h, upTo) {
-  const L = noLoss();
-  h.epoch.forEach((e, i) => { if (e <= upTo) addLoss(L, e, h.train[i], h.test[i]); });
+  let L = noLoss();
+  h.epoch.forEach((e, i) => { if (e <= upTo) { addLoss(L, e, h.train[i], h.test[i]); L = thinLoss(L); } });
   return L;
 }
 
@@ -556,7 +593,7 @@ function drawLoss(st) {
     st.lossRanges = r;
     if (st.Plotly && st.drawn.loss) st.Plotly.relayout(st.loss, lossAxes(r, st.logScale));
   }
-  const m = lg.margin, w = Math.max(1, st.lossWrap.clientWidth - m.l - m.r);
+  const m = lg.margin, w = Math.max(1, width(st, st.lossWrap) - m.l - m.r);
   const h = lg.height - m.t - m.b, dpr = window.devicePixelRatio || 1, c = st.lossCanvas;
   if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
     c.width = Math.round(w * dpr); c.height = Math.round(h * dpr);
@@ -717,7 +754,8 @@ function apply(st, data) {
   }
   fadeInputs(st);
   drawColourKey(st);
-  st.rate.textContent = data.rate || "";
+  setText(st.rate, data.rate || "");
+  fitStats(st);
   st.clickable = !!data.clickable;
   st.wrap.classList.toggle("nnp-clickable", st.clickable);
   st.message.textContent = data.message || "";

@@ -153,6 +153,16 @@ export function lossRanges(last, lo, hi, log, prev) {
   return { x: [0, xEnd], y };
 }
 
+// The loss curve is redrawn every frame, so it keeps at most LOSS_POINTS points: past
+// that, every other one and the last. Between half and all of them: one or two a pixel
+// on the widest chart, and a frame's drawing costs the same at any epoch.
+export const LOSS_POINTS = 1200;
+export function thinLoss(L, most = LOSS_POINTS) {
+  if (L.x.length <= most) return L;
+  const keep = (_, i, a) => i % 2 === 0 || i === a.length - 1;
+  return { ...L, x: L.x.filter(keep), train: L.train.filter(keep), test: L.test.filter(keep) };
+}
+
 // Where value v falls along an axis of `size` px showing `range` (log: range in log10
 // units), from the axis's start; NaN for a value a log axis cannot show.
 export function axisPx(v, range, size, log) {
