@@ -166,6 +166,20 @@ def test_only_the_teacher_key_changes_the_room(worker, store):
     assert not store.get_room("ml-101").get("closed")
 
 
+def test_a_link_whose_key_is_not_the_rooms_plays_as_a_student(worker, store):
+    """A wrong key never makes a silent half-teacher: once the page joins, it is a student
+    (its tile on the wall, its setups from the teacher) and says so; the key leaves the
+    address bar."""
+    teacher_room(store)
+    at = page(room="ml-101", key="not-the-key")
+    say_token(at)
+    assert "not this room's teacher key: you are in the room as a student" in words(at)
+    assert state(at).room.on_wall and "key" not in at.query_params
+    train(at)
+    settled(worker)
+    assert service.student_id(TOKEN) in store.get_tiles("ml-101")
+
+
 # -- a student -----------------------------------------------------------------------------
 def test_a_student_joins_is_seen_and_submits(worker, store):
     teacher_room(store, challenge=Challenge())
