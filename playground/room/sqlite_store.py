@@ -3,6 +3,7 @@ share rooms and saves with nothing to install. One connection per thread (sqlite
 connections belong to the thread that made them); a busy file is waited on for at most
 BUSY_MS, and any failure of the file becomes StoreDown.
 """
+import fcntl
 import json
 import os
 import sqlite3
@@ -45,9 +46,19 @@ class SqliteStore(Store):
         # last second of tiles and saves, never the file's consistency (a tile: 5 ms -> 1.5 ms here)
         conn.execute("PRAGMA synchronous = NORMAL")
         if conn.execute("PRAGMA user_version").fetchone()[0] != VERSION:
-            conn.execute("PRAGMA journal_mode = WAL")      # kept in the file: set once
-            conn.executescript(f"{SCHEMA}; PRAGMA user_version = {VERSION};")
+            self._make(conn)
         return conn
+
+    def _make(self, conn):
+        """WAL mode and the tables, in a new file, by one connection at a time: a new file
+        is in rollback-journal mode, where two connections making the schema at once
+        deadlock and SQLite answers one "database is locked" at once, without waiting
+        (a page and the room's worker opening one file together did)."""
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)    # released when the file closes
+            if conn.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+                conn.execute("PRAGMA journal_mode = WAL")      # kept in the file: set once
+                conn.executescript(f"{SCHEMA}; PRAGMA user_version = {VERSION};")
 
     @contextmanager
     def _db(self, write=False):
