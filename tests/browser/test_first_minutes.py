@@ -59,10 +59,11 @@ def test_a_wide_matrix_scrolls_inside_the_math_panel(page, app_url):
     open_app(page, app_url + "?hidden=32,32")
     open_panel(page, "The math")
     page.wait_for_selector(".st-key-math_equations .katex")
-    lines = page.evaluate("""() => [...document.querySelectorAll('.st-key-math_equations p')]
-        .map(p => [p.scrollWidth > p.clientWidth, getComputedStyle(p).overflowX,
-                   p.getBoundingClientRect().right])""")
+    lines = page.evaluate("""() => [...document.querySelectorAll('.st-key-math_equations .nnp-eq')]
+        .map(e => [e.scrollWidth > e.clientWidth, getComputedStyle(e).overflowX,
+                   e.getBoundingClientRect().right, e.tabIndex])""")
     wide = [line for line in lines if line[0]]
     assert wide, "no matrix wider than the page: the test shows nothing"
-    assert all(overflow == "auto" for _, overflow, _ in wide)        # scrolls, not cut
-    assert max(right for *_, right in lines) <= page.viewport_size["width"]
+    assert all(overflow == "auto" for _, overflow, _, _ in wide)     # scrolls, not cut
+    assert all(tab == 0 for *_, tab in wide)         # and a keyboard can scroll it
+    assert max(right for _, _, right, _ in lines) <= page.viewport_size["width"]

@@ -6,8 +6,11 @@ from playground.teach import mathview
 
 
 # A matrix is one box KaTeX cannot break: a wide one (16 or 32 units) scrolls sideways
-# inside its own line instead of being cut at the page's right edge.
-SCROLL = "<style>.st-key-math_equations p { overflow-x: auto; overflow-y: hidden; }</style>"
+# inside its own box instead of being cut at the page's right edge. The box takes the
+# keyboard's focus (its arrows then scroll it): a region that scrolls must, or a learner
+# without a mouse cannot see its right end.
+SCROLL = ("<style>.st-key-math_equations .nnp-eq { overflow-x: auto; overflow-y: hidden; }"
+          ".nnp-eq:focus-visible { outline: 2px solid #1a73e8; outline-offset: 2px; }</style>")
 
 
 def math_ui(run):
@@ -37,5 +40,7 @@ def _math(run):
 
 def equation(latex):
     """One equation, full size but as inline math: KaTeX can then break it after an `=`
-    or an operator on a narrow screen, where display math would scroll sideways."""
-    st.markdown(f"$\\displaystyle {latex}$")
+    or an operator on a narrow screen, where display math would scroll sideways; in a box
+    of its own that scrolls what still does not fit (SCROLL)."""
+    st.markdown(f'<div class="nnp-eq" tabindex="0" role="group" aria-label="Equation">\n\n'
+                f"$\\displaystyle {latex}$\n\n</div>", unsafe_allow_html=True)
