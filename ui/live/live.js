@@ -812,15 +812,17 @@ function drawFigures(st) {
 // Streamlit calls this with every payload, on the same parentElement, and calls the
 // returned cleanup when the element unmounts, and also for a call that a newer payload
 // overtook while Streamlit was still importing this module. So a cleanup takes the view
-// down only if no newer call has taken it over; and taking it down removes its DOM
-// (leaving it, as this view once did, left a frozen second copy on the page).
+// down only once its element has left the page: the newer call, on the same element,
+// may come after the cleanup's timer (a module import can take a task), and deciding by
+// the calls counted so far then took the view down just before it was built again,
+// leaving the page with none for a moment (CI saw it once). Taking it down removes its
+// DOM (leaving it, as this view once did, left a frozen second copy on the page).
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
   const data = component.data && component.data[0];       // schema.py wire()
   if (!data) return;
   let st = parentElement.__nnp;
   if (!st) st = parentElement.__nnp = build(parentElement);
-  const call = st.calls = (st.calls || 0) + 1;
   st.setTrigger = setTriggerValue;
   apply(st, data);
   loadPlotly(data.plotly_url).then((Plotly) => {
@@ -832,6 +834,6 @@ export default function (component) {
     sayWhatWeHold(st, data);
   }).catch((e) => { st.message.textContent = String(e); });
   return () => setTimeout(() => {
-    if (st.calls === call && parentElement.__nnp === st) teardown(st, parentElement);
+    if (!parentElement.isConnected && parentElement.__nnp === st) teardown(st, parentElement);
   }, 0);
 }

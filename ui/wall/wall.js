@@ -333,13 +333,12 @@ function drawLoss(canvas, points) {
 }
 
 // Streamlit calls this with every payload, on the same parentElement; the cleanup takes
-// the wall down only if no newer call has taken it over (as the live view's does).
+// the wall down only once its element has left the page (as the live view's does).
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   if (!data) return;
   let w = parentElement.__nnpWall;
   if (!w) w = parentElement.__nnpWall = build(parentElement);
-  const call = w.calls = (w.calls || 0) + 1;
   w.setTrigger = setTriggerValue;
   w.offset = data.now - Date.now() / 1000;
   w.box.dataset.clockOffset = String(w.offset);
@@ -347,6 +346,6 @@ export default function (component) {
   drawSide(w, data);
   takeTiles(w, data);
   return () => setTimeout(() => {
-    if (w.calls === call && parentElement.__nnpWall === w) teardown(w, parentElement);
+    if (!parentElement.isConnected && parentElement.__nnpWall === w) teardown(w, parentElement);
   }, 0);
 }
