@@ -142,10 +142,11 @@ def _open_room(store, name) -> dict:
     return room
 
 
-def is_teacher(room: dict, key) -> bool:
+def is_teacher(room: dict | None, key) -> bool:
     """Whether `key` is this room's teacher key (a page shows the teacher's controls only
-    then; the service checks it again on every change)."""
-    return isinstance(key, str) and hmac.compare_digest(_sha256(key), room["key_hash"])
+    then; the service checks it again on every change). No room (None) has no teacher."""
+    return (room is not None and isinstance(key, str)
+            and hmac.compare_digest(_sha256(key), room["key_hash"]))
 
 
 def _teachers_room(store, name, key, limiter) -> dict:

@@ -77,6 +77,8 @@ def test_only_a_hash_of_the_teachers_key_is_kept(store):
     kept = json.dumps(store.get_room("maths-1"))
     assert key not in kept and service._sha256(key) in kept
     assert service.challenge_of(store.get_room("maths-1")) == CHALLENGE
+    assert service.is_teacher(store.get_room("maths-1"), key)
+    assert not service.is_teacher(None, key)                  # no room has no teacher
     refused("is taken", make_room, store, "maths-1")
     refused("A room name is", make_room, store, "Maths 1")
     assert make_room(store, "other") != key       # each room its own key

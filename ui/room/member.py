@@ -164,11 +164,6 @@ def _found(state, seat, store):
         return None
 
 
-def _teachers(room, key) -> bool:
-    """Whether `key` opens room `room` (None: no such room) as its teacher."""
-    return room is not None and service.is_teacher(room, key)
-
-
 def _join_wait(seat) -> float:
     """Seconds between two tries of the reconnect: RETRY, doubled after each the store
     could not answer, up to JOIN_WAIT_MAX."""
@@ -185,7 +180,7 @@ def join(state, now):
     seat, store = state.room, worker().store
     seat.student, seat.join_tried = service.student_id(state.token), now
     try:
-        if seat.key and not _teachers(store.get_room(seat.name), seat.key):
+        if seat.key and not service.is_teacher(store.get_room(seat.name), seat.key):
             seat.key = ""           # a student, then: on the wall, and sent the setups
             state.say("This link's key is not this room's teacher key: you are in the "
                       "room as a student.")
