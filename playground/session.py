@@ -322,29 +322,37 @@ class TrainingSession:
         OPTIMIZERS[c.optimizer].step(self._theta_list, [grad], self.opt_state, c.lr)
 
     def _trouble(self):
-        """Why the current state is not a good one ("" when it is): weights or loss not
-        finite, or the loss blown up, BLOW_UP times above its best and above the loss of
-        answering by chance (a run can climb there and stay, finite but ruined)."""
+        """(why, loss): why the current state is not a good one ("" when it is), and the
+        training loss it measured (NaN when the weights are not finite): weights or loss
+        not finite, or the loss blown up, BLOW_UP times above its best and above the loss
+        of answering by chance (a run can climb there and stay, finite but ruined)."""
         if not np.isfinite(self.theta).all():
-            return "the weights stopped being finite numbers (NaN or infinity)"
+            return "the weights stopped being finite numbers (NaN or infinity)", math.nan
         loss = self._measure(self.X, self.y)[0]
         if not math.isfinite(loss):
-            return "the loss stopped being a finite number (NaN or infinity)"
+            return "the loss stopped being a finite number (NaN or infinity)", loss
         if loss > BLOW_UP * self.best_loss and loss > self._chance_loss():
             return (f"the loss blew up to {loss:.4g}, more than {BLOW_UP} times its best "
-                    f"({self.best_loss:.4g})")
+                    f"({self.best_loss:.4g})"), loss
         self.best_loss = min(self.best_loss, loss)
-        return ""
+        return "", loss
 
-    def _judge(self):
-        """Stop the run here if it has failed (see `has_failed`), with advice."""
+    def _judge(self, loss):
+        """Stop the run here if it has failed (see `has_failed`), with advice. `loss`: the
+        training loss now, as _trouble measured it."""
         since, now = self.started
         if self.epoch - since < FAILED_FOR:
             return
         epochs, losses = self.history.column("epoch"), self.history.column("train_loss")
-        after = (epochs > since) & (epochs < self.epoch)
-        loss, chance = self._measure(self.X, self.y)[0], self._chance_loss()
-        if has_failed([since, *epochs[after], self.epoch], [now, *losses[after], loss], chance):
+        # has_failed reads only the start and the last FAILED_FOR epochs: hand it those
+        # rows (found by bisection), not the whole history, which cost more than a small
+        # network's frame of epochs at every advance
+        first = np.searchsorted(epochs, max(since, self.epoch - FAILED_FOR), side="right")
+        last = np.searchsorted(epochs, self.epoch, side="left")
+        chance = self._chance_loss()
+        recent = slice(first, last)
+        if has_failed([since, *epochs[recent].tolist(), self.epoch],
+                      [now, *losses[recent].tolist(), loss], chance):
             self.diverged = (
                 f"Training failed by epoch {self.epoch:,}: over most of the last {FAILED_FOR} "
                 f"epochs the loss was well above where it started ({now:.3g}) and above "
@@ -382,15 +390,16 @@ class TrainingSession:
                 self._step()
                 if deadline is not None and time.perf_counter() > deadline:
                     break
-            if not self._trouble():
-                self._judge()
+            trouble, loss = self._trouble()
+            if not trouble:
+                self._judge(loss)
                 return self.epoch - start
             stop = self.epoch
             self.rewind(saved)
             while self.epoch < stop:
                 before = self.checkpoint()
                 self._step()
-                trouble = self._trouble()
+                trouble = self._trouble()[0]
                 if trouble:
                     self.rewind(before)
                     self._diverge(trouble)
