@@ -25,7 +25,9 @@ from .outputs import OUTPUTS, targets
 # Settings that can change mid-run and continue from the current weights, as in
 # TensorFlow Playground; any other change means a new network (see `rebuilt_by`).
 TUNABLE = ("lr", "optimizer", "batch_size", "epochs", "loss", "regularization", "reg_rate")
-BLOW_UP = 10        # a loss this many times above its best (and above chance) has diverged
+BLOW_UP = 10        # a loss this many times above its best (and above chance) has diverged,
+BLOW_UP_FOR = 20    # ... unless within this many epochs it is back near its best (BACK
+BACK = 2            # times) or below chance: a spike the next steps undo (see _lasts)
 KEPT = 8            # arrays of points whose network inputs `predict(..., keep=True)` keeps
 FAILED_ABOVE = 1.1  # a loss this many times above its start (and above chance), now and
 FAILED_FOR = 300    # at most of the epochs recorded over this many: the run has failed
@@ -391,7 +393,7 @@ class TrainingSession:
                 if deadline is not None and time.perf_counter() > deadline:
                     break
             trouble, loss = self._trouble()
-            if not trouble:
+            if not trouble or not self._lasts(loss):
                 self._judge(loss)
                 return self.epoch - start
             stop = self.epoch
@@ -399,12 +401,36 @@ class TrainingSession:
             while self.epoch < stop:
                 before = self.checkpoint()
                 self._step()
-                trouble = self._trouble()[0]
-                if trouble:
+                trouble, loss = self._trouble()
+                if trouble and self._lasts(loss):
                     self.rewind(before)
                     self._diverge(trouble)
                     break
         return self.epoch - start
+
+    def _lasts(self, loss):
+        """Whether the trouble _trouble found now (with this loss) lasts. Weights or loss
+        not finite always do. A blown-up loss lasts unless, within BLOW_UP_FOR epochs, it
+        is back near its best (BACK times) or below chance: a spike that the next steps
+        undo (circles at lr 0.3 has one of 4 epochs), not a run bouncing between blown up
+        and merely bad. Those epochs are a look ahead, taken back after, so that such a
+        spike stops no run wherever its calls of advance happen to end (a crowded
+        server's frames are a few epochs each), and advance still runs at most k."""
+        if not math.isfinite(loss):
+            return True
+        here, best = self.checkpoint(), self.best_loss
+        try:
+            for _ in range(BLOW_UP_FOR):
+                if self.epoch >= self.config.epochs:
+                    return True         # the run ends blown up: its last good state is kept
+                self._step()
+                trouble, loss = self._trouble()
+                if not trouble and loss <= max(BACK * self.best_loss, self._chance_loss()):
+                    return False
+            return True
+        finally:
+            self.rewind(here)
+            self.best_loss = best
 
     def advance_for(self, seconds, max_epochs=10**9):
         """Train for about `seconds` of wall time (the app's time cap per redraw)."""
