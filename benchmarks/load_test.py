@@ -63,7 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tools.appserver import (CHROMIUM, CHROMIUM_ARGS, free_port,  # noqa: E402
                              start_server, stop)
 from tools.deploy import DeployError, start_deployment  # noqa: E402
-from tools.livesession import LiveSession, warm_up  # noqa: E402
+from tools.livesession import MESSAGE, LiveSession, warm_up  # noqa: E402
 from tools.load import FIRST_PAINT, FIRST_SURFACE, READ_PAGE, session_query  # noqa: E402
 from tools.procstat import ProcSampler, cpu_seconds, descendants, listening_pids  # noqa: E402
 from tools.wallwatch import WallWatch  # noqa: E402
@@ -204,12 +204,21 @@ async def measure_ws(url, n, seconds, server_pids, room=""):
                 row.failed += 1
             row.epochs.append(e)
             row.redraws.append(r)
+        row.note = stopped_note(sessions)
     finally:
         sampler.__exit__(None, None, None)
         await asyncio.gather(*(s.close() for s in sessions), return_exceptions=True)
         if wall is not None:
             await wall.close()
     return row
+
+
+def stopped_note(sessions):
+    """Which sessions had stopped playing by the end, and why (the live view's message:
+    finished, failed, diverged): each such row's minimum is that session's, not the load's."""
+    stopped = [f"{i} at epoch {s.epoch:,}: {(s.data or {}).get(MESSAGE) or 'no message'}"
+               for i, s in enumerate(sessions) if not s.running]
+    return f"{len(stopped)} stopped playing ({'; '.join(stopped)})"[:400] if stopped else ""
 
 
 def measure_browser(url, n, seconds, server_pids):

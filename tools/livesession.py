@@ -31,6 +31,7 @@ def _key(table, name):
 MOUNT, SEQ, RUNNING, TICK_MS, FRAMES, VERSIONS = (
     _key(PAYLOAD, k) for k in ("mount", "seq", "running", "tick_ms", "frames", "versions"))
 EPOCH, SURFACE = _key(FRAME, "epoch"), _key(FRAME, "z")
+MESSAGE = _key(PAYLOAD, "message")
 WANT, HAVE = _key(TRIGGERS, "want"), _key(TRIGGERS, "have")
 
 
