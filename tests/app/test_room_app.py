@@ -180,6 +180,15 @@ def test_a_link_whose_key_is_not_the_rooms_plays_as_a_student(worker, store):
     assert service.student_id(TOKEN) in store.get_tiles("ml-101")
 
 
+def test_a_teacher_link_to_a_room_that_is_not_there_says_only_that(worker, store):
+    """No room, no teacher key to be wrong about: the page says the room is not there,
+    not that the key is not its teacher's."""
+    at = page(room="no-such-room", key="some-key")
+    say_token(at)
+    assert "There is no room called no-such-room" in words(at)
+    assert "teacher key" not in words(at)
+
+
 # -- a student -----------------------------------------------------------------------------
 def test_a_student_joins_is_seen_and_submits(worker, store):
     teacher_room(store, challenge=Challenge())
