@@ -180,8 +180,8 @@ def join(state, now):
     seat, store = state.room, worker().store
     seat.student, seat.join_tried = service.student_id(state.token), now
     try:
-        room = store.get_room(seat.name)
-        if seat.key and room is not None and not service.is_teacher(room, seat.key):
+        room = store.get_room(seat.name) if seat.key else None    # a student's: not read
+        if room is not None and not service.is_teacher(room, seat.key):
             seat.key = ""           # a student, then: on the wall, and sent the setups
             state.say("This link's key is not this room's teacher key: you are in the "
                       "room as a student.")
