@@ -400,6 +400,9 @@ def config_from_state() -> Config:
                   features=tuple(s["features"]))
 
 
+SIDEBAR_LATER = "The settings are on their way…"   # a page's first run (streamlit_app.py)
+
+
 def sidebar_ui():
     """Draw the sidebar (its values are read before, by config_from_state)."""
     with st.sidebar:

@@ -27,7 +27,7 @@ def link_warning_ui():
     """The link's refused parts, once, in one warning (each is already safe Markdown)."""
     state = app_state()
     if state.link_warning:
-        state.link_warning = False
+        state.link_warning = state.drawn_again()
         problems = state.link.problems
         st.warning("Some of this link's settings were refused and set to their defaults: "
                    + "; ".join(problems) + ".", icon=":material/link_off:")

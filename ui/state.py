@@ -44,6 +44,9 @@ class AppState:
     formula_error: str | None = None    # why the formula box's text was refused, if it was
     room: object = None                 # ui.room.seat.Seat when opened with ?room=NAME
     token: str = ""                     # the browser's room identity, once the page said it
+    sidebar: str = "unseen"             # "unseen", then "due" (a page's first run drew the
+                                        # live view alone: the next full run draws the
+                                        # sidebar) or "drawn"
 
     @classmethod
     def from_link(cls, link: LinkSetup, room=None) -> "AppState":
@@ -59,8 +62,15 @@ class AppState:
         self.notice = notice
 
     def take_notice(self) -> str | None:
-        notice, self.notice = self.notice, None
+        notice = self.notice
+        if not self.drawn_again():
+            self.notice = None
         return notice
+
+    def drawn_again(self) -> bool:
+        """Whether this run is a page's first, which the next full run draws again at once
+        (with the sidebar): what is shown once is shown in both."""
+        return self.sidebar == "due"
 
     def set_points(self, X, y, why: str):
         """Use these points (train and test) from now on; the network starts again."""
@@ -75,8 +85,11 @@ class AppState:
         return why
 
     def needs_full_run(self) -> bool:
-        """Whether a callback left something only a full run can show (new points, a notice)."""
-        return self.points_changed is not None or self.notice is not None
+        """Whether a callback left something only a full run can show (new points, a notice,
+        or the sidebar, once the page has shown its first surface and said so)."""
+        return (self.points_changed is not None or self.notice is not None
+                or (self.sidebar == "due" and self.run is not None
+                    and self.run.page_has is not None))
 
     def add_pin(self, session):
         self.pin_count += 1

@@ -4,6 +4,7 @@ loss with the surface, and the math panel's wide matrices kept on the page."""
 from playwright.sync_api import expect
 
 from playground.data.datasets import NOISE
+from ui.controls import SIDEBAR_LATER
 from tests.support import (LIVE, open_app, open_panel, poll, press, query, selectbox_text,
                            slider_text, train, wait_idle)
 
@@ -24,6 +25,29 @@ def test_a_dataset_is_picked_by_its_picture_and_starts_crisp(page, app_url):
     assert float(query(page)["noise"]) == NOISE["spiral"]
     expect(page.locator(".nnp-thumb[data-name=spiral]")).to_have_attribute("aria-checked", "true")
     expect(page.locator(".nnp-thumb[data-name=moons]")).to_have_attribute("aria-checked", "false")
+
+
+# When the live view and the sidebar's first widget are first on the page (page clock, ms).
+FIRST_SEEN = """(() => { const seen = window.__seen = {};
+  new MutationObserver(() => {
+    const now = performance.now();
+    if (!seen.live && document.querySelector('.nnp-live')) seen.live = now;
+    if (!seen.settings && document.querySelector('[data-testid=stSidebar] [data-testid=stSelectbox]')) seen.settings = now;
+  }).observe(document, { childList: true, subtree: true });
+})()"""
+
+
+def test_a_first_page_shows_the_live_view_first_and_the_settings_unasked(page, app_url):
+    """A page's first run draws the live view without the sidebar, whose many widget kinds
+    held React's reveal of the surface back; the view's first question brings them."""
+    page.add_init_script(FIRST_SEEN)
+    page.goto(app_url)
+    page.wait_for_selector("[data-testid=stSidebar] [data-testid=stSelectbox]")   # no click
+    seen = page.evaluate("window.__seen")
+    assert seen.get("live") is not None and seen["live"] < seen["settings"], seen
+    wait_idle(page)
+    expect(page.get_by_text(SIDEBAR_LATER)).to_have_count(0)
+    assert selectbox_text(page, "dataset") == "Moons"
 
 
 def test_first_load_hints_play_and_reset_brings_the_loss_axes_back(page, app_url):

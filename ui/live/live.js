@@ -825,13 +825,13 @@ export default function (component) {
   if (!st) st = parentElement.__nnp = build(parentElement);
   st.setTrigger = setTriggerValue;
   apply(st, data);
+  // Ask for the figures it lacks (the first payload carries only the surface) as soon as
+  // the surface is on screen: the question's run also brings the sidebar (streamlit_app.py
+  // draws a page's sidebar in its second run). Plotly, loading meanwhile, draws them.
+  sayWhatWeHold(st, data);
   loadPlotly(data.plotly_url).then((Plotly) => {
     st.Plotly = Plotly;
     drawFigures(st);
-    // Ask for the figures it lacks once it can draw them: on a first load Plotly comes
-    // after the first surface, and by then the page's first script run is over (asked at
-    // once, the question's fragment rerun cut that run short, before the sidebar).
-    sayWhatWeHold(st, data);
   }).catch((e) => { st.message.textContent = String(e); });
   return () => setTimeout(() => {
     if (!parentElement.isConnected && parentElement.__nnp === st) teardown(st, parentElement);

@@ -124,10 +124,14 @@ def editable():
 
 @st.fragment
 def _live(speed):
+    state = app_state()
+    if state.needs_full_run():      # a callback left what only a full run shows: rerun now,
+        state.live_stopped = False  # before a payload (a rerun drops what this run sent)
+        st.rerun()
     run = current_run()
     was_running = run.running
     run.serve(st.session_state.get("speed", speed))
-    news = beat(state := app_state())   # the room's tile and save, when due (never waits)
+    news = beat(state)                  # the room's tile and save, when due (never waits)
     run = current_run()                 # (a reconnect brings a saved run back)
     clickable = st.session_state.get("click_mode", "off") != "off"
     scroll, state.scroll_to_live = state.scroll_to_live, False
