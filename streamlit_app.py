@@ -4,6 +4,7 @@ Run with `streamlit run streamlit_app.py`. This file is the UI only: it reads th
 widgets into a Config, keeps one Playback per browser session, and draws.
 """
 import os
+from importlib import import_module
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # tiny matrices: threads only cost
 
@@ -14,17 +15,6 @@ from ui.live.playback import SPEEDS, before_plotly  # noqa: E402
 from ui.controls import SIDEBAR_LATER, config_from_state, init_state, sidebar_ui  # noqa: E402
 from ui.links import link_warning_ui, read_link, shown, sync_url  # noqa: E402
 from ui.live.view import ACTIONS, enabled, live_ui  # noqa: E402
-from ui.panels.compare import compare_ui  # noqa: E402
-from ui.panels.diagnostics import diagnostics_ui  # noqa: E402
-from ui.panels.export import export_ui  # noqa: E402
-from ui.panels.lessons import lessons_ui  # noqa: E402
-from ui.panels.lrfinder import lrfinder_ui  # noqa: E402
-from ui.panels.math import math_ui  # noqa: E402
-from ui.panels.replay import replay_ui  # noqa: E402
-from ui.panels.room import room_ui  # noqa: E402
-from ui.panels.share import share_ui  # noqa: E402
-from ui.panels.surface3d import surface3d_ui  # noqa: E402
-from ui.panels.your_data import mydata_ui  # noqa: E402
 from ui.room.notice import room_status_ui  # noqa: E402
 from ui.state import app_state, current_run  # noqa: E402
 from ui.tutorial import tutorial_ui  # noqa: E402
@@ -80,10 +70,14 @@ def status_ui(run):
             st.warning(run.session.diverged)
 
 
-PANELS = {"Replay": replay_ui, "Compare runs": compare_ui, "The math": math_ui,
-          "Lessons": lessons_ui, "Your data": mydata_ui, "Share": share_ui, "Export": export_ui,
-          "3-D view": surface3d_ui, "Why is it stuck?": diagnostics_ui,
-          "Learning rate finder": lrfinder_ui, "Workshop room": room_ui}
+# Each panel's module and function in ui/panels/, imported when first opened: a server's
+# first page then does not wait for the panels' imports (Pillow, segno, the code makers).
+PANELS = {"Replay": "replay:replay_ui", "Compare runs": "compare:compare_ui",
+          "The math": "math:math_ui", "Lessons": "lessons:lessons_ui",
+          "Your data": "your_data:mydata_ui", "Share": "share:share_ui",
+          "Export": "export:export_ui", "3-D view": "surface3d:surface3d_ui",
+          "Why is it stuck?": "diagnostics:diagnostics_ui",
+          "Learning rate finder": "lrfinder:lrfinder_ui", "Workshop room": "room:room_ui"}
 
 
 def panels_ui(run):
@@ -94,7 +88,8 @@ def panels_ui(run):
                                   help="Replay the run, compare runs, see the math, and more.")
     if choice:
         before_plotly()
-        PANELS[choice](run)
+        module, name = PANELS[choice].split(":")
+        getattr(import_module(f"ui.panels.{module}"), name)(run)
 
 
 # The tab's icon, 🧠 (percent-encoded), drawn as Streamlit's page draws an emoji icon.
