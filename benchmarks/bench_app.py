@@ -23,7 +23,8 @@ page's own clock:
   shown 2 s later is from the one on screen at the click;
 - first surface after navigation (the one-line app: its first element), the median of
   five loads, with where the time went (one load's marks) (page shell, script start, component mount, plotly.js loaded, diagram); on
-  the server's second page, and on its first (cold: the server imports everything).
+  a server's later pages, and on its first (cold: the server imports everything; the
+  median over three fresh servers).
 
 Then prints the figures and the ratios against the issue's targets. Absolute rates vary
 3-5x between machines; the ratios within one run do not.
@@ -52,6 +53,7 @@ from tools.appserver import (
 # TensorFlow Playground built from source, kept beside this repository (../shared/anchors).
 TFP_DIR = ROOT.parent / "shared" / "anchors" / "tensorflow-playground"
 LOADS = 5           # first surface: the median of this many loads of a warm server
+COLD = 3            # a server's first page: the median over this many fresh servers
 TFP_HASH = "#activation=tanh&batchSize=10&dataset=xor&networkShape=8,8&seed=0.1"
 
 # Runs in every page before its own scripts. Samples, once per animation frame, the
@@ -182,10 +184,11 @@ def open_panel(page, name):
 def ours(browser, seconds, query="", panel=""):
     """Our app, opened at `query` (a link's "?..."; empty: the first-load network), with
     the "More" panel named `panel` open (empty: none)."""
+    cold = cold_load(browser, "first_surface")
     port = free_port()
     server = start_server(port)
     try:
-        cold = load(browser, port, "first_surface")      # the server's first page imports all
+        load(browser, port, "first_surface")            # the server's first page imports all
         warm = median_load(browser, port, "first_surface")
         page = new_page(browser)
         page.goto(f"http://127.0.0.1:{port}/{query}")
@@ -256,12 +259,28 @@ def median_load(browser, port, mark, pages=LOADS):
     return statistics.median(load(browser, port, mark) for _ in range(pages))
 
 
+def cold_load(browser, mark, script=None, servers=COLD):
+    """The median seconds to `mark` on a server's first page (it imports everything then),
+    over `servers` fresh servers: one first page varies by ~25%."""
+    times = []
+    for _ in range(servers):
+        port = free_port()
+        server = start_server(port, **({"script": script} if script else {}))
+        try:
+            times.append(load(browser, port, mark))
+        finally:
+            stop(server)
+    return statistics.median(times)
+
+
 def oneline(browser):
     """The one-line app's first element: on its server's first page (cold) and second."""
+    script = ROOT / "benchmarks" / "baseline_app.py"
+    cold = cold_load(browser, "first_element", script)
     port = free_port()
-    server = start_server(port, script=ROOT / "benchmarks" / "baseline_app.py")
+    server = start_server(port, script=script)
     try:
-        cold = load(browser, port, "first_element")
+        load(browser, port, "first_element")
         warm = median_load(browser, port, "first_element")
         page = new_page(browser)
         page.goto(f"http://127.0.0.1:{port}/")
@@ -293,10 +312,10 @@ def table(us, tfp, one):
         ("epochs /s", us["epochs_per_s"], tfp["epochs_per_s"],
          us["epochs_per_s"] / max(tfp["epochs_per_s"], 1e-9), ">= 100x TFP",
          us["epochs_per_s"] >= 100 * tfp["epochs_per_s"]),
-        ("first surface s (median)", us["first_s"], one["first_s"], us["first_s"] / one["first_s"],
+        ("first surface s, later pages", us["first_s"], one["first_s"], us["first_s"] / one["first_s"],
          "<= 1.5x one-line app", us["first_s"] <= 1.5 * one["first_s"]),
-        ("  same, first page of server", us["cold_s"], one["cold_s"], us["cold_s"] / one["cold_s"],
-         "(cold: imports)", None),
+        ("first surface s, 1st page", us["cold_s"], one["cold_s"],
+         us["cold_s"] / one["cold_s"], "<= 1.5x one-line app", us["cold_s"] <= 1.5 * one["cold_s"]),
         ("  TFP first surface s", tfp["first_s"], float("nan"), float("nan"), "", None),
         ("pause ms", us["pause_ms"], tfp["pause_ms"], float("nan"), "<= 300", us["pause_ms"] <= 300),
         ("epochs shown after pause", us["pause_jump"], tfp["pause_jump"], float("nan"),
