@@ -106,7 +106,8 @@ def main():
         return wall_ui(room)
     link = read_link()
     init_state(link.config)
-    if app_state().room:                # a room's link opens its panel
+    state = app_state()
+    if state.room:                      # a room's link opens its panel
         st.session_state.setdefault("panel", "Workshop room")
     # The widgets' values are in the session state before they are drawn, so the live
     # view can be sent first and the sidebar after it: the page then loads the live
@@ -118,7 +119,6 @@ def main():
     # the sidebar's many widget kinds load their code alongside the view's, and React
     # reveals nothing until all of it has come: the surface came 0.3-0.6 s later. A session
     # without a page (AppTest: no request headers) gets everything in one run.
-    state = app_state()
     later = state.sidebar == "unseen" and not found and bool(st.context.headers)
     state.sidebar = "due" if later else "drawn"
     if found:

@@ -390,7 +390,7 @@ def verdict(row):
         if need is not None and min(row.redraws) < need:
             misses.append(f"redraws<{need:g}")
         epochs = TARGET_EPOCHS.get(row.sessions)
-        if epochs is not None and sum(row.epochs) / len(row.epochs) < epochs:
+        if epochs is not None and mean(row.epochs) < epochs:
             misses.append(f"epochs<{epochs:g}")
         first = TARGET_FIRST.get(row.sessions)
         if first is not None and max(row.first_surface) > first:
@@ -427,8 +427,8 @@ def line(r):
     """One row of the table (without a room row's wall line)."""
     if not r.redraws:
         return f"{r.client:8} {r.sessions:3} failed (load {r.load:.1f}): {r.note}"
-    return (f"{r.client:8} {r.sessions:3} {sum(r.epochs) / len(r.epochs):13,.0f} "
-            f"{min(r.epochs):7,.0f} {sum(r.redraws) / len(r.redraws):14.1f} "
+    return (f"{r.client:8} {r.sessions:3} {mean(r.epochs):13,.0f} "
+            f"{min(r.epochs):7,.0f} {mean(r.redraws):14.1f} "
             f"{min(r.redraws):5.1f} {r.server_cpu:10.2f} {1000 * r.server_cpu / r.sessions:9.1f} "
             f"{r.rss_peak / 2**20:7.0f} "
             f"{max(r.first_surface):10.1f}s {r.client_cpu:10.2f} {r.load:5.1f}  {verdict(r)}")
