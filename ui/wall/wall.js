@@ -21,8 +21,11 @@ function el(tag, cls, parent) {
   return e;
 }
 
+// The wall hangs from the document's body, not from Streamlit's element: each poll's rerun
+// restyles that element (and its ancestors) several times, and every restyle repainted
+// the whole wall, 1280x720, about five times a second with nothing on it changed.
 function build(root) {
-  const box = el("div", "nnp-wall", root);
+  const box = el("div", "nnp-wall", document.body);
   const main = el("div", "nnp-wall-main", box);
   const side = el("div", "nnp-wall-side", box);
   const w = {
@@ -233,13 +236,19 @@ function drawBoard(w, data) {
   if (!rows.length) w.board.replaceChildren(Object.assign(el("li", "nnp-wall-none"), { textContent: "No submissions yet." }));
 }
 
+// Text is written only when it changed: writing the same text still replaces its node,
+// and the page lays out and repaints for it.
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 function drawSide(w, data) {
-  w.name.textContent = data.room;
+  setText(w.name, data.room);
   if (w.qrText !== data.qr) { w.qr.innerHTML = data.qr; w.qrText = data.qr; }   // segno's SVG
-  w.link.textContent = data.link;
-  w.challenge.textContent = data.challenge || "";
-  w.frozen.textContent = data.frozen ? "Submissions are frozen." : "";
-  w.down.textContent = data.down || "";
+  setText(w.link, data.link);
+  setText(w.challenge, data.challenge || "");
+  setText(w.frozen, data.frozen ? "Submissions are frozen." : "");
+  setText(w.down, data.down || "");
   w.down.style.display = data.down ? "" : "none";
   drawBoard(w, data);
 }
