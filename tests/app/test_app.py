@@ -81,6 +81,19 @@ def test_first_load_shows_the_default_network(at):
 
 
 # -- play, pause, step, reset ------------------------------------------------------------
+def test_figures_in_a_payload_the_rerun_replaces_come_again():
+    """A run of the live view that ends in a full rerun (here: the run finished) sends a
+    payload the rerun replaces before the page can read it. The figures in it must come
+    again in the rerun's payload, not count as sent (the page would wait for them)."""
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.query_params["epochs"] = "10"               # done within the first tick
+    app.run()
+    run(app).have({})                               # the page holds no figure yet
+    click(app, "play")
+    assert run(app).session.done and not run(app).running
+    assert set(payload(app)["specs"]) == {"points", "loss", "diagram"}
+
+
 def test_play_trains_and_sends_frames_with_surfaces(at):
     click(at, "play")
     assert run(at).running

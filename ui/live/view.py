@@ -135,12 +135,15 @@ def _live(speed):
     run = current_run()                 # (a reconnect brings a saved run back)
     clickable = st.session_state.get("click_mode", "off") != "off"
     scroll, state.scroll_to_live = state.scroll_to_live, False
+    sent_before = dict(run.offered)
     live_view(data=wire(run.payload(plotly_url(), clickable, scroll, offered(run), editable())),
               key="live", on_want_change=_want, on_control_change=_control,
               on_have_change=_have, on_point_change=_point, on_network_change=_network)
     stopped, state.live_stopped = state.live_stopped or (was_running and not run.running), False
     if stopped or news or state.needs_full_run():
-        st.rerun()          # it stopped, new points, a notice or the room's: the page follows
+        run.offered = sent_before   # the rerun's payload replaces this one before the page
+        st.rerun()                  # reads it: its figures are not sent. The run stopped,
+                                    # new points, a notice or the room's: the page follows
 
 
 def live_ui(speed):
