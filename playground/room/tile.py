@@ -42,7 +42,8 @@ def loss_curve(history, most=LOSS_POINTS, upto=None) -> list:
     epochs, losses = history.column("epoch"), history.column("train_loss")
     n = history.n if upto is None else int(np.searchsorted(epochs, upto, side="right"))
     rows = np.unique(np.linspace(0, n - 1, min(n, most)).round().astype(int)) if n else []
-    return [[int(epochs[i]), _number(losses[i], LOSS_DIGITS)] for i in rows]
+    return [[int(e), _number(loss, LOSS_DIGITS)]          # Python floats: half the time
+            for e, loss in zip(epochs[rows].tolist(), losses[rows].tolist())]
 
 
 def make_tile(session, nickname) -> dict:
