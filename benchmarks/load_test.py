@@ -46,7 +46,8 @@ takes the server's own cores, as a projector's browser would not.
 --json prints the rows as one JSON line on stdout (a list of objects: sessions,
 redraws_mean, redraws_min, epochs_mean, first_surface_s, ..., and for a room
 tile_age_p95_s, tile_age_max_s, wall_main_thread, wall_tiles, redraws_vs_plain,
-redraws_per_core_vs_plain and the baseline row as plain); the table goes to stderr.
+redraws_per_core_vs_plain, wall_cpu (the cores the wall's Chromium took) and the
+baseline row as plain); the table goes to stderr.
 """
 import argparse
 import asyncio
@@ -106,6 +107,8 @@ class Row:
     store_ages: list = field(default_factory=list)  # ... in the store, at the same moments
     wall_tiles: int | None = None  # tiles the wall showed at the end
     wall_main_thread: float | None = None   # the wall page's main-thread busy fraction
+    wall_cpu: float | None = None  # cores the wall's Chromium took (on a projector's laptop
+                                   # in a real room; here, from the same cores as the server)
     plain: "Row | None" = None    # a room row's baseline: the same run without the room
 
 
@@ -144,6 +147,7 @@ def row_json(r):
         out.update(room=r.room, tile_age_p95_s=percentile(r.tile_ages, 95),
                    tile_age_max_s=max(r.tile_ages, default=None),
                    wall_main_thread=r.wall_main_thread, wall_tiles=r.wall_tiles,
+                   wall_cpu=r.wall_cpu,
                    store_tile_age_p95_s=percentile(r.store_ages, 95))
         share, per_core = room_share(r)
         out.update(redraws_vs_plain=share, redraws_per_core_vs_plain=per_core,
@@ -208,13 +212,16 @@ async def measure_ws(url, n, seconds, server_pids, room=""):
             stop = asyncio.Event()
             await wall.mark()
             watching = asyncio.create_task(watch_wall(wall, row, stop))
+        browser = [p for p in descendants(os.getpid()) if is_chromium(p)] if wall else []
         cpu0, mine0, wall0 = cpu_seconds(server_pids), cpu_seconds(me), time.perf_counter()
+        browser0 = cpu_seconds(browser)
         before = [(time.perf_counter(), s.epoch, s.painted) for s in sessions]
         await asyncio.sleep(seconds)
         after = [(time.perf_counter(), s.epoch, s.painted) for s in sessions]
         elapsed = time.perf_counter() - wall0
         row.server_cpu = (cpu_seconds(server_pids) - cpu0) / elapsed
         row.client_cpu = (cpu_seconds(me) - mine0) / elapsed
+        row.wall_cpu = (cpu_seconds(browser) - browser0) / elapsed if wall else None
         if wall is not None:
             stop.set()
             await watching
@@ -233,6 +240,14 @@ async def measure_ws(url, n, seconds, server_pids, room=""):
         if wall is not None:
             await wall.close()
     return row
+
+
+def is_chromium(pid):
+    """Whether the process is one of Chromium's (the wall's browser, not nginx or a replica)."""
+    try:
+        return "chrom" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def stopped_note(sessions):
@@ -448,7 +463,7 @@ def wall_text(r):
     return (f"oldest tile on the wall p95 {percentile(r.tile_ages, 95):.2f} s, max "
             f"{max(r.tile_ages):.2f} s ({r.wall_tiles} tiles; in the store p95 "
             f"{percentile(r.store_ages, 95):.2f} s); wall main thread "
-            f"{r.wall_main_thread:.0%} busy{shares}")
+            f"{r.wall_main_thread:.0%} busy, its Chromium {r.wall_cpu:.2f} cores{shares}")
 
 
 def main(argv=None):
