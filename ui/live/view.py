@@ -140,10 +140,11 @@ def _live(speed):
               key="live", on_want_change=_want, on_control_change=_control,
               on_have_change=_have, on_point_change=_point, on_network_change=_network)
     stopped, state.live_stopped = state.live_stopped or (was_running and not run.running), False
-    if stopped or news or state.needs_full_run():
-        run.offered = sent_before   # the rerun's payload replaces this one before the page
-        st.rerun()                  # reads it: its figures are not sent. The run stopped,
-                                    # new points, a notice or the room's: the page follows
+    if stopped or news or state.needs_full_run():   # it stopped, new points, a notice or
+        # the room's: the page follows. The rerun's payload replaces this one before the
+        # page can read it, so what this one offered counts as never sent.
+        run.offered = sent_before
+        st.rerun()
 
 
 def live_ui(speed):
