@@ -24,12 +24,12 @@ function el(tag, cls, parent) {
 // The wall hangs from the document's body, not from Streamlit's element: each poll's rerun
 // restyles that element (and its ancestors) several times, and every restyle repainted
 // the whole wall, 1280x720, about five times a second with nothing on it changed.
-function build(root) {
+function build() {
   const box = el("div", "nnp-wall", document.body);
   const main = el("div", "nnp-wall-main", box);
   const side = el("div", "nnp-wall-side", box);
   const w = {
-    box, root,
+    box,
     down: el("div", "nnp-wall-down", main),
     grid: el("div", "nnp-wall-grid", main),
     empty: el("div", "nnp-wall-empty", main),
@@ -347,7 +347,7 @@ export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   if (!data) return;
   let w = parentElement.__nnpWall;
-  if (!w) w = parentElement.__nnpWall = build(parentElement);
+  if (!w) w = parentElement.__nnpWall = build();
   w.setTrigger = setTriggerValue;
   w.offset = data.now - Date.now() / 1000;
   w.box.dataset.clockOffset = String(w.offset);
