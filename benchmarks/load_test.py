@@ -69,7 +69,8 @@ from tools.appserver import (CHROMIUM, CHROMIUM_ARGS, free_port,  # noqa: E402
 from tools.deploy import DeployError, start_deployment  # noqa: E402
 from tools.livesession import MESSAGE, LiveSession, warm_up  # noqa: E402
 from tools.load import FIRST_PAINT, FIRST_SURFACE, READ_PAGE, session_query  # noqa: E402
-from tools.procstat import ProcSampler, cpu_seconds, descendants, listening_pids  # noqa: E402
+from tools.procstat import (ProcSampler, cpu_seconds, descendants, is_chromium,  # noqa: E402
+                            listening_pids)
 from tools.wallwatch import WallWatch  # noqa: E402
 
 # Issue 9: 10 sessions on one `streamlit run` >= 15 redraws/s each; 40 through deploy/'s
@@ -240,14 +241,6 @@ async def measure_ws(url, n, seconds, server_pids, room=""):
         if wall is not None:
             await wall.close()
     return row
-
-
-def is_chromium(pid):
-    """Whether the process is one of Chromium's (the wall's browser, not nginx or a replica)."""
-    try:
-        return "chrom" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
-    except (OSError, UnicodeDecodeError):
-        return False
 
 
 def stopped_note(sessions):

@@ -1,5 +1,5 @@
 """What the servers cost, read from Linux's /proc: their CPU seconds, resident memory,
-child processes, and which processes listen on a port."""
+child processes, which processes listen on a port, and which are Chromium's."""
 import os
 import threading
 from pathlib import Path
@@ -26,6 +26,14 @@ def descendants(pid, children=None):
         out.append(p)
         todo.extend(children.get(p, []))
     return out
+
+
+def is_chromium(pid):
+    """Whether the process is one of Chromium's (a browser's, not nginx or a replica)."""
+    try:
+        return "chrom" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def cpu_seconds(pids):
