@@ -14,7 +14,7 @@ from playground.config import Config, problems  # noqa: E402
 from ui.live.playback import SPEEDS, before_plotly  # noqa: E402
 from ui.controls import SIDEBAR_LATER, config_from_state, init_state, sidebar_ui  # noqa: E402
 from ui.links import link_warning_ui, read_link, shown, sync_url  # noqa: E402
-from ui.live.view import ACTIONS, enabled, live_ui  # noqa: E402
+from ui.live.view import ACTIONS, enabled, live_ui, remember_widgets  # noqa: E402
 from ui.room.notice import room_status_ui  # noqa: E402
 from ui.state import app_state, current_run  # noqa: E402
 from ui.tutorial import tutorial_ui  # noqa: E402
@@ -129,6 +129,7 @@ def main():
         st.sidebar.caption(SIDEBAR_LATER)
     else:
         sidebar_ui()
+    remember_widgets()              # what the live view's next run alone compares with
 
 
 def main_ui(config: Config):

@@ -15,7 +15,7 @@ from ui.controls import change_network
 from ui.links import shown
 from ui.live.schema import COMPONENT, CONTROLS, js_constant, wire
 from ui.room.member import beat
-from ui.state import app_state, current_run
+from ui.state import KEY, app_state, current_run
 
 HERE = Path(__file__).parent
 # plotly.js's "cartesian" bundle from npm (MIT; scatter, heatmap and friends), the same
@@ -122,11 +122,37 @@ def editable():
     return [name for name in ("layers", "features") if shown(name)]
 
 
+def _widget_values():
+    """The session state's values but the live view's own and AppState."""
+    return {k: v for k, v in st.session_state.to_dict().items() if k not in ("live", KEY)}
+
+
+def remember_widgets():
+    """At the end of every run: the values the next run of the fragment compares with."""
+    app_state().widgets = _widget_values()
+
+
+def changed_outside(state) -> bool:
+    """Whether a widget drawn outside the fragment changed, in a run of the fragment alone.
+
+    Streamlit's page sends the widget changes of one moment as one rerun, and when the
+    live view's question for frames is among them, as this fragment's rerun (its
+    WidgetStateManager.scheduleFlush keeps the first fragment id of a batch). A click on a
+    panel or a sidebar control in the same instant then reaches the server as a fragment
+    run: the new value is in the session state, but nothing outside the fragment is drawn
+    again (a closed panel stayed open). A widget gone since (not drawn) is no change."""
+    now = _widget_values()
+    return any(key in now and now[key] != value for key, value in state.widgets.items())
+
+
 @st.fragment
 def _live(speed):
     state = app_state()
-    if state.needs_full_run():      # a callback left what only a full run shows: rerun now,
-        state.live_stopped = False  # before a payload (a rerun drops what this run sent)
+    alone, state.full_run = not state.full_run, False
+    # A callback left what only a full run shows, or a widget outside changed: rerun now,
+    # before a payload (a rerun drops what this run sent).
+    if state.needs_full_run() or (alone and changed_outside(state)):
+        state.live_stopped = False
         st.rerun()
     run = current_run()
     was_running = run.running
@@ -145,10 +171,13 @@ def _live(speed):
         # page can read it, so what this one offered counts as never sent.
         run.offered = sent_before
         st.rerun()
+    if alone:
+        remember_widgets()
 
 
 def live_ui(speed):
     """Draw the live view. A full run while playing trains a tick too (so AppTest, which
     has no page to ask, plays by running the script again)."""
     current_run().want()
+    app_state().full_run = True         # the fragment's body runs inside this run
     _live(speed)
