@@ -3,8 +3,6 @@ code, drawn as inline SVG by segno (pure Python) and big enough to scan across a
 import io
 from urllib.parse import urlencode
 
-import segno
-
 from ui.links import app_address
 
 QR_SCALE = 10           # px per module: a short link's code is ~350 px wide on screen
@@ -17,7 +15,9 @@ def room_link(name, **keys) -> str:
 
 def qr_svg(url, scale=QR_SCALE, border=4) -> str:
     """The link as a QR code: an SVG document, dark modules on white with the quiet zone.
-    scale 1 with no size: for a page whose CSS sizes it (the wall)."""
+    scale 1 with no size: for a page whose CSS sizes it (the wall). segno is imported here,
+    not at the top: its writers took a server's first page 60 ms, for a code it never draws."""
+    import segno
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="svg", scale=scale, border=border, dark="#111",
                                     light="#fff", xmldecl=False, omitsize=scale == 1)
