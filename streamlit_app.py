@@ -149,7 +149,11 @@ def main_ui(config: Config):
     with controls:
         controls_ui()
     tutorial_ui(run.session)
-    panels_ui(run)
+    # The panels' row comes with the sidebar, in the page's second run: the first run's
+    # element kinds are the ones whose code the page fetches before it shows anything, and
+    # the row's (a segmented control) held the first surface back 40-60 ms.
+    if not state.drawn_again():
+        panels_ui(run)
 
 
 main()
