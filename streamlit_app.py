@@ -121,15 +121,17 @@ def main():
     # without a page (AppTest: no request headers) gets everything in one run.
     later = state.sidebar == "unseen" and not found and bool(st.context.headers)
     state.sidebar = "due" if later else "drawn"
-    if found:
-        st.error("These settings can't run: " + "; ".join(found) + ".")
-    else:
-        main_ui(config)
-    if later:
-        st.sidebar.caption(SIDEBAR_LATER)
-    else:
-        sidebar_ui()
-    remember_widgets()              # what the live view's next run alone compares with
+    try:
+        if found:
+            st.error("These settings can't run: " + "; ".join(found) + ".")
+        else:
+            main_ui(config)
+        if later:
+            st.sidebar.caption(SIDEBAR_LATER)
+        else:
+            sidebar_ui()
+    finally:                        # (also after an error, which the next run would repeat)
+        remember_widgets()          # what the live view's next run alone compares with
 
 
 def main_ui(config: Config):

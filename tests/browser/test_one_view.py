@@ -89,13 +89,14 @@ def test_one_live_view_through_changes_while_playing(page):
 
 class Batcher:
     """Between the page and the server: it learns the live view's fragment id from the
-    page's questions for frames and, when told, sends the page's next full rerun as that
-    fragment's rerun. Streamlit's page does this itself when a widget changes in the same
-    instant as the live view asks (WidgetStateManager.scheduleFlush keeps the first
-    fragment id of a batch): rare, but under load it closed no panel in a CI run."""
+    page's questions for frames and, when armed, sends the page's next change of the
+    panels' row (a full rerun) as that fragment's rerun. Streamlit's page does this itself
+    when a widget changes in the same instant as the live view asks (WidgetStateManager.
+    scheduleFlush keeps the first fragment id of a batch): rare, but under load it closed
+    no panel in a CI run."""
 
     def __init__(self):
-        self.fragment_id, self.armed, self.sent = None, False, False
+        self.fragment_id, self.panel, self.armed, self.sent = None, None, False, False
 
     def route(self, ws):
         server = ws.connect_to_server()
@@ -110,13 +111,18 @@ class Batcher:
         msg.ParseFromString(message)
         if msg.WhichOneof("type") != "rerun_script":
             return message
-        if msg.rerun_script.fragment_id:
-            self.fragment_id = msg.rerun_script.fragment_id
-        elif self.armed and self.fragment_id:
-            msg.rerun_script.fragment_id = self.fragment_id
-            self.armed, self.sent = False, True
-            return msg.SerializeToString()
-        return message
+        rerun = msg.rerun_script
+        self.fragment_id = rerun.fragment_id or self.fragment_id
+        panel = [w.SerializeToString() for w in rerun.widget_states.widgets
+                 if w.id.endswith("-panel")]           # a keyed widget's id ends in its key
+        changed, self.panel = panel != self.panel, panel
+        if not (self.armed and changed and self.fragment_id):
+            return message
+        self.armed, self.sent = False, True
+        if rerun.fragment_id:                           # the page batched it so itself
+            return message
+        rerun.fragment_id = self.fragment_id
+        return msg.SerializeToString()
 
 
 def test_a_change_batched_with_the_live_views_question_is_drawn(browser, app_url):
@@ -126,6 +132,8 @@ def test_a_change_batched_with_the_live_views_question_is_drawn(browser, app_url
     page = context.new_page()
     page.set_default_timeout(PATIENCE)
     page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text}"))
     batcher = Batcher()
     page.route_web_socket(re.compile(r"/_stcore/stream"), batcher.route)
     try:

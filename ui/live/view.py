@@ -132,26 +132,34 @@ def remember_widgets():
     app_state().widgets = _widget_values()
 
 
-def changed_outside(state) -> bool:
-    """Whether a widget drawn outside the fragment changed, in a run of the fragment alone.
+def changed_outside(state, now) -> bool:
+    """Whether a widget drawn outside the fragment changed, in a run of the fragment alone
+    whose session state holds `now`.
 
     Streamlit's page sends the widget changes of one moment as one rerun, and when the
     live view's question for frames is among them, as this fragment's rerun (its
     WidgetStateManager.scheduleFlush keeps the first fragment id of a batch). A click on a
     panel or a sidebar control in the same instant then reaches the server as a fragment
     run: the new value is in the session state, but nothing outside the fragment is drawn
-    again (a closed panel stayed open). A widget gone since (not drawn) is no change."""
-    now = _widget_values()
-    return any(key in now and now[key] != value for key, value in state.widgets.items())
+    again (a closed panel stayed open). A widget gone since (not drawn) is no change.
+
+    Only a value the page had not sent before counts. The page sends every widget's value
+    with every rerun, and one the server set since (a + on the diagram, a lesson's speed,
+    a button's reset) comes back as the page last sent it until the page has drawn the
+    new one: an echo, which rerun in full would set the old value again."""
+    sent = state.page_sent
+    return any(key in now and now[key] != value and not (key in sent and sent[key] == now[key])
+               for key, value in state.widgets.items())
 
 
 @st.fragment
 def _live(speed):
     state = app_state()
     alone, state.full_run = not state.full_run, False
+    seen = _widget_values() if alone else None      # what the page sent (and callbacks set)
     # A callback left what only a full run shows, or a widget outside changed: rerun now,
     # before a payload (a rerun drops what this run sent).
-    if state.needs_full_run() or (alone and changed_outside(state)):
+    if state.needs_full_run() or (alone and changed_outside(state, seen)):
         state.live_stopped = False
         st.rerun()
     run = current_run()
@@ -171,7 +179,8 @@ def _live(speed):
         # page can read it, so what this one offered counts as never sent.
         run.offered = sent_before
         st.rerun()
-    if alone:
+    if alone:                           # (a run that reran in full keeps neither: its
+        state.page_sent = seen          # callbacks may have set values the page never sent)
         remember_widgets()
 
 
