@@ -11,14 +11,20 @@ from tests.support import PATIENCE, SURFACE, open_app, poll, press, wait_idle  #
 EPOCH_TEXT = re.compile(r"^Epoch [\d,]+$")
 
 
-@pytest.fixture
-def page(browser, app_url):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def watched_page(context):
+    """A page whose errors (uncaught, or logged to the console) collect in page.errors."""
     page = context.new_page()
     page.set_default_timeout(PATIENCE)
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
     page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text}"))
+    return page
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = watched_page(context)
     # Epochs enough for the whole test: at the default 100,000 a fast machine finished
     # the run midway, and a finished run's epoch rightly stops advancing.
     open_app(page, app_url + "?epochs=10000000")
@@ -129,11 +135,7 @@ def test_a_change_batched_with_the_live_views_question_is_drawn(browser, app_url
     """A panel closed in the instant the live view asks for frames reaches the server as
     the live view's fragment rerun: the panel must close all the same (a full run)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(PATIENCE)
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(f"console: {m.text}"))
+    page = watched_page(context)
     batcher = Batcher()
     page.route_web_socket(re.compile(r"/_stcore/stream"), batcher.route)
     try:
