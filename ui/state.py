@@ -48,6 +48,7 @@ class AppState:
     formula_error: str | None = None    # why the formula box's text was refused, if it was
     room: object = None                 # ui.room.seat.Seat when opened with ?room=NAME
     token: str = ""                     # the browser's room identity, once the page said it
+    heard: dict = field(default_factory=dict)   # each trigger's last message number heard
     sidebar: str = "unseen"             # "unseen", then "due" (a page's first run drew the
                                         # live view alone: the next full run draws the
                                         # sidebar) or "drawn"
@@ -60,6 +61,23 @@ class AppState:
         """The page's identity (live/schema.py TOKEN_KEY): 32 hex digits, else ignored."""
         if isinstance(token, str) and len(token) == 32 and set(token) <= set("0123456789abcdef"):
             self.token = token
+
+    def hear(self, name, n) -> bool:
+        """Whether the page's trigger `name` in its message number `n` is news. The page
+        sends the same message again when no payload has said it was heard (a message
+        lost with the connection); one the server already ran is then a repeat, skipped.
+        A message without a number (a tool's, tools/livesession.py) is always news."""
+        if not isinstance(n, int) or isinstance(n, bool):
+            return True
+        if n <= self.heard.get(name, 0):
+            return False
+        self.heard[name] = n
+        return True
+
+    def last_heard(self) -> int:
+        """The number of the page's last message heard: every payload says it, and the
+        page sends nothing more until it has (live.js send)."""
+        return max(self.heard.values(), default=0)
 
     def say(self, notice: str):
         """Show this sentence once, at the top, on the next full run."""

@@ -1,10 +1,12 @@
 """The live view's page against what Plotly really draws and what a learner really does:
 its canvases sit on Plotly's plot areas (measured from the SVG Plotly publishes, at two
-widths), the keys play, pause, step and reset, and a click adds a point where it landed.
+widths), the keys play, pause, step and reset (and none is lost between other messages of
+the page), and a click adds a point where it landed.
 The page places its canvases by the payload's geometry (ui/live/schema.py PLANE,
 DIAGRAM), never by Plotly's private state: these tests fail when the two disagree."""
 from playwright.sync_api import expect
-from tests.support import LIVE, epoch, open_app, open_panel, play_button, wait_epoch, wait_idle
+from tests.support import (LIVE, epoch, open_app, open_panel, play_button, poll, press,
+                           query, wait_epoch, wait_idle)
 
 # Every box as [left, top, width, height]; within this many px (Plotly keeps its width
 # until the element's differs by more than 1 px).
@@ -76,6 +78,37 @@ def test_space_plays_and_pauses_s_steps_and_r_resets(page, app_url):
     page.keyboard.press("r")
     wait_epoch(page, 0)
     expect(page.get_by_text("Reset: the same starting weights, epoch 0.")).to_be_visible()
+
+
+# Three messages of the page, each from its own task a few ms apart: Regenerate (a full
+# run that draws 5,000 new points and builds a new six-layer network: the server is busy
+# for a while), then Space (Play), then a layer removed on the diagram.
+THREE_MESSAGES = """() => {
+  document.querySelector('[data-testid=stSidebar] .stButton button').click();
+  setTimeout(() => window.dispatchEvent(new KeyboardEvent('keydown', { key: ' ' })), 5);
+  setTimeout(() => document.querySelector('.nnp-edit-button[data-change=remove_layer]').click(), 10);
+}"""
+
+
+def test_a_key_pressed_while_the_server_is_busy_is_not_lost(page, app_url):
+    """Of two trigger messages waiting while the script runs, Streamlit's server keeps only
+    the newer: Space's Play, followed by a diagram edit, was lost (the page now sends one
+    message at a time, each once the server has said it heard the one before). Three
+    rounds: the old page lost Play in about one round of three."""
+    open_app(page, app_url + "?epochs=10000000&samples=5000&hidden=8,8,8,8,8,8")
+    page.wait_for_selector(".nnp-diagram .main-svg")
+    expect(page.locator("[data-testid=stSidebar] .stButton button").first).to_have_text("Regenerate")
+    for layers in (5, 4, 3):
+        seed = query(page)["seed"]
+        page.evaluate(THREE_MESSAGES)
+        poll(page, lambda: query(page).get("seed") != seed, "the new data's seed in the link")
+        poll(page, lambda: query(page).get("hidden") == ",".join(["8"] * layers),
+             f"the layer removed ({layers} left)")
+        expect(play_button(page)).to_be_disabled()          # playing
+        poll(page, lambda: epoch(page) > 0, "the run to play")
+        press(page, "pause", "Pause")
+        expect(play_button(page)).to_be_enabled()
+        wait_idle(page)
 
 
 # The points figure's points as "x,y" strings (its arrays may come as Plotly's typed-array

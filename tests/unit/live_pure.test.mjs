@@ -2,7 +2,7 @@
 // tests/unit/test_live_js.py.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { axisPx, bytesFromBase64, due, EDGE_BUCKETS, edgeBucket, edgeLayers, edgeLook, formatNumber,
+import { axisPx, bytesFromBase64, due, EDGE_BUCKETS, enqueue, nextMessage, edgeBucket, edgeLayers, edgeLook, formatNumber,
          incoming, LOSS_POINTS, lossRanges, niceAbove, paint, plotArea, sayNow, SAY_MS, shouldAsk, spokenStats,
          statsText, surfaceBox, thinLoss, toData, toPixels, unitLut, unitName, unitPlace } from "../../ui/live/pure.js";
 
@@ -69,6 +69,25 @@ test("the page asks for the next batch once, when less than a batch is left", ()
   assert.equal(shouldAsk(true, true, 5, 15), false);
   assert.equal(shouldAsk(true, false, 20, 15), false);
   assert.equal(shouldAsk(false, false, 0, 15), false);       // paused or hidden: nothing
+});
+
+test("a newer question replaces an older one waiting; a control or a click is kept", () => {
+  let box = enqueue([], "want", { seq: 1 });
+  box = enqueue(box, "control", { name: "play" });
+  box = enqueue(box, "want", { seq: 2 });                    // the stale question goes
+  box = enqueue(box, "point", { x1: 0 });
+  box = enqueue(box, "control", { name: "pause" });          // both presses stay, in order
+  assert.deepEqual(box.map(([n, v]) => [n, v.seq ?? v.name ?? v.x1]),
+                   [["control", "play"], ["want", 2], ["point", 0], ["control", "pause"]]);
+});
+
+test("a message holds the oldest waiting trigger of each name; the rest wait", () => {
+  const box = [["control", "play"], ["point", 1], ["control", "pause"], ["point", 2], ["have", 3]];
+  const { batch, rest } = nextMessage(box);
+  assert.deepEqual(batch, [["control", "play"], ["point", 1], ["have", 3]]);
+  assert.deepEqual(rest, [["control", "pause"], ["point", 2]]);
+  assert.deepEqual(nextMessage(rest), { batch: rest, rest: [] });
+  assert.deepEqual(nextMessage([]), { batch: [], rest: [] });
 });
 
 test("the surface canvas reaches half a cell beyond the plot area", () => {

@@ -11,9 +11,57 @@
 
 const CONFIG = { displayModeBar: false, responsive: true };
 
-function trigger(st, name, value) {
+// -- the page's messages to the server: one at a time ----------------------------------
+// Of two trigger messages that wait while the script runs, Streamlit's server keeps only
+// the newer (its _coalesce_widget_states): a control pressed just before a question for
+// frames was lost (Space's Play on a fresh page, seen in CI). So the page numbers its
+// messages (`n`) and sends the next only once a payload's `heard` says the server has
+// run this one; what comes meanwhile waits in the outbox (pure.js enqueue). The channel
+// is the page's, not a view's: Streamlit sometimes mounts the view afresh on a new element
+// (after Regenerate, say), and a view's own outbox went with it, and a diagram edit too.
+const RESEND_MS = 3000;       // unheard this long, a message went with the connection: it
+                              // goes again, with its number (the server skips a repeat)
+
+function channel() {
+  return window.__nnpChannel || (window.__nnpChannel = {
+    outbox: [], waiting: null, resend: null, said: 0, setTrigger: null });
+}
+
+function trigger(name, value) {
   if (!SCHEMA.triggers.includes(name)) throw new Error(`unknown trigger ${name}`);
-  if (st.setTrigger) st.setTrigger(name, { ...value, token: pageToken() });
+  const ch = channel();
+  ch.outbox = enqueue(ch.outbox, name, { ...value, token: pageToken() });
+  send(ch);
+}
+
+function send(ch) {
+  if (!ch.setTrigger) return;
+  const w = ch.waiting;
+  if (w) {
+    if (performance.now() - w.at >= RESEND_MS) post(ch, w.batch, w.n);
+    return;
+  }
+  if (!ch.outbox.length) return;
+  const { batch, rest } = nextMessage(ch.outbox);
+  ch.outbox = rest;
+  post(ch, batch, ++ch.said);
+}
+
+function post(ch, batch, n) {
+  for (const [name, value] of batch) ch.setTrigger(name, { ...value, n });
+  ch.waiting = { n, batch, at: performance.now() };
+  clearTimeout(ch.resend);
+  ch.resend = setTimeout(() => send(ch), RESEND_MS);
+}
+
+// Every payload says the last message the server heard: the next may go.
+function heard(data) {
+  const ch = channel();
+  if (ch.waiting && data.heard >= ch.waiting.n) {
+    ch.waiting = null;
+    clearTimeout(ch.resend);
+  }
+  send(ch);
 }
 
 // This browser's identity for the workshop room: a random secret made once and kept in
@@ -155,7 +203,7 @@ function clickPlane(st, ev) {
   if (!st.clickable || !st.plane) return;
   const box = st.points.getBoundingClientRect(), r = st.plane.range;
   const at = toData(planeArea(st), r, r, ev.clientX - box.left, ev.clientY - box.top);
-  if (at) trigger(st, "point", { x1: at.x, x2: at.y, at: Date.now() });
+  if (at) trigger("point", { x1: at.x, x2: at.y, at: Date.now() });
 }
 
 // A control pressed, by its key or its button: Play lets frames play again; the others
@@ -175,7 +223,7 @@ function controlPressed(st, ev) {
   hold(st, name);
   if (name === "pause" && st.running) {
     ev.stopPropagation(); ev.preventDefault();
-    trigger(st, "control", { name, epoch: st.shown, at: Date.now() });
+    trigger("control", { name, epoch: st.shown, at: Date.now() });
   }
 }
 
@@ -192,7 +240,7 @@ function shortcut(st, ev) {
   const name = names.find((n) => st.controls.includes(n));
   if (!name) return;
   hold(st, name);
-  trigger(st, "control", { name, epoch: st.shown, at: Date.now() });
+  trigger("control", { name, epoch: st.shown, at: Date.now() });
 }
 
 // -- geometry: the canvases sit on the plot areas the payload describes ----------------
@@ -350,13 +398,13 @@ function pictureAt(ev) {
 function clickDiagram(st, ev) {
   const b = ev.target.closest && ev.target.closest(".nnp-edit-button");
   if (b) {
-    trigger(st, "network", { change: b.dataset.change, layer: +b.dataset.layer, at: Date.now() });
+    trigger("network", { change: b.dataset.change, layer: +b.dataset.layer, at: Date.now() });
     return;
   }
   const node = pictureAt(ev), net = st.network;
   if (node && node.kind === "input" && net && net.editable.includes("features")) {
     zoom(st, null);
-    trigger(st, "network", { change: "feature", feature: net.features[node.k][0], at: Date.now() });
+    trigger("network", { change: "feature", feature: net.features[node.k][0], at: Date.now() });
     return;
   }
   zoom(st, node);
@@ -669,7 +717,7 @@ function loop(st) {
 function ask(st) {
   if (!shouldAsk(st.running && !st.frozen, st.asked, st.queue.length, st.batch)) return;
   st.asked = true;
-  trigger(st, "want", { seq: st.seq, has: holds(st), at: Date.now() });
+  trigger("want", { seq: st.seq, has: holds(st), at: Date.now() });
 }
 
 // The figures the page holds for this network ({name: version}): what it has been sent,
@@ -680,12 +728,11 @@ function holds(st) {
 
 // A paused payload whose figures the page lacks (it was overtaken before the page saw the
 // one that carried them, or this is the first): say what the page holds, so the server
-// sends the rest. While the server plays, the next `want` says it; and a trigger sent
-// then could overtake a control just pressed (Pause), whose own trigger would be lost.
+// sends the rest. While the server plays, the next `want` says it.
 function sayWhatWeHold(st, data) {
   const has = holds(st), versions = data.versions;
   if (data.running || !versions || !Object.keys(versions).some((k) => has[k] !== versions[k])) return;
-  trigger(st, "have", { has, at: Date.now() });
+  trigger("have", { has, at: Date.now() });
 }
 
 function takeFrames(st, data) {
@@ -823,8 +870,9 @@ export default function (component) {
   if (!data) return;
   let st = parentElement.__nnp;
   if (!st) st = parentElement.__nnp = build(parentElement);
-  st.setTrigger = setTriggerValue;
+  channel().setTrigger = setTriggerValue;
   apply(st, data);
+  heard(data);
   // Ask for the figures it lacks (the first payload carries only the surface) as soon as
   // the surface is on screen: the question's run also brings the sidebar (streamlit_app.py
   // draws a page's sidebar in its second run). Plotly, loading meanwhile, draws them.

@@ -431,12 +431,14 @@ class Playback:
                     f"{s.epoch:,} epochs. Raise it to go on.")
         return ""
 
-    def payload(self, plotly_url, clickable=False, scroll=False, controls=(), editable=()):
+    def payload(self, plotly_url, clickable=False, scroll=False, controls=(), editable=(),
+                heard=0):
         """The live view's data: this tick's frames, and any figure it does not have yet.
         `clickable`: clicks on the plane are reported (the learner is placing points);
         `scroll`: the page brings the view into sight (a lesson was just loaded);
         `controls`: the controls the learner can press now (schema.CONTROLS);
-        `editable`: what the diagram may change ("layers", "features"; schema NETWORK)."""
+        `editable`: what the diagram may change ("layers", "features"; schema NETWORK);
+        `heard`: the number of the page's last message heard (AppState.last_heard)."""
         _OPENING.discard(self)
         specs = self._specs()
         inputs_xy, units_xy = self.places
@@ -456,7 +458,7 @@ class Playback:
                 "network": network(self.session, editable),
                 "loss": {**loss_geometry(LOSS_HEIGHT), "lines": LOSS_LINES,
                          "log": self.view["log_scale"]},
-                "controls": list(controls)}
+                "controls": list(controls), "heard": heard}
         if not self.running or "loss" in specs:
             data["history"] = self.history()
         return data

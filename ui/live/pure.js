@@ -50,6 +50,26 @@ export function shouldAsk(playing, asked, queued, batch) {
   return playing && !asked && queued < Math.max(1, batch);
 }
 
+// The page's triggers waiting to be sent ([[name, value], ...], oldest first), with one
+// more: a question (want, have) replaces an older one of its name, which it makes stale;
+// a control, a point or a change of the network is kept, in order, beside the others.
+export const QUESTIONS = ["want", "have"];
+export function enqueue(outbox, name, value) {
+  const kept = QUESTIONS.includes(name) ? outbox.filter(([n]) => n !== name) : outbox;
+  return [...kept, [name, value]];
+}
+
+// The next message: the oldest waiting trigger of each name, in order (a message holds
+// one value per name: Streamlit keeps the last), and what waits for the one after.
+export function nextMessage(outbox) {
+  const names = new Set(), batch = [], rest = [];
+  for (const entry of outbox) {
+    (names.has(entry[0]) ? rest : batch).push(entry);
+    names.add(entry[0]);
+  }
+  return { batch, rest };
+}
+
 // Where the n x n surface canvas goes so that its pixel centres sit on the grid, whose
 // first and last points are the plot area's edges: half a cell beyond them each side.
 export function surfaceBox(area, n) {

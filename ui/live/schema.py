@@ -48,6 +48,7 @@ PAYLOAD = {
             "every frame, on axes whose ranges it sets",
     "controls": "list of CONTROLS: those the learner can press now (shown and enabled); "
                 "the keys (KEYS) press only these",
+    "heard": "int: the number `n` of the page's last trigger message the server heard",
 }
 
 # The figures' geometry, from the numbers that build their Plotly layouts
@@ -121,7 +122,12 @@ FRAME = {
 # Page -> server: each trigger reruns the live fragment and calls its callback. Every
 # trigger also carries `token`: the browser's identity for the workshop room, a random
 # secret the page makes once (32 hex digits) and keeps in localStorage under TOKEN_KEY;
-# never put in a link (ui/room keeps it in AppState.token).
+# never put in a link (ui/room keeps it in AppState.token). And `n`: the number of the
+# message it came in. The page sends one message at a time and the next only once a
+# payload's `heard` has reached it: of two trigger messages waiting while the script
+# runs, Streamlit's server keeps only the newer (its _coalesce_widget_states), and a
+# control pressed just before a question for frames was lost. A message sent again (lost
+# with the connection) has its old `n`; the server skips one it already ran.
 TOKEN_KEY = "nnp-token"
 TRIGGERS = {
     "want": "{seq, has}: the page is running low on frames: train and send the next batch; "

@@ -41,12 +41,14 @@ def plotly_url():
 
 def _event(name):
     """This run's value of one of the live view's triggers (schema.TRIGGERS), whose
-    `token` (the browser's room identity) is kept in AppState."""
+    `token` (the browser's room identity) is kept in AppState; None for a message the
+    page sent again after this session had run it."""
     state = st.session_state.get("live")
     event = getattr(state, name, None) if state is not None else None
-    if isinstance(event, dict):
-        app_state().set_token(event.get("token"))
-    return event
+    if not isinstance(event, dict):
+        return event
+    app_state().set_token(event.get("token"))
+    return event if app_state().hear(name, event.get("n")) else None
 
 
 # What each control does (schema.CONTROLS), for its button and for the page's `control`
@@ -80,7 +82,9 @@ def _has(event):
 
 
 def _want():
-    current_run().want(_has(_event("want")))
+    event = _event("want")
+    if event is not None:
+        current_run().want(_has(event))
 
 
 def _control():
@@ -170,7 +174,9 @@ def _live(speed):
     clickable = st.session_state.get("click_mode", "off") != "off"
     scroll, state.scroll_to_live = state.scroll_to_live, False
     sent_before = dict(run.offered)
-    live_view(data=wire(run.payload(plotly_url(), clickable, scroll, offered(run), editable())),
+    data = run.payload(plotly_url(), clickable, scroll, offered(run), editable(),
+                       state.last_heard())
+    live_view(data=wire(data),
               key="live", on_want_change=_want, on_control_change=_control,
               on_have_change=_have, on_point_change=_point, on_network_change=_network)
     stopped, state.live_stopped = state.live_stopped or (was_running and not run.running), False
