@@ -12,7 +12,7 @@ import streamlit as st  # noqa: E402
 
 from playground.config import Config, problems  # noqa: E402
 from ui.live.playback import SPEEDS, before_plotly  # noqa: E402
-from ui.controls import SIDEBAR_LATER, config_from_state, init_state, sidebar_ui  # noqa: E402
+from ui.controls import SIDEBAR_LATER, config_from_state, held, init_state, sidebar_ui  # noqa: E402
 from ui.links import link_warning_ui, read_link, shown, sync_url  # noqa: E402
 from ui.live.view import ACTIONS, enabled, live_ui, remember_widgets  # noqa: E402
 from ui.room.notice import room_status_ui  # noqa: E402
@@ -46,6 +46,7 @@ def controls_ui():
                    help="Back to epoch 0 with the same starting weights and data. Key: r.")
     if shown("speed"):
         row.select_slider("Speed: epochs per redraw", list(SPEEDS), key="speed", width=300,
+                          value=held("speed"),
                           help="How many epochs are trained between two pictures. Each "
                                "picture's training is also capped at about 40 ms, so big "
                                "networks stay responsive.")
@@ -85,6 +86,7 @@ def panels_ui(run):
     if not shown("tabs"):
         return
     choice = st.segmented_control("More", list(PANELS), key="panel", label_visibility="collapsed",
+                                  default=st.session_state.get("panel"),
                                   help="Replay the run, compare runs, see the math, and more.")
     if choice:
         before_plotly()

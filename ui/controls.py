@@ -141,11 +141,29 @@ def _regenerate():
     st.session_state["seed"] = (st.session_state["seed"] + 1) % 2**32
 
 
+def held(key):
+    """What the session holds for widget `key`, given to the widget as its default too.
+
+    A widget whose code reaches the page late (a cold server, a busy machine) mounts with
+    the newest run's element, and unless that run set the value itself, the element
+    carries only its default: the speed came up at 1, not 100, and the page's next
+    message made it so (CI saw it). With the held value as its default, a late widget
+    shows what the server has. (.streamlit/config.toml turns off Streamlit's warning
+    that a default and the Session State API both give the value.)"""
+    return st.session_state[key]
+
+
+def held_index(key, options):
+    """held() for a selectbox or radio: the held value's place among `options`."""
+    options = list(options)
+    return options.index(held(key)) if held(key) in options else 0
+
+
 def choose(control, label, names, help, on_change=None):
     """A selectbox over a table's names (shown by label), if the link shows this control."""
     if shown(control):
         st.selectbox(label, list(names), key=control, format_func=names.get, help=help,
-                     on_change=on_change)
+                     index=held_index(control, names), on_change=on_change)
 
 
 def _follow_dataset():
@@ -215,7 +233,7 @@ def formula_ui():
     """The formula dataset's text box, its refusal under it, and what is drawn meanwhile."""
     s = st.session_state
     s.setdefault("formula_text", s["formula"])     # Streamlit drops it while the box is hidden
-    st.text_input("Formula", key="formula_text", on_change=_take_formula,
+    st.text_input("Formula", key="formula_text", value=held("formula_text"), on_change=_take_formula,
                   placeholder=EXAMPLES[s["problem"]],
                   help="Your own data, over x1 and x2 from -1 to 1. Classification: a yes/no "
                        "formula such as x2 > sin(3*x1) or x1**2 + x2**2 < 0.5 (true is class "
@@ -232,12 +250,12 @@ def problem_ui():
     offers only what fits them."""
     if shown("problem"):
         st.selectbox("Problem type", PROBLEMS, key="problem", format_func=str.capitalize,
-                     on_change=_fit_problem_type,
+                     index=held_index("problem", PROBLEMS), on_change=_fit_problem_type,
                      help="Classification: each point belongs to one of a few classes and the "
                           "network gives each class a probability. Regression: each point has "
                           "a number and the network predicts it (one linear output unit).")
     if shown("classes"):
-        st.slider("Classes", MIN_CLASSES, MAX_CLASSES, key="classes",
+        st.slider("Classes", MIN_CLASSES, MAX_CLASSES, held("classes"), key="classes",
                   on_change=_fit_problem_type,
                   disabled=st.session_state["problem"] == "regression",
                   help="How many classes the points fall into. Two: one sigmoid output unit, "
@@ -271,19 +289,20 @@ def data_ui():
         formula_ui()
     xor = st.session_state["dataset"] == "xor"
     if shown("samples"):
-        st.slider("Number of points", 4, 5000, step=1, key="samples", disabled=xor,
+        st.slider("Number of points", 4, 5000, held("samples"), step=1, key="samples", disabled=xor,
                   help="How many points, train and test together. More points show the shape "
                        "better but make each epoch slower.")
     if shown("noise"):
-        st.slider("Noise", 0.0, 2.0, step=0.01, key="noise", disabled=xor,
+        st.slider("Noise", 0.0, 2.0, held("noise"), step=0.01, key="noise", disabled=xor,
                   help="How far points are jittered from the clean shape (a standard deviation). "
                        "Noisy data overlaps, so no network can get every point right.")
     if shown("test_fraction"):
-        st.slider("Test fraction", 0.0, 0.9, step=0.05, key="test_fraction", disabled=xor,
+        st.slider("Test fraction", 0.0, 0.9, held("test_fraction"), step=0.05, key="test_fraction",
+                  disabled=xor,
                   help="The share of points held back from training. The network never learns "
                        "from them; their loss shows whether it generalizes or just memorizes.")
     if shown("seed"):
-        st.number_input("Seed", 0, 2**32 - 1, step=1, key="seed",
+        st.number_input("Seed", 0, 2**32 - 1, held("seed"), step=1, key="seed",
                         help="Fixes the random draws: the data, the starting weights and the "
                              "shuffling. The same seed always gives the same run.")
         st.button("Regenerate", on_click=_regenerate, width="stretch",
@@ -300,8 +319,8 @@ def network_ui():
            "The bend each hidden unit applies to its weighted sum. Without one (linear), any "
            "number of layers can only draw a straight boundary.")
     if shown("features"):
-        st.multiselect("Input features", list(FEATURES), key="features", format_func=FEATURES.get,
-                       on_change=_keep_a_feature,
+        st.multiselect("Input features", list(FEATURES), held("features"), key="features",
+                       format_func=FEATURES.get, on_change=_keep_a_feature,
                        help="What the first layer sees. Extra features such as x₁² or x₁·x₂ "
                             "hand the network curved shapes it would otherwise have to build.")
     choose("init", "Initial weights", labels(INITS),
@@ -320,7 +339,7 @@ def layers_ui():
               help="Add a hidden layer: the network can then combine the shapes the "
                    "layer before it found.")
     for i in range(1, st.session_state["layers"] + 1):
-        st.slider(f"Units in hidden layer {i}", 1, MAX_UNITS, key=f"units_{i}",
+        st.slider(f"Units in hidden layer {i}", 1, MAX_UNITS, held(f"units_{i}"), key=f"units_{i}",
                   help="Each unit draws one bent line (or curve) across the plane; more units "
                        "can carve more complex regions.")
 
@@ -331,17 +350,17 @@ def training_ui():
         return
     st.subheader("Training")
     if shown("lr"):
-        st.select_slider("Learning rate", _with(LEARNING_RATES, st.session_state["lr"]), key="lr",
+        st.select_slider("Learning rate", _with(LEARNING_RATES, held("lr")), held("lr"), key="lr",
                          help="How big a step each update takes down the slope of the loss. Too "
                               "small crawls; too large overshoots and can blow up. Takes effect "
                               "mid-run.")
     if shown("epochs"):
-        st.number_input("Epochs to run", 0, 10_000_000, step=1000, key="epochs",
+        st.number_input("Epochs to run", 0, 10_000_000, held("epochs"), step=1000, key="epochs",
                         help="Training stops by itself after this many passes over the "
                              "training points.")
     if shown("batch_size"):
-        st.selectbox("Batch size", _with(BATCH_SIZES, st.session_state["batch_size"]),
-                     key="batch_size", format_func=lambda b: "Full batch" if b == 0 else str(b),
+        sizes = _with(BATCH_SIZES, held("batch_size"))
+        st.selectbox("Batch size", sizes, index=held_index("batch_size", sizes), key="batch_size", format_func=lambda b: "Full batch" if b == 0 else str(b),
                      help="Points per update. Full batch follows the true slope; small batches "
                           "take many noisy steps per epoch.")
     choose("loss", "Loss", _fitting(labels(LOSSES), losses_for(*_problem_type())),
@@ -354,10 +373,11 @@ def training_ui():
     if shown("regularization"):
         c1, c2 = st.columns(2)
         c1.selectbox("Regularization", list(REGULARIZATIONS), key="regularization",
+                     index=held_index("regularization", REGULARIZATIONS),
                      format_func=labels(REGULARIZATIONS).get,
                      help="A pull of every weight toward zero: L2 shrinks big weights, L1 pushes "
                           "small ones to exactly zero. Helps an oversized network generalize.")
-        c2.select_slider("Rate", _with(REG_RATES, st.session_state["reg_rate"]), key="reg_rate",
+        c2.select_slider("Rate", _with(REG_RATES, held("reg_rate")), held("reg_rate"), key="reg_rate",
                          disabled=st.session_state["regularization"] == "none",
                          help="How strong the pull toward zero is.")
     if shown("exact"):
@@ -366,11 +386,12 @@ def training_ui():
 
 def exact_ui():
     with st.expander("Exact arithmetic"):
-        st.toggle("Tutorial's update rule", key="delta_rule",
+        st.toggle("Tutorial's update rule", held("delta_rule"), key="delta_rule",
                   disabled=st.session_state["loss"] != "mse",
                   help="Update as the tutorial's code does: errors summed over the batch "
                        "with no 2/N factor (only with squared error).")
-        st.radio("Precision", ["float32", "float64"], key="precision", horizontal=True,
+        st.radio("Precision", ["float32", "float64"], held_index("precision", ["float32", "float64"]),
+                 key="precision", horizontal=True,
                  help="float32 trains faster; float64 reproduces the tutorial's numbers "
                       "exactly.")
 
@@ -379,12 +400,12 @@ def view_ui():
     if not shown("view"):
         return
     st.subheader("View")
-    st.toggle("Show test points", key="show_test",
+    st.toggle("Show test points", held("show_test"), key="show_test",
               help="Draw the held-out test points (hollow diamonds) over the surface.")
-    st.toggle("Discretize output", key="discretize",
+    st.toggle("Discretize output", held("discretize"), key="discretize",
               help="Colour each region by the class the network would predict, instead of "
                    "by its probability.")
-    st.toggle("Log scale for loss", key="log_scale",
+    st.toggle("Log scale for loss", held("log_scale"), key="log_scale",
               help="A logarithmic loss axis shows progress that a linear axis flattens.")
 
 
@@ -407,7 +428,8 @@ def sidebar_ui():
     """Draw the sidebar (its values are read before, by config_from_state)."""
     with st.sidebar:
         if shown("preset"):
-            st.selectbox("Preset", list(PRESETS), key="preset", on_change=_apply_preset,
+            st.selectbox("Preset", list(PRESETS), held_index("preset", PRESETS), key="preset",
+                         on_change=_apply_preset,
                          format_func=lambda p: PRESET_NAMES.get(p, p),
                          help="Load a ready-made setup. The tutorial's network is the 2-2-1 "
                               "sigmoid network on XOR from 'Implementing a Neural Network from "

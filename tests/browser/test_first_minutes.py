@@ -1,12 +1,14 @@
 """A new learner's first minutes, as seen on screen: the datasets as pictures, a hint to
 press Play, loss axes that fit the run on screen, a phone that shows the epoch and the
-loss with the surface, and the math panel's wide matrices kept on the page."""
+loss with the surface, the math panel's wide matrices kept on the page, and settings that
+show what the server holds even when their code reaches a slow page late."""
 from playwright.sync_api import expect
 
 from playground.data.datasets import NOISE
 from ui.controls import SIDEBAR_LATER
-from tests.support import (LIVE, open_app, open_panel, poll, press, query, selectbox_text,
-                           slider_text, train, wait_idle)
+from tests.support import (LIVE, SURFACE, epoch, open_app, open_panel, play_button, poll,
+                           press, query, selectbox_text, slider_text, train, wait_epoch,
+                           wait_idle)
 
 LOSS_AXES = f"() => {{ const gd = ({LIVE}).querySelector('.nnp-loss'); " \
             "return gd.layout ? [gd.layout.xaxis.range, gd.layout.yaxis.range] : null; }"
@@ -91,3 +93,38 @@ def test_a_wide_matrix_scrolls_inside_the_math_panel(page, app_url):
     assert all(overflow == "auto" for _, overflow, _, _ in wide)     # scrolls, not cut
     assert all(tab == 0 for *_, tab in wide)         # and a keyboard can scroll it
     assert max(right for _, _, right, _ in lines) <= page.viewport_size["width"]
+
+
+# The code of the widget kinds whose value the session sets (Streamlit's chunks).
+WIDGET_CODE = "**/static/js/{Slider,Selectbox,NumberInput,Multiselect,Radio,Checkbox}.*.js"
+
+
+def test_settings_whose_code_comes_late_show_and_keep_the_servers_values(page, app_url):
+    """On a cold server or a busy machine a widget's code can reach the page after a later
+    run: it then mounts with that run's element, which carries the value only as the
+    widget's default. The speed came up at 1, not 100, and Play sent 1 (CI saw it)."""
+    held = []
+    page.route(WIDGET_CODE, lambda route, request: held.append(route))
+    page.goto(app_url + "?epochs=10000000&lr=0.3&samples=300")
+    page.wait_for_selector(SURFACE)
+    page.wait_for_selector(".nnp-points.js-plotly-plot")  # the second run (the sidebar's) is in
+    wait_idle(page)
+    before = dict(query(page))
+    press(page, "step", "Step")                           # a third run, its code still held
+    wait_epoch(page, 1)
+    wait_idle(page)
+    assert held, "no widget code was held back"
+    for route in held:
+        route.continue_()
+    page.wait_for_selector(".st-key-lr input[type=range]")
+    wait_idle(page)
+    shown = {key: slider_text(page, key) for key in ("speed", "lr", "samples", "noise", "units_1")}
+    assert shown == {"speed": "100", "lr": "0.3", "samples": "300", "units_1": "8",
+                     "noise": f"{NOISE['moons']:.2f}"}, shown
+    assert selectbox_text(page, "dataset") == "Moons"
+    press(page, "play", "Play")                           # sends every widget's value
+    expect(play_button(page)).to_be_disabled()
+    poll(page, lambda: epoch(page) > 1, "the run to play")
+    wait_idle(page)
+    after = dict(query(page))
+    assert after == before, (before, after)          # the run is the one the link asked for

@@ -29,7 +29,7 @@ def compare_ui(run):
     c2.button("Clear pins", on_click=_clear_pins, disabled=not pins,
               help="Forget every pinned run.")
     c3.toggle("New networks start from the last pinned run's initial weights", key="same_init",
-              value=True,
+              value=st.session_state.get("same_init", True),
               help="When a change builds a new network (the activation, the data seed, the "
                    "initial weights...), it still starts from the pinned run's weights if the "
                    "layer sizes match, so only that one thing differs.")

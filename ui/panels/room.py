@@ -171,6 +171,7 @@ def student_ui(seat, room):
     if "room_nickname" not in st.session_state and seat.nickname:
         st.session_state["room_nickname"] = seat.nickname
     st.text_input("Your nickname", key="room_nickname", max_chars=24, on_change=_nickname,
+                  value=st.session_state.get("room_nickname", ""),
                   help="Shown on the wall and the leaderboard, as plain text.")
     if not room.get("challenge"):
         return

@@ -5,6 +5,7 @@ import streamlit as st
 from playground.data.userdata import (MAX_FILE_MB, MAX_POINTS, PointsError, add_point,
                                       check_points, coordinate, first_points, parse_points_csv,
                                       points_csv, remove_nearest)
+from ui.controls import held
 from ui.state import app_state, current_run
 
 COLOUR_NAMES = ("orange", "blue", "green", "purple", "yellow", "sky blue")  # CLASS_COLOURS'
@@ -110,10 +111,10 @@ def mydata_ui(run):
         state.upload_error = None
     modes = click_modes(problem, classes)
     if st.session_state.get("click_mode") not in modes:
-        # Not yet chosen, unselected, or a class the problem no longer has. Set here only,
-        # not also as the widget's default, which Streamlit warns about.
+        # Not yet chosen, unselected, or a class the problem no longer has.
         st.session_state["click_mode"] = "off"
     st.segmented_control("Clicking the plane", list(modes), key="click_mode",
+                         default=held("click_mode"),
                          format_func=modes.get,
                          help="Choose what a click on the decision surface does. Each change "
                               "starts the network again on the new points.")
