@@ -44,6 +44,12 @@ def set_widgets(config: Config):
     st.session_state.update(widget_values(config))
 
 
+# The widgets whose value the server sets itself (a preset, a link, the diagram's + and −,
+# Regenerate, a lesson's speed): a stale value the page sends back for one is put right
+# (ui/live/view.py outside_changes). Not a button's: Streamlit refuses to set those.
+SETTABLE = frozenset(widget_values(Config())) | frozenset(VIEW_DEFAULTS)
+
+
 def init_state(config: Config):
     """Give every widget its starting value once per browser session (a lesson's link
     plays at the lesson's watchable speed, as its Load button sets it)."""

@@ -42,8 +42,9 @@ class AppState:
     scroll_to_live: bool = False        # bring the live view into sight on the next draw
     live_stopped: bool = False          # the page paused the run: the buttons must follow
     widgets: dict = field(default_factory=dict)   # the widgets' values as the last run left
-                                        # them (ui/live/view.py: changed_outside)
+                                        # them (ui/live/view.py: outside_changes)
     page_sent: dict = field(default_factory=dict)  # ... and as the page last sent them
+    page_values: dict | None = None     # ... as this run's message from the page held them
     full_run: bool = False              # the live view's fragment is drawn by a full run
     formula_error: str | None = None    # why the formula box's text was refused, if it was
     room: object = None                 # ui.room.seat.Seat when opened with ?room=NAME

@@ -1,10 +1,15 @@
 """The live diagram in a real browser: its + and − and its input nodes change the network
 through the sidebar's own keys (so the sidebar and the link follow), what cannot be is
-refused with a sentence, a unit's picture shows large on hover, and the weights' curves
-follow training."""
+refused with a sentence, a unit's picture shows large on hover, the weights' curves
+follow training, and an edit stays when the page's next message echoes the old value."""
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from playwright.sync_api import expect
-from tests.support import PATIENCE, SURFACE, poll, press, query, slider_text, wait_idle
+from tests.support import (PATIENCE, SURFACE, epoch, play_button, poll, press, query,
+                           slider_text, wait_idle)
 
 SIDEBAR = "[data-testid=stSidebar]"
 # The edges canvas as a short fingerprint (a sum over a sample of its pixels), or 0 when
@@ -114,3 +119,102 @@ def test_hover_shows_a_units_picture_large_and_the_curves_follow_training(page):
     before = page.evaluate(EDGES)
     press(page, "play", "Play")
     poll(page, lambda: page.evaluate(EDGES) not in (0, before), "the curves changing while playing")
+
+
+# Every link the page writes (Streamlit keeps the query string in step with each full run).
+LINKS = """(() => { window.__links = [];
+  for (const name of ['pushState', 'replaceState']) {
+    const original = history[name].bind(history);
+    history[name] = (state, title, url) => { window.__links.push(String(url || location.href)); return original(state, title, url); };
+  } })()"""
+
+
+class Echo:
+    """Between the page and the server: once the page has asked for a diagram edit, it
+    holds the server's messages that follow the first payload that heard it, until the
+    page has sent its next message. The page then asks for frames with the widget values
+    it had before the edit (the sidebar's new value is among the held messages): an echo,
+    as a page on a busy machine sends it when the sidebar comes after the live view."""
+
+    def __init__(self):
+        self.edit, self.holding, self.held, self.echoed = None, False, [], False
+
+    def route(self, ws):
+        server = ws.connect_to_server()
+        ws.on_message(lambda message: self.from_page(message, server, ws))
+        server.on_message(lambda message: self.from_server(message, ws))
+
+    def from_page(self, message, server, ws):
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        server.send(message)
+        if not isinstance(message, bytes):
+            return
+        msg = BackMsg()
+        msg.ParseFromString(message)
+        if msg.WhichOneof("type") != "rerun_script":
+            return
+        for w in msg.rerun_script.widget_states.widgets:
+            events = json.loads(w.json_trigger_value) if w.json_trigger_value else []
+            for e in events if isinstance(events, list) else [events]:
+                if e.get("event") == "network" and self.edit is None:
+                    self.edit = e["value"]["n"]
+                    return
+        if self.holding:                # the page's next message went with the old values
+            self.holding, self.echoed = False, True
+            for held in self.held:
+                ws.send(held)
+
+    def from_server(self, message, ws):
+        if self.holding:
+            self.held.append(message)
+            return
+        ws.send(message)
+        if self.edit is not None and not self.echoed and self.heard(message) >= self.edit:
+            self.holding = True
+
+    @staticmethod
+    def heard(message):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        if not isinstance(message, bytes):
+            return 0
+        msg = ForwardMsg()
+        msg.ParseFromString(message)
+        if msg.WhichOneof("type") != "delta":
+            return 0
+        element = msg.delta.new_element
+        if element.WhichOneof("type") != "bidi_component" or not element.bidi_component.json:
+            return 0
+        return json.loads(element.bidi_component.json)[0].get("heard", 0)
+
+
+def test_an_edit_stays_when_the_pages_next_message_echoes_the_old_value(browser, app_url):
+    """A − on the diagram, then Space before the page has drawn the sidebar's new units:
+    Space's message still carries the old ones (an echo). The server puts its own value
+    back; taken as the page's change, it built the old network again (a − on the
+    diagram was undone in 2 of 15 tries of a quick +, Space, −)."""
+    context, page = open_app(browser, app_url, "?epochs=10000000")
+    echo = Echo()
+    page.route_web_socket(re.compile(r"/_stcore/stream"), echo.route)
+    page.add_init_script(LINKS)
+    try:
+        page.reload()
+        page.wait_for_selector(".nnp-diagram .main-svg")
+        wait_idle(page)
+        edit_button(page, "Remove a unit from hidden layer 1").click()
+        poll(page, lambda: echo.holding, "the payload that heard the edit")
+        page.evaluate("() => document.activeElement.blur()")   # Space on the − presses it
+        page.keyboard.press(" ")                      # Play, with the sidebar's old units
+        poll(page, lambda: echo.echoed, "Space's message sent with the old units")
+        expect(play_button(page)).to_be_disabled()    # playing
+        played = epoch(page)
+        poll(page, lambda: epoch(page) > played, "more frames")
+        press(page, "pause", "Pause")                 # a full run, with what the session holds
+        expect(play_button(page)).to_be_enabled()
+        wait_idle(page)
+        assert query(page).get("hidden") == "7,8"
+        poll(page, lambda: slider_text(page, "units_1") == "7", "the sidebar's 7 units")
+        hidden = [parse_qs(urlsplit(u).query).get("hidden", [""])[0] for u in page.evaluate("window.__links")]
+        changes = [h for h, before in zip(hidden, [None] + hidden) if h != before]
+        assert changes == ["7,8"], changes            # never built back, then forward again
+    finally:
+        context.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.controls import change_network
+from ui.controls import SETTABLE, change_network
 from ui.links import shown
 from ui.live.schema import COMPONENT, CONTROLS, js_constant, wire
 from ui.room.member import beat
@@ -47,8 +47,11 @@ def _event(name):
     event = getattr(state, name, None) if state is not None else None
     if not isinstance(event, dict):
         return event
-    app_state().set_token(event.get("token"))
-    return event if app_state().hear(name, event.get("n")) else None
+    state = app_state()
+    if state.page_values is None:       # as the page sent them, before a callback changes one
+        state.page_values = _widget_values()
+    state.set_token(event.get("token"))
+    return event if state.hear(name, event.get("n")) else None
 
 
 # What each control does (schema.CONTROLS), for its button and for the page's `control`
@@ -133,12 +136,14 @@ def _widget_values():
 
 def remember_widgets():
     """At the end of every run: the values the next run of the fragment compares with."""
-    app_state().widgets = _widget_values()
+    state = app_state()
+    state.widgets, state.page_values = _widget_values(), None
 
 
-def changed_outside(state, now) -> bool:
-    """Whether a widget drawn outside the fragment changed, in a run of the fragment alone
-    whose session state holds `now`.
+def outside_changes(state, now, sent):
+    """(changed, echoes) in a run of the fragment alone whose session state holds `now`
+    and whose message from the page held `sent`: whether a widget drawn outside the
+    fragment changed, and the values to put back where the page sent a stale one.
 
     Streamlit's page sends the widget changes of one moment as one rerun, and when the
     live view's question for frames is among them, as this fragment's rerun (its
@@ -148,22 +153,38 @@ def changed_outside(state, now) -> bool:
     again (a closed panel stayed open). A widget gone since (not drawn) is no change.
 
     Only a value the page had not sent before counts. The page sends every widget's value
-    with every rerun, and one the server set since (a + on the diagram, a lesson's speed,
-    a button's reset) comes back as the page last sent it until the page has drawn the
-    new one: an echo, which rerun in full would set the old value again."""
-    sent = state.page_sent
-    return any(key in now and now[key] != value and not (key in sent and sent[key] == now[key])
-               for key, value in state.widgets.items())
+    with every rerun, and one the server set since (a − on the diagram, Regenerate's
+    seed, a lesson's speed) comes back as the page last sent it until the page has drawn
+    the new one: an echo. Left in the session state, the next full run built the old
+    network again (a − on the diagram while playing was undone in 2 of 15 tries), so the
+    server's value goes back. A value a callback of this run set is a change."""
+    changed, echoes = False, {}
+    for key, kept in state.widgets.items():
+        if key not in now or now[key] == kept:
+            continue
+        page = sent.get(key, now[key])
+        if now[key] == page and key in state.page_sent and state.page_sent[key] == page:
+            if key in SETTABLE:
+                echoes[key] = kept
+        else:
+            changed = True
+    return changed, echoes
 
 
 @st.fragment
 def _live(speed):
     state = app_state()
     alone, state.full_run = not state.full_run, False
-    seen = _widget_values() if alone else None      # what the page sent (and callbacks set)
+    changed = False
+    if alone:
+        now = _widget_values()
+        sent = state.page_values if state.page_values is not None else now
+        changed, echoes = outside_changes(state, now, sent)
+        st.session_state.update(echoes)
+        state.page_sent = sent
     # A callback left what only a full run shows, or a widget outside changed: rerun now,
     # before a payload (a rerun drops what this run sent).
-    if state.needs_full_run() or (alone and changed_outside(state, seen)):
+    if state.needs_full_run() or changed:
         state.live_stopped = False
         st.rerun()
     run = current_run()
@@ -185,8 +206,7 @@ def _live(speed):
         # page can read it, so what this one offered counts as never sent.
         run.offered = sent_before
         st.rerun()
-    if alone:                           # (a run that reran in full keeps neither: its
-        state.page_sent = seen          # callbacks may have set values the page never sent)
+    if alone:
         remember_widgets()
 
 
