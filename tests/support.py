@@ -85,6 +85,17 @@ def poll(page, condition, what, patience=PATIENCE):
         page.wait_for_timeout(50)
 
 
+def rerun_request(message):
+    """The page's rerun request (a BackMsg with `rerun_script`) in a websocket message from
+    the page, or None (for a websocket route between the page and the server)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    if not isinstance(message, bytes):
+        return None
+    msg = BackMsg()
+    msg.ParseFromString(message)
+    return msg if msg.WhichOneof("type") == "rerun_script" else None
+
+
 def open_app(page, url):
     """Navigate and wait until the live view is drawn and the script has finished."""
     page.goto(url)

@@ -161,8 +161,8 @@ def held(key):
 
 def held_index(key, options):
     """held() for a selectbox or radio: the held value's place among `options`."""
-    options = list(options)
-    return options.index(held(key)) if held(key) in options else 0
+    options, value = list(options), held(key)
+    return options.index(value) if value in options else 0
 
 
 def choose(control, label, names, help, on_change=None):
@@ -239,7 +239,7 @@ def formula_ui():
     """The formula dataset's text box, its refusal under it, and what is drawn meanwhile."""
     s = st.session_state
     s.setdefault("formula_text", s["formula"])     # Streamlit drops it while the box is hidden
-    st.text_input("Formula", key="formula_text", value=held("formula_text"), on_change=_take_formula,
+    st.text_input("Formula", held("formula_text"), key="formula_text", on_change=_take_formula,
                   placeholder=EXAMPLES[s["problem"]],
                   help="Your own data, over x1 and x2 from -1 to 1. Classification: a yes/no "
                        "formula such as x2 > sin(3*x1) or x1**2 + x2**2 < 0.5 (true is class "
@@ -366,7 +366,8 @@ def training_ui():
                              "training points.")
     if shown("batch_size"):
         sizes = _with(BATCH_SIZES, held("batch_size"))
-        st.selectbox("Batch size", sizes, index=held_index("batch_size", sizes), key="batch_size", format_func=lambda b: "Full batch" if b == 0 else str(b),
+        st.selectbox("Batch size", sizes, held_index("batch_size", sizes), key="batch_size",
+                     format_func=lambda b: "Full batch" if b == 0 else str(b),
                      help="Points per update. Full batch follows the true slope; small batches "
                           "take many noisy steps per epoch.")
     choose("loss", "Loss", _fitting(labels(LOSSES), losses_for(*_problem_type())),
@@ -383,7 +384,8 @@ def training_ui():
                      format_func=labels(REGULARIZATIONS).get,
                      help="A pull of every weight toward zero: L2 shrinks big weights, L1 pushes "
                           "small ones to exactly zero. Helps an oversized network generalize.")
-        c2.select_slider("Rate", _with(REG_RATES, held("reg_rate")), held("reg_rate"), key="reg_rate",
+        c2.select_slider("Rate", _with(REG_RATES, held("reg_rate")), held("reg_rate"),
+                         key="reg_rate",
                          disabled=st.session_state["regularization"] == "none",
                          help="How strong the pull toward zero is.")
     if shown("exact"):
@@ -396,8 +398,9 @@ def exact_ui():
                   disabled=st.session_state["loss"] != "mse",
                   help="Update as the tutorial's code does: errors summed over the batch "
                        "with no 2/N factor (only with squared error).")
-        st.radio("Precision", ["float32", "float64"], held_index("precision", ["float32", "float64"]),
-                 key="precision", horizontal=True,
+        precisions = ["float32", "float64"]
+        st.radio("Precision", precisions, held_index("precision", precisions), key="precision",
+                 horizontal=True,
                  help="float32 trains faster; float64 reproduces the tutorial's numbers "
                       "exactly.")
 

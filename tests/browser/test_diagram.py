@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 from tests.support import (PATIENCE, SURFACE, epoch, play_button, poll, press, query,
-                           slider_text, wait_idle)
+                           rerun_request, slider_text, wait_idle)
 
 SIDEBAR = "[data-testid=stSidebar]"
 # The edges canvas as a short fingerprint (a sum over a sample of its pixels), or 0 when
@@ -145,13 +145,9 @@ class Echo:
         server.on_message(lambda message: self.from_server(message, ws))
 
     def from_page(self, message, server, ws):
-        from streamlit.proto.BackMsg_pb2 import BackMsg
         server.send(message)
-        if not isinstance(message, bytes):
-            return
-        msg = BackMsg()
-        msg.ParseFromString(message)
-        if msg.WhichOneof("type") != "rerun_script":
+        msg = rerun_request(message)
+        if msg is None:
             return
         for w in msg.rerun_script.widget_states.widgets:
             events = json.loads(w.json_trigger_value) if w.json_trigger_value else []
@@ -213,7 +209,8 @@ def test_an_edit_stays_when_the_pages_next_message_echoes_the_old_value(browser,
         wait_idle(page)
         assert query(page).get("hidden") == "7,8"
         poll(page, lambda: slider_text(page, "units_1") == "7", "the sidebar's 7 units")
-        hidden = [parse_qs(urlsplit(u).query).get("hidden", [""])[0] for u in page.evaluate("window.__links")]
+        hidden = [parse_qs(urlsplit(u).query).get("hidden", [""])[0]
+                  for u in page.evaluate("window.__links")]
         changes = [h for h, before in zip(hidden, [None] + hidden) if h != before]
         assert changes == ["7,8"], changes            # never built back, then forward again
     finally:

@@ -6,7 +6,8 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from tests.support import PATIENCE, SURFACE, open_app, poll, press, wait_idle  # noqa: F401
+from tests.support import (PATIENCE, SURFACE, open_app, poll, press, rerun_request,  # noqa: F401
+                           wait_idle)
 
 EPOCH_TEXT = re.compile(r"^Epoch [\d,]+$")
 
@@ -110,12 +111,8 @@ class Batcher:
         server.on_message(ws.send)
 
     def rewrite(self, message):
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-        if not isinstance(message, bytes):
-            return message
-        msg = BackMsg()
-        msg.ParseFromString(message)
-        if msg.WhichOneof("type") != "rerun_script":
+        msg = rerun_request(message)
+        if msg is None:
             return message
         rerun = msg.rerun_script
         self.fragment_id = rerun.fragment_id or self.fragment_id
